@@ -1,0 +1,87 @@
+// Items collected from sources, and their triage states.
+import type { Classification, Label } from './classification.ts';
+
+export const ITEM_STATUSES = ['new', 'in_review', 'responded', 'escalated', 'dismissed'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+export const VERDICTS = ['fake', 'false', 'verified', 'unverified'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const DISMISS_REASONS = ['not_relevant', 'false_positive', 'duplicate'] as const;
+export type DismissReason = (typeof DISMISS_REASONS)[number];
+
+/** Which status changes triage allows: from → allowed targets. */
+export const STATUS_TRANSITIONS: Record<ItemStatus, readonly ItemStatus[]> = {
+  new: ['in_review', 'dismissed', 'responded', 'escalated'],
+  in_review: ['new', 'responded', 'escalated', 'dismissed'],
+  responded: ['in_review'],
+  escalated: ['in_review', 'responded'],
+  dismissed: ['in_review', 'new'],
+};
+
+/** Returns true when triage may move an item from `from` to `to`. */
+export function canChangeStatus(from: ItemStatus, to: ItemStatus): boolean {
+  return from === to || STATUS_TRANSITIONS[from].includes(to);
+}
+
+/** What the queue can be filtered on: one status, the open queue (new + in review), or all. */
+export type StatusFilter = ItemStatus | 'open' | 'all';
+export const STATUS_FILTERS: readonly StatusFilter[] = ['open', 'all', ...ITEM_STATUSES];
+
+/** One entry of an item's append-only audit trail. */
+export interface TriageEvent {
+  id: number;
+  itemId: number;
+  userId: number | null;
+  username?: string | null;
+  at: Date;
+  field: string;
+  fromValue: string | null;
+  toValue: string | null;
+  note: string | null;
+}
+
+/** An entry as a collector parsed it, before it is stored. Text is NFC. */
+export interface ParsedEntry {
+  guid: string | null;
+  link: string | null;
+  title: string;
+  body: string;
+  author: string | null;
+  publishedAt: Date | null;
+}
+
+/** A stored item as the API and dashboard see it. */
+export interface Item {
+  id: number;
+  sourceId: number;
+  sourceName: string;
+  keyHash: string;
+  url: string | null;
+  title: string;
+  body: string;
+  author: string | null;
+  publishedAt: Date | null;
+  collectedAt: Date;
+  labels: Label[];
+  classification: Classification | null;
+  priority: number;
+  status: ItemStatus;
+  verdict: Verdict | null;
+  dismissReason: DismissReason | null;
+  version: number;
+}
+
+/** Returns a priority score: flagged labels first, then newer items. Higher sorts first. */
+export function computePriority(labels: readonly Label[]): number {
+  let priority = 0;
+  if (labels.includes('misinformation')) priority += 300;
+  if (labels.includes('negative')) priority += 200;
+  if (labels.includes('relevant')) priority += 100;
+  return priority;
+}
+
+/** Returns true when an item carries a label staff must look at. */
+export function isFlagged(labels: readonly Label[]): boolean {
+  return labels.includes('misinformation') || labels.includes('negative');
+}
