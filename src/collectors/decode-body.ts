@@ -1,0 +1,70 @@
+// Bytes to text. Vietnamese sites still serve legacy charsets (windows-1258 with combining tone
+// marks, declared only in the XML prolog or a <meta>), so the charset is looked for in every
+// place it may be declared before falling back to UTF-8; the result is always NFC.
+import iconv from 'iconv-lite';
+import { normalizeText } from '../text/normalize-text.ts';
+
+export interface DecodedBody {
+  text: string;
+  /** The charset used, lower-case, as iconv-lite knows it. */
+  charset: string;
+}
+
+const SNIFF_BYTES = 4096;
+const FALLBACK = 'utf-8';
+
+/** Returns the body decoded to NFC text and the charset used (header, BOM, XML prolog, <meta>, else UTF-8). */
+export function decodeBody(bytes: Buffer, contentType: string | undefined): DecodedBody {
+  // A byte-order mark is unambiguous about the bytes, so it outranks a header that servers
+  // often set by default (the order HTML and RFC 7303 use).
+  const charset =
+    charsetFromBom(bytes) ??
+    usable(charsetFromContentType(contentType)) ??
+    usable(charsetFromXmlProlog(bytes)) ??
+    usable(charsetFromMeta(bytes)) ??
+    FALLBACK;
+  const decoded = iconv.decode(bytes, charset, { stripBOM: true });
+  const text = normalizeText(decoded).replace(/^[\uFEFF\u200B\s]+(?=<\?xml)/, '');
+  return { text, charset };
+}
+
+function usable(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const label = name.trim().toLowerCase();
+  return label !== '' && iconv.encodingExists(label) ? label : undefined;
+}
+
+/** Returns the charset parameter of a Content-Type header value, if any. */
+export function charsetFromContentType(contentType: string | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '');
+  return match?.[1];
+}
+
+function charsetFromBom(bytes: Buffer): string | undefined {
+  const [a, b, c, d] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+  if (a === 0xff && b === 0xfe && c === 0x00 && d === 0x00) return 'utf-32le';
+  if (a === 0x00 && b === 0x00 && c === 0xfe && d === 0xff) return 'utf-32be';
+  if (a === 0xef && b === 0xbb && c === 0xbf) return 'utf-8';
+  if (a === 0xff && b === 0xfe) return 'utf-16le';
+  if (a === 0xfe && b === 0xff) return 'utf-16be';
+  return undefined;
+}
+
+function asciiHead(bytes: Buffer): string {
+  // latin1 maps every byte to one char, so ASCII declarations read the same in any ASCII-compatible charset.
+  return bytes.subarray(0, SNIFF_BYTES).toString('latin1');
+}
+
+function charsetFromXmlProlog(bytes: Buffer): string | undefined {
+  const match = /^[\s\u00a0]*(?:\u00e2\u0080\u008b)?\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(asciiHead(bytes));
+  return match?.[1];
+}
+
+function charsetFromMeta(bytes: Buffer): string | undefined {
+  const head = asciiHead(bytes);
+  for (const tag of head.match(/<meta\b[^>]*>/gi) ?? []) {
+    const direct = /\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)/i.exec(tag);
+    if (direct) return direct[1];
+  }
+  return undefined;
+}
