@@ -1,0 +1,287 @@
+// Reads and writes of collected items: the triage list, one item, status changes, new items.
+import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Classification, Label } from '../../domain/classification.ts';
+import type { DismissReason, Item, ItemStatus, StatusFilter, TriageEvent } from '../../domain/item.ts';
+import { canChangeStatus } from '../../domain/item.ts';
+import type { Db } from '../client.ts';
+import { items, sources, triageEvents, users } from '../schema.ts';
+
+export type ItemOrder = 'priority' | 'newest';
+
+export interface ItemFilters {
+  status: StatusFilter;
+  label?: Label;
+  sourceId?: number;
+  from?: Date;
+  to?: Date;
+  /** Already folded (lowercase, no diacritics) by the caller, so it matches with or without them. */
+  foldedQuery?: string;
+  order: ItemOrder;
+  cursor?: string;
+  limit: number;
+}
+
+export interface ItemPage {
+  items: Item[];
+  nextCursor: string | null;
+}
+
+const LIST_BODY_CHARS = 400;
+
+const itemColumns = {
+  id: items.id,
+  sourceId: items.sourceId,
+  sourceName: sources.name,
+  keyHash: items.keyHash,
+  url: items.url,
+  title: items.title,
+  author: items.author,
+  publishedAt: items.publishedAt,
+  collectedAt: items.collectedAt,
+  sortAt: items.sortAt,
+  labels: items.labels,
+  classification: items.classification,
+  priority: items.priority,
+  status: items.status,
+  verdict: items.verdict,
+  dismissReason: items.dismissReason,
+  version: items.version,
+};
+
+type ItemRow = {
+  [K in keyof typeof itemColumns]: (typeof itemColumns)[K]['_']['data'] extends infer T
+    ? (typeof itemColumns)[K]['_']['notNull'] extends true
+      ? T
+      : T | null
+    : never;
+} & { body: string };
+
+function toItem(row: ItemRow): Item {
+  return {
+    id: Number(row.id),
+    sourceId: row.sourceId,
+    sourceName: row.sourceName,
+    keyHash: row.keyHash,
+    url: row.url,
+    title: row.title,
+    body: row.body,
+    author: row.author,
+    publishedAt: row.publishedAt,
+    collectedAt: row.collectedAt,
+    labels: row.labels,
+    classification: row.classification,
+    priority: row.priority,
+    status: row.status,
+    verdict: row.verdict,
+    dismissReason: row.dismissReason,
+    version: row.version,
+  };
+}
+
+interface Cursor {
+  p?: number;
+  t: string;
+  i: number;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/** Returns the decoded cursor, or null when it is not one this code wrote. */
+export function decodeCursor(value: string): Cursor | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null) return null;
+    const { p, t, i } = parsed as Record<string, unknown>;
+    if (typeof t !== 'string' || Number.isNaN(Date.parse(t)) || !Number.isSafeInteger(i)) return null;
+    if (p !== undefined && !Number.isSafeInteger(p)) return null;
+    return { p: p as number | undefined, t, i: i as number };
+  } catch {
+    return null;
+  }
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** Returns one page of items matching the filters, in queue order, with a cursor for the next page. */
+export async function listItems(db: Db, filters: ItemFilters): Promise<ItemPage> {
+  const conditions: SQL[] = [];
+  if (filters.status === 'open') conditions.push(sql`${items.status} in ('new', 'in_review')`);
+  else if (filters.status !== 'all') conditions.push(eq(items.status, filters.status));
+  if (filters.label) conditions.push(sql`${items.labels} @> array[${filters.label}]::text[]`);
+  if (filters.sourceId !== undefined) conditions.push(eq(items.sourceId, filters.sourceId));
+  if (filters.from) conditions.push(gte(items.sortAt, filters.from));
+  if (filters.to) conditions.push(lte(items.sortAt, filters.to));
+  if (filters.foldedQuery) {
+    conditions.push(sql`${items.searchText} like ${`%${escapeLike(filters.foldedQuery)}%`}`);
+  }
+  const cursor = filters.cursor ? decodeCursor(filters.cursor) : null;
+  if (cursor) {
+    const at = new Date(cursor.t);
+    const afterTime = or(lt(items.sortAt, at), and(eq(items.sortAt, at), lt(items.id, cursor.i)));
+    if (filters.order === 'priority' && cursor.p !== undefined) {
+      conditions.push(or(lt(items.priority, cursor.p), and(eq(items.priority, cursor.p), afterTime))!);
+    } else {
+      conditions.push(afterTime!);
+    }
+  }
+  const order =
+    filters.order === 'priority'
+      ? [desc(items.priority), desc(items.sortAt), desc(items.id)]
+      : [desc(items.sortAt), desc(items.id)];
+  const rows = await db
+    .select({ ...itemColumns, body: sql<string>`left(${items.body}, ${LIST_BODY_CHARS})` })
+    .from(items)
+    .innerJoin(sources, eq(sources.id, items.sourceId))
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(...order)
+    .limit(filters.limit + 1);
+  const page = rows.slice(0, filters.limit);
+  const last = page[page.length - 1];
+  const nextCursor =
+    rows.length > filters.limit && last
+      ? encodeCursor({
+          p: filters.order === 'priority' ? last.priority : undefined,
+          t: last.sortAt.toISOString(),
+          i: Number(last.id),
+        })
+      : null;
+  return { items: page.map(toItem), nextCursor };
+}
+
+/** Returns the item with its full text, or null. */
+export async function getItem(db: Db, id: number): Promise<Item | null> {
+  const [row] = await db
+    .select({ ...itemColumns, body: items.body })
+    .from(items)
+    .innerJoin(sources, eq(sources.id, items.sourceId))
+    .where(eq(items.id, id));
+  return row ? toItem(row) : null;
+}
+
+/** An item ready to store, as the pipeline builds it. */
+export interface NewItem {
+  sourceId: number;
+  keyHash: string;
+  url: string | null;
+  title: string;
+  body: string;
+  author: string | null;
+  publishedAt: Date | null;
+  collectedAt: Date;
+  searchText: string;
+  contentHash: string;
+  labels: Label[];
+  classification: Classification;
+  priority: number;
+}
+
+/** Returns which of these keys the source already has. */
+export async function findExistingKeys(db: Db, sourceId: number, keyHashes: string[]): Promise<Set<string>> {
+  if (keyHashes.length === 0) return new Set();
+  const rows = await db
+    .select({ keyHash: items.keyHash })
+    .from(items)
+    .where(and(eq(items.sourceId, sourceId), inArray(items.keyHash, keyHashes)));
+  return new Set(rows.map((row) => row.keyHash));
+}
+
+/** Stores new items, skipping any key the source already has; returns how many were stored. */
+export async function insertNewItems(db: Db, newItems: NewItem[]): Promise<number> {
+  if (newItems.length === 0) return 0;
+  let stored = 0;
+  // Batches keep each statement well under PostgreSQL's parameter limit.
+  for (let start = 0; start < newItems.length; start += 500) {
+    const batch = newItems.slice(start, start + 500).map((item) => ({
+      ...item,
+      sortAt: item.publishedAt && item.publishedAt <= item.collectedAt ? item.publishedAt : item.collectedAt,
+      classifierVersion: item.classification.version,
+    }));
+    const rows = await db
+      .insert(items)
+      .values(batch)
+      .onConflictDoNothing({ target: [items.sourceId, items.keyHash] })
+      .returning({ id: items.id });
+    stored += rows.length;
+  }
+  return stored;
+}
+
+export type StatusChange =
+  | { kind: 'changed'; item: Item }
+  | { kind: 'not_found' }
+  | { kind: 'conflict'; currentVersion: number }
+  | { kind: 'invalid_transition'; from: ItemStatus };
+
+/** Changes an item's status and logs the event in one transaction; refuses stale versions. */
+export async function changeItemStatus(
+  db: Db,
+  change: {
+    id: number;
+    status: ItemStatus;
+    dismissReason?: DismissReason | null;
+    expectedVersion?: number;
+    userId: number;
+    note?: string | null;
+  },
+): Promise<StatusChange> {
+  const outcome = await db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ status: items.status, version: items.version })
+      .from(items)
+      .where(eq(items.id, change.id))
+      .for('update');
+    if (!current) return { kind: 'not_found' } as const;
+    if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
+      return { kind: 'conflict', currentVersion: current.version } as const;
+    }
+    if (!canChangeStatus(current.status, change.status)) {
+      return { kind: 'invalid_transition', from: current.status } as const;
+    }
+    if (current.status === change.status) return { kind: 'unchanged' } as const;
+    await tx
+      .update(items)
+      .set({
+        status: change.status,
+        dismissReason: change.status === 'dismissed' ? (change.dismissReason ?? null) : null,
+        version: sql`${items.version} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(items.id, change.id));
+    await tx.insert(triageEvents).values({
+      itemId: change.id,
+      userId: change.userId,
+      field: 'status',
+      fromValue: current.status,
+      toValue: change.status,
+      note: change.note ?? (change.status === 'dismissed' ? (change.dismissReason ?? null) : null),
+    });
+    return { kind: 'updated' } as const;
+  });
+  if (outcome.kind !== 'updated' && outcome.kind !== 'unchanged') return outcome;
+  const item = await getItem(db, change.id);
+  return item ? { kind: 'changed', item } : { kind: 'not_found' };
+}
+
+/** Returns the item's audit trail, oldest first, with who made each change. */
+export async function listItemEvents(db: Db, itemId: number): Promise<TriageEvent[]> {
+  return db
+    .select({
+      id: triageEvents.id,
+      itemId: triageEvents.itemId,
+      userId: triageEvents.userId,
+      username: users.username,
+      at: triageEvents.at,
+      field: triageEvents.field,
+      fromValue: triageEvents.fromValue,
+      toValue: triageEvents.toValue,
+      note: triageEvents.note,
+    })
+    .from(triageEvents)
+    .leftJoin(users, eq(users.id, triageEvents.userId))
+    .where(eq(triageEvents.itemId, itemId))
+    .orderBy(triageEvents.at, triageEvents.id);
+}

@@ -1,0 +1,98 @@
+// Reads and writes of sources and their health.
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Source, SourceKind } from '../../domain/source.ts';
+import type { Db } from '../client.ts';
+import { sources } from '../schema.ts';
+
+type SourceRow = typeof sources.$inferSelect;
+
+function toSource(row: SourceRow): Source {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    url: row.url,
+    enabled: row.enabled,
+    pollIntervalSeconds: row.pollIntervalSeconds,
+    etag: row.etag,
+    lastModified: row.lastModified,
+    lastSuccessAt: row.lastSuccessAt,
+    lastErrorAt: row.lastErrorAt,
+    lastError: row.lastError,
+    lastErrorCode: row.lastErrorCode,
+    consecutiveFailures: row.consecutiveFailures,
+    nextFetchAt: row.nextFetchAt,
+    createdAt: row.createdAt,
+  };
+}
+
+/** Returns every source, oldest first. */
+export async function listSources(db: Db): Promise<Source[]> {
+  const rows = await db.select().from(sources).orderBy(asc(sources.id));
+  return rows.map(toSource);
+}
+
+/** Returns the source with this id, or null. */
+export async function getSource(db: Db, id: number): Promise<Source | null> {
+  const [row] = await db.select().from(sources).where(eq(sources.id, id));
+  return row ? toSource(row) : null;
+}
+
+export interface NewSource {
+  kind: SourceKind;
+  name: string;
+  url: string | null;
+  pollIntervalSeconds?: number;
+  enabled?: boolean;
+}
+
+/** Returns the newly stored source. */
+export async function insertSource(db: Db, source: NewSource): Promise<Source> {
+  const [row] = await db.insert(sources).values(source).returning();
+  if (!row) throw new Error('db: insert into sources returned no row');
+  return toSource(row);
+}
+
+/** Returns the number of sources stored. */
+export async function countSources(db: Db): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(sources);
+  return row?.count ?? 0;
+}
+
+/** Records a successful fetch: clears the error state and remembers the caching validators. */
+export async function recordSourceSuccess(
+  db: Db,
+  id: number,
+  result: { etag: string | null; lastModified: string | null; at: Date; nextFetchAt: Date },
+): Promise<void> {
+  await db
+    .update(sources)
+    .set({
+      etag: result.etag,
+      lastModified: result.lastModified,
+      lastSuccessAt: result.at,
+      consecutiveFailures: 0,
+      lastError: null,
+      lastErrorCode: null,
+      nextFetchAt: result.nextFetchAt,
+    })
+    .where(eq(sources.id, id));
+}
+
+/** Records a failed fetch with its reason, so staff see why on the sources page. */
+export async function recordSourceFailure(
+  db: Db,
+  id: number,
+  failure: { code: string; message: string; at: Date; nextFetchAt: Date },
+): Promise<void> {
+  await db
+    .update(sources)
+    .set({
+      lastErrorAt: failure.at,
+      lastError: failure.message.slice(0, 2000),
+      lastErrorCode: failure.code,
+      consecutiveFailures: sql`${sources.consecutiveFailures} + 1`,
+      nextFetchAt: failure.nextFetchAt,
+    })
+    .where(eq(sources.id, id));
+}

@@ -1,0 +1,130 @@
+// The database tables: the single source of truth for items, sources, users and the triage log.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { Classification, Label } from '../domain/classification.ts';
+import type { DismissReason, ItemStatus, Verdict } from '../domain/item.ts';
+import type { SourceKind } from '../domain/source.ts';
+import type { Role } from '../domain/user.ts';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const sources = pgTable('sources', {
+  id: serial('id').primaryKey(),
+  kind: text('kind').$type<SourceKind>().notNull(),
+  name: text('name').notNull(),
+  url: text('url'),
+  selectors: jsonb('selectors').$type<Record<string, string>>(),
+  enabled: boolean('enabled').notNull().default(true),
+  pollIntervalSeconds: integer('poll_interval_seconds').notNull().default(900),
+  etag: text('etag'),
+  lastModified: text('last_modified'),
+  contentHash: text('content_hash'),
+  lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+  lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+  lastError: text('last_error'),
+  lastErrorCode: text('last_error_code'),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  nextFetchAt: timestamp('next_fetch_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+export const items = pgTable(
+  'items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'restrict' }),
+    /** guid, else canonical URL, else content hash — hashed; unique per source. */
+    keyHash: text('key_hash').notNull(),
+    url: text('url'),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    author: text('author'),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    collectedAt: timestamp('collected_at', { withTimezone: true }).notNull().defaultNow(),
+    /** published_at, else collected_at: the time the queue sorts and filters on. */
+    sortAt: timestamp('sort_at', { withTimezone: true }).notNull(),
+    /** Title and body folded (lowercase, no diacritics) for search with or without diacritics. */
+    searchText: text('search_text').notNull(),
+    contentHash: text('content_hash').notNull(),
+    labels: text('labels').array().$type<Label[]>().notNull().default(sql`'{}'::text[]`),
+    classification: jsonb('classification').$type<Classification>(),
+    classifierVersion: text('classifier_version'),
+    priority: integer('priority').notNull().default(0),
+    status: text('status').$type<ItemStatus>().notNull().default('new'),
+    verdict: text('verdict').$type<Verdict>(),
+    dismissReason: text('dismiss_reason').$type<DismissReason>(),
+    assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    /** Bumped on every triage change; a stale edit is refused with a conflict. */
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('items_source_key_unique').on(t.sourceId, t.keyHash),
+    // The default triage queue: open items, flagged first, newest first.
+    index('items_open_priority_idx')
+      .on(t.priority.desc(), t.sortAt.desc(), t.id.desc())
+      .where(sql`status in ('new', 'in_review')`),
+    index('items_status_priority_idx').on(t.status, t.priority.desc(), t.sortAt.desc(), t.id.desc()),
+    index('items_priority_idx').on(t.priority.desc(), t.sortAt.desc(), t.id.desc()),
+    index('items_sort_at_idx').on(t.sortAt.desc(), t.id.desc()),
+    index('items_source_sort_idx').on(t.sourceId, t.sortAt.desc()),
+    index('items_labels_idx').using('gin', t.labels),
+    index('items_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
+  ],
+);
+
+export const users = pgTable('users', {
+  id: serial('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role').$type<Role>().notNull(),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 of the cookie's session id: a database leak does not hand out live sessions. */
+    idHash: text('id_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** Append-only log of every triage change. */
+export const triageEvents = pgTable(
+  'triage_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    itemId: bigint('item_id', { mode: 'number' })
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    field: text('field').notNull(),
+    fromValue: text('from_value'),
+    toValue: text('to_value'),
+    note: text('note'),
+  },
+  (t) => [index('triage_events_item_idx').on(t.itemId, t.at)],
+);
