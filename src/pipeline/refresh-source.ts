@@ -1,0 +1,124 @@
+// One function that reads top to bottom: fetch, parse, keep only new, classify, store, record health.
+import { createHash } from 'node:crypto';
+import { CollectorError } from '../collectors/collector-error.ts';
+import { decodeBody } from '../collectors/decode-body.ts';
+import { parseFeed } from '../collectors/rss.ts';
+import { safeFetch } from '../collectors/safe-fetch.ts';
+import { canonicalizeUrl } from '../domain/canonical-url.ts';
+import type { Classifier } from '../domain/classification.ts';
+import { computePriority, type ParsedEntry } from '../domain/item.ts';
+import type { RefreshResult } from '../domain/source.ts';
+import type { Db } from '../db/client.ts';
+import { findExistingKeys, insertNewItems, type NewItem } from '../db/queries/items.ts';
+import { getSource, recordSourceFailure, recordSourceSuccess } from '../db/queries/sources.ts';
+import { foldText } from '../text/fold-text.ts';
+
+/** What refreshSource needs from the process: passed in, never imported as singletons. */
+export interface PipelineDeps {
+  db: Db;
+  classifier: Classifier;
+  fetch: { allowHosts: readonly string[]; timeoutMs: number; maxBytes: number };
+  now?: () => Date;
+}
+
+const MAX_BACKOFF_SECONDS = 6 * 60 * 60;
+const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Returns the entry's key: guid, else canonical URL, else a hash of its content. */
+export function entryKeyHash(entry: ParsedEntry): string {
+  if (entry.guid) return sha256(`g\u0000${entry.guid}`);
+  const url = canonicalizeUrl(entry.link);
+  if (url) return sha256(`u\u0000${url}`);
+  return sha256(`c\u0000${entry.title}\u0000${entry.body}`);
+}
+
+/** Fetches one source and stores its new items; returns the counts, and records the outcome on the source. */
+export async function refreshSource(deps: PipelineDeps, sourceId: number): Promise<RefreshResult> {
+  const now = deps.now ?? (() => new Date());
+  const source = await getSource(deps.db, sourceId);
+  if (!source) throw new Error(`pipeline: source ${sourceId} does not exist`);
+  const result: RefreshResult = { sourceId, status: 'ok', fetched: 0, stored: 0, skipped: 0, failedEntries: 0 };
+  const startedAt = now();
+
+  let entries: ParsedEntry[];
+  let validators: { etag: string | null; lastModified: string | null };
+  try {
+    if (source.kind !== 'rss' || !source.url) {
+      throw new CollectorError('bad_url', `source ${sourceId} is not a feed with a URL`);
+    }
+    const response = await safeFetch(source.url, {
+      allowHosts: deps.fetch.allowHosts,
+      timeoutMs: deps.fetch.timeoutMs,
+      maxBytes: deps.fetch.maxBytes,
+      etag: source.etag ?? undefined,
+      lastModified: source.lastModified ?? undefined,
+      accept: FEED_ACCEPT,
+    });
+    validators = { etag: response.headers['etag'] ?? null, lastModified: response.headers['last-modified'] ?? null };
+    if (response.notModified) {
+      await recordSourceSuccess(deps.db, sourceId, {
+        etag: validators.etag ?? source.etag,
+        lastModified: validators.lastModified ?? source.lastModified,
+        at: startedAt,
+        nextFetchAt: new Date(startedAt.getTime() + source.pollIntervalSeconds * 1000),
+      });
+      return { ...result, status: 'not_modified' };
+    }
+    const { text } = decodeBody(response.body, response.headers['content-type']);
+    const feed = await parseFeed(text);
+    entries = feed.entries;
+    result.failedEntries = feed.failedEntries;
+  } catch (error) {
+    if (!(error instanceof CollectorError)) throw error;
+    const retryAfter = error.retryAfter ?? 0;
+    const backoff = Math.min(source.pollIntervalSeconds * 2 ** source.consecutiveFailures, MAX_BACKOFF_SECONDS);
+    await recordSourceFailure(deps.db, sourceId, {
+      code: error.code,
+      message: error.message,
+      at: startedAt,
+      nextFetchAt: new Date(startedAt.getTime() + Math.max(backoff, retryAfter) * 1000),
+    });
+    return { ...result, status: 'error', error: { code: error.code, message: error.message } };
+  }
+
+  result.fetched = entries.length;
+  // Keep only new: one key per entry, first occurrence wins within the feed, known keys skipped.
+  const byKey = new Map<string, ParsedEntry>();
+  for (const entry of entries) {
+    const key = entryKeyHash(entry);
+    if (!byKey.has(key)) byKey.set(key, entry);
+  }
+  const known = await findExistingKeys(deps.db, sourceId, [...byKey.keys()]);
+  const fresh: NewItem[] = [];
+  for (const [keyHash, entry] of byKey) {
+    if (known.has(keyHash)) continue;
+    const classification = deps.classifier.classify({ title: entry.title, body: entry.body });
+    fresh.push({
+      sourceId,
+      keyHash,
+      url: canonicalizeUrl(entry.link),
+      title: entry.title,
+      body: entry.body,
+      author: entry.author,
+      publishedAt: entry.publishedAt,
+      collectedAt: startedAt,
+      searchText: foldText(`${entry.title}\n${entry.body}`),
+      contentHash: sha256(`${entry.title}\u0000${entry.body}`),
+      labels: classification.labels,
+      classification,
+      priority: computePriority(classification.labels),
+    });
+  }
+  result.stored = await insertNewItems(deps.db, fresh);
+  result.skipped = result.fetched - result.stored;
+  await recordSourceSuccess(deps.db, sourceId, {
+    ...validators,
+    at: startedAt,
+    nextFetchAt: new Date(startedAt.getTime() + source.pollIntervalSeconds * 1000),
+  });
+  return result;
+}
