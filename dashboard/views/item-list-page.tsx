@@ -1,0 +1,245 @@
+// The triage queue: filters, one row per item with why it was flagged, and paging.
+import { LABELS, type ExplanationSpan, type Label } from '../../src/domain/classification.ts';
+import { STATUS_FILTERS, type Item, type StatusFilter } from '../../src/domain/item.ts';
+import type { Source } from '../../src/domain/source.ts';
+import type { SessionUser } from '../../src/domain/user.ts';
+import { formatDate, t, type Locale } from '../i18n/messages.ts';
+import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
+import { Layout } from './layout.tsx';
+
+/** How the queue is ordered. */
+export type ItemOrder = 'priority' | 'newest';
+
+/** The queue's filters as the route parsed them from the query string. Dates are yyyy-mm-dd. */
+export interface ItemFilters {
+  status?: StatusFilter;
+  label?: Label;
+  sourceId?: number;
+  q?: string;
+  from?: string;
+  to?: string;
+  order?: ItemOrder;
+}
+
+/** Props of ItemListPage. */
+export interface ItemListPageProps {
+  user: SessionUser;
+  locale: Locale;
+  items: readonly Item[];
+  filters: ItemFilters;
+  nextCursor: string | null;
+  sources: readonly Pick<Source, 'id' | 'name'>[];
+}
+
+/** How many matched words a row shows before summarising the rest as "+n more". */
+const MAX_REASONS_PER_ROW = 6;
+
+/** Returns the query string (with `?`, or empty) for the filters, plus a cursor when given. */
+export function buildItemsQuery(filters: ItemFilters, cursor?: string | null): string {
+  const params = new URLSearchParams();
+  if (filters.status) params.set('status', filters.status);
+  if (filters.label) params.set('label', filters.label);
+  if (filters.sourceId !== undefined) params.set('source', String(filters.sourceId));
+  if (filters.q) params.set('q', filters.q);
+  if (filters.from) params.set('from', filters.from);
+  if (filters.to) params.set('to', filters.to);
+  if (filters.order) params.set('order', filters.order);
+  if (cursor) params.set('cursor', cursor);
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}
+
+interface Reason {
+  text: string;
+  category: ExplanationSpan['category'];
+}
+
+/** Returns each distinct (category, matched words) pair once, in the order they first appear. */
+export function distinctReasons(spans: readonly ExplanationSpan[]): Reason[] {
+  const seen = new Set<string>();
+  const reasons: Reason[] = [];
+  for (const span of spans) {
+    const text = span.text.trim();
+    if (!text) continue;
+    const key = `${span.category}\u0000${text.toLocaleLowerCase('vi')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    reasons.push({ text, category: span.category });
+  }
+  return reasons;
+}
+
+function ReasonBadges({ spans, locale }: { spans: readonly ExplanationSpan[]; locale: Locale }) {
+  const reasons = distinctReasons(spans);
+  if (reasons.length === 0) return <span class="muted">{t(locale, 'items.noReasons')}</span>;
+  const shown = reasons.slice(0, MAX_REASONS_PER_ROW);
+  return (
+    <span class="badges">
+      {shown.map((reason) => (
+        <span
+          class={`badge reason flag-${reason.category}`}
+          title={t(locale, `category.${reason.category}`)}
+        >
+          {reason.text}
+        </span>
+      ))}
+      {reasons.length > shown.length && (
+        <span class="muted">
+          {t(locale, 'items.moreReasons', { count: reasons.length - shown.length })}
+        </span>
+      )}
+    </span>
+  );
+}
+
+function FilterForm({ locale, filters, sources }: Pick<ItemListPageProps, 'locale' | 'filters' | 'sources'>) {
+  const any = t(locale, 'common.any');
+  return (
+    <form class="filters" method="get" action="/items" role="search" aria-label={t(locale, 'items.filters')}>
+      <div class="field">
+        <label for="filter-status">{t(locale, 'items.filter.status')}</label>
+        <select id="filter-status" name="status">
+          {STATUS_FILTERS.map((status) => (
+            <option value={status} selected={(filters.status ?? 'open') === status}>
+              {t(locale, `status.${status}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-label">{t(locale, 'items.filter.label')}</label>
+        <select id="filter-label" name="label">
+          <option value="">{any}</option>
+          {LABELS.map((label) => (
+            <option value={label} selected={filters.label === label}>
+              {t(locale, `label.${label}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-source">{t(locale, 'items.filter.source')}</label>
+        <select id="filter-source" name="source">
+          <option value="">{any}</option>
+          {sources.map((source) => (
+            <option value={String(source.id)} selected={filters.sourceId === source.id}>
+              {source.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field field-wide">
+        <label for="filter-q">{t(locale, 'items.filter.q')}</label>
+        <input
+          id="filter-q"
+          name="q"
+          type="search"
+          value={filters.q ?? ''}
+          placeholder={t(locale, 'items.filter.qPlaceholder')}
+        />
+      </div>
+      <div class="field">
+        <label for="filter-from">{t(locale, 'items.filter.from')}</label>
+        <input id="filter-from" name="from" type="date" value={filters.from ?? ''} />
+      </div>
+      <div class="field">
+        <label for="filter-to">{t(locale, 'items.filter.to')}</label>
+        <input id="filter-to" name="to" type="date" value={filters.to ?? ''} />
+      </div>
+      <div class="field">
+        <label for="filter-order">{t(locale, 'items.filter.order')}</label>
+        <select id="filter-order" name="order">
+          <option value="priority" selected={(filters.order ?? 'priority') === 'priority'}>
+            {t(locale, 'items.order.priority')}
+          </option>
+          <option value="newest" selected={filters.order === 'newest'}>
+            {t(locale, 'items.order.newest')}
+          </option>
+        </select>
+      </div>
+      <div class="field field-actions">
+        <button type="submit" class="button button-primary">
+          {t(locale, 'items.filter.apply')}
+        </button>
+        <a class="button button-quiet" href="/items">
+          {t(locale, 'items.filter.reset')}
+        </a>
+      </div>
+    </form>
+  );
+}
+
+function ItemRow({ item, locale }: { item: Item; locale: Locale }) {
+  const href = `/items/${item.id}`;
+  return (
+    <tr class={`item-row status-row-${item.status}`} data-row data-href={href}>
+      <td data-label={t(locale, 'items.col.labels')}>
+        <LabelBadges labels={item.labels} locale={locale} />
+      </td>
+      <td class="cell-title" data-label={t(locale, 'items.col.title')}>
+        <a class="item-link" href={href}>
+          {item.title.trim() || t(locale, 'items.noTitle')}
+        </a>
+      </td>
+      <td data-label={t(locale, 'items.col.source')}>{item.sourceName}</td>
+      <td class="cell-time" data-label={t(locale, 'items.col.time')}>
+        {item.publishedAt && (
+          <span class="time">
+            {t(locale, 'items.published', { date: formatDate(item.publishedAt, locale) })}
+          </span>
+        )}
+        <span class="time muted">
+          {t(locale, 'items.collected', { date: formatDate(item.collectedAt, locale) })}
+        </span>
+      </td>
+      <td data-label={t(locale, 'items.col.status')}>
+        <StatusBadge status={item.status} locale={locale} />
+        {item.verdict && <VerdictBadge verdict={item.verdict} locale={locale} />}
+      </td>
+      <td data-label={t(locale, 'items.col.why')}>
+        <ReasonBadges spans={item.classification?.spans ?? []} locale={locale} />
+      </td>
+    </tr>
+  );
+}
+
+/** Returns the triage queue page: filter form, item table, and a next-page link keeping filters. */
+export function ItemListPage({ user, locale, items, filters, nextCursor, sources }: ItemListPageProps) {
+  return (
+    <Layout title={t(locale, 'items.title')} user={user} locale={locale} section="items">
+      <h1>{t(locale, 'items.title')}</h1>
+      <FilterForm locale={locale} filters={filters} sources={sources} />
+      {items.length === 0 ? (
+        <p class="empty-state">{t(locale, 'items.empty')}</p>
+      ) : (
+        <>
+          <p class="muted keyboard-hint">{t(locale, 'items.keyboardHint')}</p>
+          <table class="item-table" data-nav-table>
+            <thead>
+              <tr>
+                <th scope="col">{t(locale, 'items.col.labels')}</th>
+                <th scope="col">{t(locale, 'items.col.title')}</th>
+                <th scope="col">{t(locale, 'items.col.source')}</th>
+                <th scope="col">{t(locale, 'items.col.time')}</th>
+                <th scope="col">{t(locale, 'items.col.status')}</th>
+                <th scope="col">{t(locale, 'items.col.why')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <ItemRow item={item} locale={locale} />
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {nextCursor && (
+        <nav class="pager">
+          <a class="button" rel="next" href={`/items${buildItemsQuery(filters, nextCursor)}`}>
+            {t(locale, 'items.next')} →
+          </a>
+        </nav>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,235 @@
+// One item: highlighted title and body, why it was flagged, and the triage buttons.
+import type { ExplanationSpan, Label, TextField } from '../../src/domain/classification.ts';
+import { canChangeStatus, type Item, type ItemStatus, type TriageEvent } from '../../src/domain/item.ts';
+import type { SessionUser } from '../../src/domain/user.ts';
+import { formatDate, t, type Locale } from '../i18n/messages.ts';
+import { HighlightedText } from './highlight-spans.tsx';
+import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
+import { Layout } from './layout.tsx';
+import { safeHttpUrl } from './safe-http-url.ts';
+
+/** Props of ItemPage. `canTriage` comes from the route's role check. */
+export interface ItemPageProps {
+  user: SessionUser;
+  locale: Locale;
+  item: Item;
+  canTriage: boolean;
+  /** The audit trail, oldest first. */
+  events?: readonly TriageEvent[];
+  /** Outcome of the last action: `saved` or `conflict`. */
+  flash?: string;
+}
+
+function EventList({ events, locale }: { events: readonly TriageEvent[]; locale: Locale }) {
+  if (events.length === 0) return <p class="muted">{t(locale, 'item.eventsEmpty')}</p>;
+  const statusText = (value: string | null) =>
+    value ? t(locale, `status.${value}` as 'status.new') : t(locale, 'common.none');
+  return (
+    <ol class="event-list">
+      {events.map((event) => (
+        <li>
+          <time>{formatDate(event.at, locale)}</time>{' '}
+          {t(locale, 'item.eventLine', {
+            who: event.username ?? '—',
+            field: event.field === 'status' ? t(locale, 'item.eventField.status') : event.field,
+            from: event.field === 'status' ? statusText(event.fromValue) : (event.fromValue ?? '—'),
+            to: event.field === 'status' ? statusText(event.toValue) : (event.toValue ?? '—'),
+          })}
+          {event.note && <span class="muted"> · {event.note}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The status buttons triage offers, in the order shown. */
+const TRIAGE_TARGETS = [
+  'in_review',
+  'responded',
+  'escalated',
+  'dismissed',
+] as const satisfies readonly ItemStatus[];
+
+function spansOf(item: Item, field: TextField): ExplanationSpan[] {
+  return (item.classification?.spans ?? []).filter((span) => span.field === field);
+}
+
+function formatScore(score: number): string {
+  return Number.isFinite(score) ? score.toFixed(2) : '—';
+}
+
+function OriginalLink({ url, locale }: { url: string | null; locale: Locale }) {
+  if (!url) return <>{t(locale, 'common.none')}</>;
+  const safe = safeHttpUrl(url);
+  if (safe) {
+    return (
+      <a class="original-link" href={safe} rel="noopener noreferrer nofollow" target="_blank">
+        {url}
+      </a>
+    );
+  }
+  return (
+    <>
+      <span class="unsafe-url">{url}</span> <span class="muted">{t(locale, 'item.unsafeLink')}</span>
+    </>
+  );
+}
+
+function StatusForms({ item, locale }: { item: Item; locale: Locale }) {
+  const targets = TRIAGE_TARGETS.filter(
+    (target) => target !== item.status && canChangeStatus(item.status, target),
+  );
+  if (targets.length === 0) return <p class="muted">{t(locale, 'item.noActions')}</p>;
+  return (
+    <div class="status-actions">
+      {targets.map((target) => (
+        <form
+          method="post"
+          action={`/items/${item.id}/status`}
+          data-confirm={target === 'dismissed' ? t(locale, 'item.confirmDismiss') : undefined}
+        >
+          <input type="hidden" name="status" value={target} />
+          <input type="hidden" name="version" value={String(item.version)} />
+          <button type="submit" class={`button action-${target}`}>
+            {t(locale, `item.action.${target}`)}
+          </button>
+        </form>
+      ))}
+    </div>
+  );
+}
+
+/** Returns the item page: highlighted text, labels, scores, source, safe link, status and actions. */
+export function ItemPage({ user, locale, item, canTriage, events = [], flash }: ItemPageProps) {
+  const classification = item.classification;
+  const title = item.title.trim() || t(locale, 'items.noTitle');
+  const scoreEntries = Object.entries(classification?.scores ?? {}) as [Label, number][];
+  const spans = [...(classification?.spans ?? [])].sort(
+    (a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1),
+  );
+  return (
+    <Layout title={title} user={user} locale={locale} section="items">
+      <p>
+        <a href="/items">← {t(locale, 'item.back')}</a>
+      </p>
+      {flash === 'saved' && (
+        <p class="alert alert-ok" role="status">
+          {t(locale, 'item.flash.saved')}
+        </p>
+      )}
+      {flash === 'conflict' && (
+        <p class="alert alert-error" role="alert">
+          {t(locale, 'item.flash.conflict')}
+        </p>
+      )}
+      <article class="item">
+        <h1 class="item-title preserve">
+          {item.title.trim() ? (
+            <HighlightedText text={item.title} spans={spansOf(item, 'title')} locale={locale} />
+          ) : (
+            title
+          )}
+        </h1>
+        <p class="item-meta">
+          <StatusBadge status={item.status} locale={locale} />
+          {item.verdict && <VerdictBadge verdict={item.verdict} locale={locale} />}
+          <LabelBadges labels={item.labels} locale={locale} />
+        </p>
+
+        {canTriage && (
+          <section class="card triage" aria-labelledby="triage-heading">
+            <h2 id="triage-heading">{t(locale, 'item.actions')}</h2>
+            <StatusForms item={item} locale={locale} />
+          </section>
+        )}
+
+        <section aria-labelledby="body-heading">
+          <h2 id="body-heading">{t(locale, 'item.body')}</h2>
+          <div class="item-body preserve">
+            {item.body ? (
+              <HighlightedText text={item.body} spans={spansOf(item, 'body')} locale={locale} />
+            ) : (
+              <span class="muted">{t(locale, 'item.emptyBody')}</span>
+            )}
+          </div>
+        </section>
+
+        <section aria-labelledby="why-heading">
+          <h2 id="why-heading">{t(locale, 'item.why')}</h2>
+          {!classification ? (
+            <p class="muted">{t(locale, 'item.notClassified')}</p>
+          ) : spans.length === 0 ? (
+            <p class="muted">{t(locale, 'item.whyEmpty')}</p>
+          ) : (
+            <ul class="why-list">
+              {spans.map((span) => (
+                <li>
+                  <span class={`badge reason flag-${span.category}`}>{span.text}</span>{' '}
+                  {t(locale, `category.${span.category}`)}
+                  {' · '}
+                  {t(locale, span.field === 'title' ? 'item.inTitle' : 'item.inBody')}
+                  <span class="muted">
+                    {' · '}
+                    {span.ruleId} ({formatScore(span.weight)})
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+
+        <section aria-labelledby="events-heading">
+          <h2 id="events-heading">{t(locale, 'item.events')}</h2>
+          <EventList events={events} locale={locale} />
+        </section>
+
+        <section aria-labelledby="details-heading">
+          <h2 id="details-heading">{t(locale, 'item.details')}</h2>
+          <dl class="details">
+            <dt>{t(locale, 'item.source')}</dt>
+            <dd>{item.sourceName}</dd>
+            <dt>{t(locale, 'item.originalLink')}</dt>
+            <dd class="break">
+              <OriginalLink url={item.url} locale={locale} />
+            </dd>
+            <dt>{t(locale, 'item.author')}</dt>
+            <dd>{item.author ?? t(locale, 'common.none')}</dd>
+            <dt>{t(locale, 'item.published')}</dt>
+            <dd>{formatDate(item.publishedAt, locale)}</dd>
+            <dt>{t(locale, 'item.collected')}</dt>
+            <dd>{formatDate(item.collectedAt, locale)}</dd>
+            <dt>{t(locale, 'item.status')}</dt>
+            <dd>{t(locale, `status.${item.status}`)}</dd>
+            <dt>{t(locale, 'item.verdict')}</dt>
+            <dd>{item.verdict ? t(locale, `verdict.${item.verdict}`) : t(locale, 'common.none')}</dd>
+            {item.dismissReason && (
+              <>
+                <dt>{t(locale, 'item.dismissReason')}</dt>
+                <dd>{t(locale, `dismissReason.${item.dismissReason}`)}</dd>
+              </>
+            )}
+            <dt>{t(locale, 'item.priority')}</dt>
+            <dd>{String(item.priority)}</dd>
+            <dt>{t(locale, 'item.scores')}</dt>
+            <dd>
+              {scoreEntries.length === 0 ? (
+                t(locale, 'common.none')
+              ) : (
+                <ul class="scores">
+                  {scoreEntries.map(([label, score]) => (
+                    <li>
+                      <span class={`badge label-${label}`}>{t(locale, `label.${label}`)}</span>{' '}
+                      {formatScore(score)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+            <dt>{t(locale, 'item.classifierVersion')}</dt>
+            <dd>{classification?.version ?? t(locale, 'common.none')}</dd>
+          </dl>
+        </section>
+      </article>
+    </Layout>
+  );
+}

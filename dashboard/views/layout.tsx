@@ -1,0 +1,90 @@
+// The page shell every dashboard page renders inside.
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { READ_ITEM_ROLES, type SessionUser } from '../../src/domain/user.ts';
+import { t, type Locale } from '../i18n/messages.ts';
+
+/** Which top-level section a page belongs to, to mark it in the nav. */
+export type NavSection = 'items' | 'sources';
+
+/** Props of Layout. */
+export interface LayoutProps {
+  title: string;
+  user?: SessionUser | null;
+  locale: Locale;
+  /** The nav entry to mark as current. */
+  section?: NavSection;
+  children?: Child;
+}
+
+// A constant, never data: hono/jsx has no way to write a doctype, and without one browsers
+// fall into quirks mode.
+const DOCTYPE = raw('<!DOCTYPE html>');
+
+/** Returns a full HTML page: head with the stylesheet and the one deferred script, nav, and main. */
+export function Layout({ title, user, locale, section, children }: LayoutProps) {
+  const otherLocale: Locale = locale === 'vi' ? 'en' : 'vi';
+  const canReadItems = user ? READ_ITEM_ROLES.includes(user.role) : false;
+  return (
+    <>
+      {DOCTYPE}
+      <html lang={locale}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${title} · ${t(locale, 'app.name')}`}</title>
+          <link rel="stylesheet" href="/static/app.css" />
+          <script src="/static/app.js" defer></script>
+        </head>
+        <body>
+          <a class="skip-link" href="#main">
+            {t(locale, 'app.skipToContent')}
+          </a>
+          <header class="site-header">
+            <a class="brand" href={canReadItems ? '/items' : user ? '/' : '/login'}>
+              {t(locale, 'app.name')}
+            </a>
+            <nav class="site-nav" aria-label={t(locale, 'nav.main')}>
+              {canReadItems && (
+                <>
+                  <a href="/items" aria-current={section === 'items' ? 'page' : undefined}>
+                    {t(locale, 'nav.items')}
+                  </a>
+                  <a href="/sources" aria-current={section === 'sources' ? 'page' : undefined}>
+                    {t(locale, 'nav.sources')}
+                  </a>
+                </>
+              )}
+            </nav>
+            <div class="site-user">
+              <a
+                class="lang-switch"
+                href={`?lang=${otherLocale}`}
+                hreflang={otherLocale}
+                lang={otherLocale}
+                title={t(locale, 'lang.switchLabel')}
+              >
+                {t(locale, 'lang.switch')}
+              </a>
+              {user && (
+                <>
+                  <span class="user-name" title={t(locale, `role.${user.role}`)}>
+                    {t(locale, 'nav.signedInAs', { name: user.username })}
+                  </span>
+                  <form class="logout-form" method="post" action="/logout">
+                    <button type="submit" class="button button-quiet">
+                      {t(locale, 'nav.logout')}
+                    </button>
+                  </form>
+                </>
+              )}
+            </div>
+          </header>
+          <main id="main" class="site-main">
+            {children}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}

@@ -1,0 +1,120 @@
+// The HTTP application: security middleware, sessions, and one route file per resource.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie } from 'hono/cookie';
+import { secureHeaders } from 'hono/secure-headers';
+import { ErrorPage } from '../../dashboard/views/error-page.tsx';
+import { apiErrorText, type Locale } from '../../dashboard/i18n/messages.ts';
+import { authRoutes } from './auth.ts';
+import { type AppDeps, type AppEnv, isApiPath } from './context.ts';
+import { ApiError, toApiError } from './errors.ts';
+import { healthRoutes } from './health.ts';
+import { itemRoutes } from './items.ts';
+import { openapiRoutes } from './openapi.ts';
+import { loadSession } from './session.ts';
+import { sourceRoutes } from './sources.ts';
+import { staticRoutes } from './static-files.ts';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Returns the Hono app serving the JSON API, the pages and /health. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    c.set('locale', pickLocale(c.req.query('lang'), getCookie(c, 'lang')));
+    const lang = c.req.query('lang');
+    if (lang === 'vi' || lang === 'en') setCookie(c, 'lang', lang, { path: '/', sameSite: 'Strict', httpOnly: true });
+    await next();
+  });
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+    }),
+  );
+  app.use(async (c, next) => {
+    if (UNSAFE_METHODS.has(c.req.method)) rejectCrossSite(c.req.raw, isApiPath(c.req.path));
+    await next();
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large');
+      },
+    }),
+  );
+  app.use(loadSession());
+
+  app.route('/', healthRoutes());
+  app.route('/', staticRoutes());
+  app.route('/', openapiRoutes());
+  app.route('/', authRoutes());
+  app.route('/', itemRoutes());
+  app.route('/', sourceRoutes());
+  app.get('/', (c) => c.redirect(c.get('user') ? '/items' : '/login', 303));
+
+  app.notFound((c) => {
+    throw new ApiError(404, 'not_found');
+  });
+  app.onError((error, c) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) console.error('api: unhandled error', error);
+    const locale = c.get('locale') ?? 'vi';
+    if (isApiPath(c.req.path) || c.req.path === '/health') {
+      return c.json(
+        { error: { code: apiError.code, message: apiErrorText(locale, apiError.code), details: apiError.details } },
+        apiError.status,
+      );
+    }
+    return c.html(
+      ErrorPage({ locale, status: apiError.status, code: apiError.code, user: c.get('user') ?? undefined }),
+      apiError.status,
+    );
+  });
+  return app;
+}
+
+function pickLocale(query: string | undefined, cookie: string | undefined): Locale {
+  if (query === 'en' || query === 'vi') return query;
+  if (cookie === 'en' || cookie === 'vi') return cookie;
+  return 'vi';
+}
+
+// Cross-site request forgery: browsers mark where a request comes from. A request from another
+// site is refused; JSON routes also require the JSON content type, which a plain HTML form or a
+// "simple" cross-site fetch cannot send without a CORS preflight (and no foreign origin is allowed).
+function rejectCrossSite(request: Request, isApi: boolean): void {
+  const site = request.headers.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') throw new ApiError(403, 'csrf_failed');
+  const ownOrigin = new URL(request.url).origin;
+  const origin = request.headers.get('origin');
+  if (origin !== null && origin !== ownOrigin) throw new ApiError(403, 'csrf_failed');
+  if (isApi) {
+    const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') throw new ApiError(403, 'csrf_failed');
+    return;
+  }
+  if (origin === null) {
+    const referer = request.headers.get('referer');
+    let refererOrigin: string | null = null;
+    try {
+      refererOrigin = referer ? new URL(referer).origin : null;
+    } catch {
+      refererOrigin = null;
+    }
+    if (refererOrigin !== ownOrigin) throw new ApiError(403, 'csrf_failed');
+  }
+}

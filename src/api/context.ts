@@ -1,0 +1,51 @@
+// What every route can read from the request context, and the role check that sits at each route.
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Locale } from '../../dashboard/i18n/messages.ts';
+import type { Role, SessionUser } from '../domain/user.ts';
+import type { Db } from '../db/client.ts';
+import type { JobRunner } from '../jobs/job-runner.ts';
+import type { Classifier } from '../domain/classification.ts';
+import { ApiError } from './errors.ts';
+
+/** What createApp needs: passed in, so tests build the same app over an embedded database. */
+export interface AppDeps {
+  db: Db;
+  databaseKind: 'embedded' | 'postgres';
+  jobs: JobRunner;
+  classifier: Classifier;
+  sessionTtlHours: number;
+  cookieSecure: 'auto' | 'true' | 'false';
+  /** Folds a search query the same way stored text was folded. */
+  foldQuery: (query: string) => string;
+  now?: () => Date;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    user: SessionUser | null;
+    locale: Locale;
+    sessionIdHash: string | null;
+  };
+};
+
+export type AppContext = Context<AppEnv>;
+
+/** Returns true when the request is for a JSON API route. */
+export function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
+
+/** Returns middleware that lets only signed-in users with one of the roles through. */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const user = c.get('user');
+    if (!user) {
+      if (isApiPath(c.req.path)) throw new ApiError(401, 'unauthorized');
+      const back = encodeURIComponent(c.req.path);
+      return c.redirect(`/login?next=${back}`, 303);
+    }
+    if (!roles.includes(user.role)) throw new ApiError(403, 'forbidden');
+    await next();
+  };
+}

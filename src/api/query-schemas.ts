@@ -1,0 +1,73 @@
+// Validation of what clients send: zod schemas shared by the JSON routes and the pages.
+import { z } from 'zod';
+import { LABELS } from '../domain/classification.ts';
+import { DISMISS_REASONS, ITEM_STATUSES } from '../domain/item.ts';
+
+const VIETNAM_OFFSET = '+07:00';
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected yyyy-mm-dd')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00${VIETNAM_OFFSET}`)), 'not a date');
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+/** Filters of the item list, from a query string. Days are whole days in Asia/Ho_Chi_Minh. */
+export const ItemListQuery = z.object({
+  status: z.preprocess(emptyAsUndefined, z.enum([...ITEM_STATUSES, 'open', 'all']).default('open')),
+  label: z.preprocess(emptyAsUndefined, z.enum(LABELS).optional()),
+  source: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
+  from: z.preprocess(emptyAsUndefined, day.optional()),
+  to: z.preprocess(emptyAsUndefined, day.optional()),
+  q: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
+  order: z.preprocess(emptyAsUndefined, z.enum(['priority', 'newest']).default('priority')),
+  cursor: z.preprocess(emptyAsUndefined, z.string().max(300).optional()),
+  limit: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(50)),
+});
+export type ItemListQuery = z.infer<typeof ItemListQuery>;
+
+/** Returns the first instant of a day in Vietnam. */
+export function startOfDay(value: string): Date {
+  return new Date(`${value}T00:00:00${VIETNAM_OFFSET}`);
+}
+
+/** Returns the last instant of a day in Vietnam. */
+export function endOfDay(value: string): Date {
+  return new Date(`${value}T23:59:59.999${VIETNAM_OFFSET}`);
+}
+
+/** A status change: the version the client saw makes a stale edit a conflict. */
+export const ItemPatchBody = z
+  .object({
+    status: z.enum(ITEM_STATUSES),
+    dismissReason: z.enum(DISMISS_REASONS).optional(),
+    version: z.number().int().positive().optional(),
+    note: z.string().max(2000).optional(),
+  })
+  .strict();
+
+/** A new RSS source. */
+export const SourceBody = z
+  .object({
+    kind: z.literal('rss'),
+    name: z.string().trim().min(1).max(200),
+    url: z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((value) => {
+        try {
+          const url = new URL(value);
+          return url.protocol === 'http:' || url.protocol === 'https:';
+        } catch {
+          return false;
+        }
+      }, 'must be an http(s) URL'),
+    pollIntervalSeconds: z.number().int().min(60).max(7 * 24 * 3600).optional(),
+  })
+  .strict();
+
+/** Returns a positive integer id from a path parameter, or null. */
+export function parseId(value: string): number | null {
+  return /^[1-9]\d{0,15}$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : null;
+}
