@@ -1,0 +1,121 @@
+// The `duluan` command: start, worker, migrate, collect, user …
+import { parseArgs } from 'node:util';
+import { generatePassword, hashPassword } from './api/password.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { listSources } from './db/queries/sources.ts';
+import { insertUser, setUserPassword } from './db/queries/users.ts';
+import { ROLES, type Role } from './domain/user.ts';
+import { createInProcessRunner } from './jobs/job-runner.ts';
+import { openMigratedDatabase, pipelineDepsFor, startService, startWorker, stopOnSignals } from './main.ts';
+
+const USAGE = `Usage: duluan <command> [options]
+
+Commands:
+  start                         run the service (HTTP, and jobs in process when REDIS_URL is unset)
+  worker                        run a BullMQ worker that collects sources (needs REDIS_URL)
+  migrate                       apply database migrations and exit
+  collect [--source ID]         fetch every enabled source (or one) now and print the counts as JSON lines
+  user add --username U --role R [--password P]
+                                create a user (roles: ${ROLES.join(', ')}); a password is generated when omitted
+  user password --username U [--password P]
+                                set a user's password
+
+Settings come from environment variables; see README.md.`;
+
+class UsageError extends Error {}
+
+function option(values: Record<string, unknown>, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config: Config = loadConfig();
+  switch (command) {
+    case 'start': {
+      const service = await startService(config);
+      stopOnSignals(service.stop);
+      return -1;
+    }
+    case 'worker': {
+      const worker = await startWorker(config);
+      stopOnSignals(worker.stop);
+      return -1;
+    }
+    case 'migrate': {
+      const database = await openMigratedDatabase(config);
+      await database.close();
+      console.log('migrations applied');
+      return 0;
+    }
+    case 'collect': {
+      const { values } = parseArgs({ args: rest, options: { source: { type: 'string' } } });
+      const database = await openMigratedDatabase(config);
+      try {
+        const runner = createInProcessRunner(pipelineDepsFor(config, database));
+        const wanted = option(values, 'source');
+        const sources = (await listSources(database.db)).filter((source) =>
+          wanted ? String(source.id) === wanted : source.enabled && source.kind === 'rss',
+        );
+        if (wanted && sources.length === 0) throw new UsageError(`no source with id ${wanted}`);
+        for (const source of sources) console.log(JSON.stringify(await runner.refreshNow(source.id)));
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'user': {
+      const [action, ...args] = rest;
+      const { values } = parseArgs({
+        args,
+        options: { username: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } },
+      });
+      const username = option(values, 'username')?.normalize('NFC');
+      if (!username) throw new UsageError('--username is required');
+      const given = option(values, 'password');
+      if (given !== undefined && given.length < 8) throw new UsageError('--password must be at least 8 characters');
+      const password = given ?? generatePassword();
+      const database = await openMigratedDatabase(config);
+      try {
+        if (action === 'add') {
+          const role = option(values, 'role');
+          if (!role || !ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+          await insertUser(database.db, { username, role: role as Role, passwordHash: await hashPassword(password) });
+          console.log(`user ${username} (${role}) created`);
+        } else if (action === 'password') {
+          const user = await setUserPassword(database.db, username, await hashPassword(password));
+          if (!user) throw new UsageError(`no user named ${username}`);
+          console.log(`password of ${username} changed`);
+        } else {
+          throw new UsageError('user needs an action: add or password');
+        }
+        if (!given) console.log(`password: ${password}`);
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command: ${command}`);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(error.message);
+      if (error instanceof UsageError) console.error(`\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,70 @@
+// The real app over a test database, with helpers to sign in and send same-origin requests.
+import { createApp } from '../../src/api/app.ts';
+import { hashPassword } from '../../src/api/password.ts';
+import { createRuleClassifier } from '../../src/classifiers/classify.ts';
+import { insertUser } from '../../src/db/queries/users.ts';
+import type { Role } from '../../src/domain/user.ts';
+import { createInProcessRunner } from '../../src/jobs/job-runner.ts';
+import type { PipelineDeps } from '../../src/pipeline/refresh-source.ts';
+import { foldText } from '../../src/text/fold-text.ts';
+import type { TestDatabase } from './test-database.ts';
+
+export const ORIGIN = 'http://localhost';
+export const PASSWORD = 'mật-khẩu-thử-123';
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  pipeline: PipelineDeps;
+  /** Sends a request as if from the dashboard's own origin, with the given session cookie. */
+  request(path: string, init?: RequestInit & { cookie?: string; json?: unknown }): Promise<Response>;
+  /** Creates a user of the role and returns its session cookie. */
+  signIn(role: Role, username?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Returns the app over the database, collecting from loopback only. */
+export function createTestApp(database: TestDatabase): TestApp {
+  const pipeline: PipelineDeps = {
+    db: database.db,
+    classifier: createRuleClassifier(),
+    fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 3000, maxBytes: 1024 * 1024 },
+  };
+  const jobs = createInProcessRunner(pipeline);
+  const app = createApp({
+    db: database.db,
+    databaseKind: database.kind,
+    jobs,
+    classifier: pipeline.classifier,
+    sessionTtlHours: 1,
+    cookieSecure: 'false',
+    foldQuery: foldText,
+  });
+  let counter = 0;
+
+  async function request(path: string, init: RequestInit & { cookie?: string; json?: unknown } = {}) {
+    const headers = new Headers(init.headers);
+    if (init.cookie) headers.set('cookie', init.cookie);
+    const method = init.method ?? (init.json !== undefined ? 'POST' : 'GET');
+    if (method !== 'GET' && !headers.has('origin')) headers.set('origin', ORIGIN);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return app.request(`${ORIGIN}${path}`, { ...init, method, headers, body });
+  }
+
+  return {
+    app,
+    pipeline,
+    request,
+    async signIn(role, username = `${role}-${++counter}`) {
+      await insertUser(database.db, { username, role, passwordHash: await hashPassword(PASSWORD) });
+      const response = await request('/api/auth/login', { json: { username, password: PASSWORD } });
+      if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+      const cookie = response.headers.get('set-cookie') ?? '';
+      return cookie.split(';')[0]!;
+    },
+    close: () => jobs.close(),
+  };
+}
