@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  real,
   bigint,
   boolean,
   index,
@@ -13,7 +14,8 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { Classification, Label } from '../domain/classification.ts';
+import type { Classification, Label, RuleCategory } from '../domain/classification.ts';
+import type { StaffRuleKind } from '../domain/rule.ts';
 import type { DismissReason, ItemStatus, Verdict } from '../domain/item.ts';
 import type { SourceKind } from '../domain/source.ts';
 import type { Role } from '../domain/user.ts';
@@ -77,12 +79,12 @@ export const items = pgTable(
     uniqueIndex('items_source_key_unique').on(t.sourceId, t.keyHash),
     // The default triage queue: open items, flagged first, newest first.
     index('items_open_priority_idx')
-      .on(t.priority.desc(), t.sortAt.desc(), t.id.desc())
+      .on(t.priority.desc().nullsFirst(), t.sortAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`status in ('new', 'in_review')`),
-    index('items_status_priority_idx').on(t.status, t.priority.desc(), t.sortAt.desc(), t.id.desc()),
-    index('items_priority_idx').on(t.priority.desc(), t.sortAt.desc(), t.id.desc()),
-    index('items_sort_at_idx').on(t.sortAt.desc(), t.id.desc()),
-    index('items_source_sort_idx').on(t.sourceId, t.sortAt.desc()),
+    index('items_status_priority_idx').on(t.status, t.priority.desc().nullsFirst(), t.sortAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('items_priority_idx').on(t.priority.desc().nullsFirst(), t.sortAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('items_sort_at_idx').on(t.sortAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('items_source_sort_idx').on(t.sourceId, t.sortAt.desc().nullsFirst()),
     index('items_labels_idx').using('gin', t.labels),
     index('items_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
   ],
@@ -128,3 +130,39 @@ export const triageEvents = pgTable(
   },
   (t) => [index('triage_events_item_idx').on(t.itemId, t.at)],
 );
+
+/** Staff-authored rules, compiled into one matcher with the seed rules. */
+export const rules = pgTable('rules', {
+  id: serial('id').primaryKey(),
+  kind: text('kind').$type<StaffRuleKind>().notNull(),
+  category: text('category').$type<RuleCategory>().notNull(),
+  pattern: text('pattern').notNull().default(''),
+  terms: text('terms').array().$type<string[]>().notNull().default(sql`'{}'::text[]`),
+  windowWords: integer('window_words'),
+  weight: real('weight').notNull().default(1),
+  enabled: boolean('enabled').notNull().default(true),
+  note: text('note'),
+  createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The register of known claims: statement, verdict and the correction to point people to. */
+export const claims = pgTable('claims', {
+  id: serial('id').primaryKey(),
+  statement: text('statement').notNull(),
+  verdict: text('verdict').$type<Verdict>().notNull(),
+  correction: text('correction'),
+  references: text('references').array().$type<string[]>().notNull().default(sql`'{}'::text[]`),
+  enabled: boolean('enabled').notNull().default(true),
+  createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Settings staff change at run time (the ward's gazetteer …), one JSON value per key. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

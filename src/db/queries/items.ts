@@ -1,5 +1,5 @@
 // Reads and writes of collected items: the triage list, one item, status changes, new items.
-import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Classification, Label } from '../../domain/classification.ts';
 import type { DismissReason, Item, ItemStatus, StatusFilter, TriageEvent } from '../../domain/item.ts';
 import { canChangeStatus } from '../../domain/item.ts';
@@ -120,12 +120,12 @@ export async function listItems(db: Db, filters: ItemFilters): Promise<ItemPage>
   }
   const cursor = filters.cursor ? decodeCursor(filters.cursor) : null;
   if (cursor) {
-    const at = new Date(cursor.t);
-    const afterTime = or(lt(items.sortAt, at), and(eq(items.sortAt, at), lt(items.id, cursor.i)));
+    // Row comparisons let the index jump straight to the cursor (all keys sort the same way).
+    const at = sql`${new Date(cursor.t).toISOString()}::timestamptz`;
     if (filters.order === 'priority' && cursor.p !== undefined) {
-      conditions.push(or(lt(items.priority, cursor.p), and(eq(items.priority, cursor.p), afterTime))!);
+      conditions.push(sql`(${items.priority}, ${items.sortAt}, ${items.id}) < (${cursor.p}, ${at}, ${cursor.i})`);
     } else {
-      conditions.push(afterTime!);
+      conditions.push(sql`(${items.sortAt}, ${items.id}) < (${at}, ${cursor.i})`);
     }
   }
   const order =
@@ -284,4 +284,53 @@ export async function listItemEvents(db: Db, itemId: number): Promise<TriageEven
     .leftJoin(users, eq(users.id, triageEvents.userId))
     .where(eq(triageEvents.itemId, itemId))
     .orderBy(triageEvents.at, triageEvents.id);
+}
+
+/** What reclassification reads of an item. */
+export interface ItemText {
+  id: number;
+  title: string;
+  body: string;
+  classifierVersion: string | null;
+}
+
+/** Returns up to `limit` items with ids above `afterId` not labelled by `version`, in id order, with their text. */
+export async function listItemTexts(db: Db, afterId: number, limit: number, version: string): Promise<ItemText[]> {
+  const rows = await db
+    .select({ id: items.id, title: items.title, body: items.body, classifierVersion: items.classifierVersion })
+    .from(items)
+    .where(sql`${items.id} > ${afterId} and ${items.classifierVersion} is distinct from ${version}`)
+    .orderBy(items.id)
+    .limit(limit);
+  return rows.map((row) => ({ ...row, id: Number(row.id) }));
+}
+
+/** Returns how many items were labelled by another classifier version than this one. */
+export async function countItemsNotAt(db: Db, version: string): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(items)
+    .where(sql`${items.classifierVersion} is distinct from ${version}`);
+  return row?.count ?? 0;
+}
+
+/** Stores new classifications (labels, spans, priority, version) for several items in one transaction. */
+export async function updateItemClassifications(
+  db: Db,
+  updates: Array<{ id: number; labels: Label[]; classification: Classification; priority: number }>,
+): Promise<void> {
+  if (updates.length === 0) return;
+  await db.transaction(async (tx) => {
+    for (const update of updates) {
+      await tx
+        .update(items)
+        .set({
+          labels: update.labels,
+          classification: update.classification,
+          classifierVersion: update.classification.version,
+          priority: update.priority,
+        })
+        .where(eq(items.id, update.id));
+    }
+  });
 }
