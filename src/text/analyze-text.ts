@@ -1,0 +1,64 @@
+// One pass over a text that every classifier shares: syllables with offsets, normalised forms,
+// and negation/intensifier marks. Tokenising once keeps whole classification fast.
+import { expandAbbreviation } from './expand-abbreviations.ts';
+import { markNegation } from './mark-negation.ts';
+import { normalizeText, unifyTonePlacement } from './normalize-text.ts';
+import { tokenizeSyllables } from './tokenize-syllables.ts';
+
+/** One token of analysed text. Expansions of one abbreviation share the original span. */
+export interface Token {
+  /** Offsets of the original characters [start, end) in the analysed text. */
+  start: number;
+  end: number;
+  /** The folded syllable as written (lowercase, no diacritics). */
+  folded: string;
+  /** The folded syllable after abbreviation/teencode expansion (`ko` → `khong`) and elongation collapse (`quaaa` → `qua`). */
+  norm: string;
+  /** The syllable as written, lowercased, with its diacritics, in NFC with the project's tone placement (for accent-aware comparisons). */
+  lower: string;
+  /** Inside the scope of a negation (`không`, `chưa`, `chẳng`, `không hề`, `đâu có` …). */
+  negated: boolean;
+  /** Preceded or followed by an intensifier (`rất`, `quá`, `lắm`, `cực kỳ` …). */
+  intensified: boolean;
+}
+
+// Combining marks (NFD input) and invisible characters inside a syllable need the full normaliser;
+// NFC syllables only need the tone placement unified.
+const NEEDS_NORMALIZING = /[\u0300-\u036f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+
+// Lowercase forms remembered per written syllable (bounded): one Map lookup instead of two
+// regular expressions for every accented syllable.
+const LOWER = new Map<string, string>();
+const MAX_REMEMBERED = 100_000;
+
+function lowerOf(text: string): string {
+  let lower = LOWER.get(text);
+  if (lower === undefined) {
+    const lowercase = text.toLowerCase();
+    lower = NEEDS_NORMALIZING.test(lowercase) ? normalizeText(lowercase) : unifyTonePlacement(lowercase);
+    if (LOWER.size >= MAX_REMEMBERED) LOWER.clear();
+    LOWER.set(text, lower);
+  }
+  return lower;
+}
+
+/** Returns the tokens of the text, in order, abbreviations expanded and negation/intensifier scopes marked. */
+export function analyzeText(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const syllable of tokenizeSyllables(text)) {
+    // Plain lowercase ASCII syllables (most unaccented text) are their own lowercase form.
+    const lower = syllable.text === syllable.folded ? syllable.folded : lowerOf(syllable.text);
+    for (const norm of expandAbbreviation(syllable.folded)) {
+      tokens.push({
+        start: syllable.start,
+        end: syllable.end,
+        folded: syllable.folded,
+        norm,
+        lower,
+        negated: false,
+        intensified: false,
+      });
+    }
+  }
+  return markNegation(tokens, text);
+}
