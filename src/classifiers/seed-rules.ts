@@ -3,15 +3,22 @@
 // discontent, `misinformation` that it carries the markers of rumours and unverified claims.
 //
 // Weights: 2.0 strong (one match is enough for a label, even in the body), 1.0–1.5 typical,
-// 0.5 weak (needs company). Phrases are matched on folded syllables, with diacritics compared
-// when the text has them, so unaccented text still matches; a single syllable whose folded form
-// is a common other word (`phường`/`phương`, `sốc`/`sóc`) is kept weak for that reason.
+// 0.5 weak (needs company). Phrases are matched on folded syllables (the staff-rule automaton in
+// staff-rules.ts), so unaccented text matches; a single syllable whose folded form is a common
+// other word (`phường`/`phương`, `sốc`/`sóc`) is kept weak for that reason.
 // Within one category no phrase contains another (a test checks it), so a score never counts the
 // same words twice.
 
 import type { RuleCategory } from '../domain/classification.ts';
 import { foldText } from '../text/fold-text.ts';
-import type { KeywordRule } from './keyword-rules.ts';
+
+/** A phrase that, when found, adds `weight` to its category's score. */
+export interface KeywordRule {
+  id: string;
+  category: RuleCategory;
+  phrase: string;
+  weight: number;
+}
 
 type SeedEntry = readonly [phrase: string, weight: number];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRuleClassifier, hashRulesVersion } from '../../../src/classifiers/classify.ts';
-import type { KeywordRule } from '../../../src/classifiers/keyword-rules.ts';
+import { createRuleClassifier } from '../../../src/classifiers/classify.ts';
+import type { KeywordRule } from '../../../src/classifiers/seed-rules.ts';
 import { SEED_RULES } from '../../../src/classifiers/seed-rules.ts';
 import { foldText } from '../../../src/text/fold-text.ts';
 
@@ -17,8 +17,8 @@ describe('createRuleClassifier', () => {
     const body = 'Về học phí năm nay.';
     const result = createRuleClassifier(rules).classify({ title, body });
     expect(result.spans).toEqual([
-      { field: 'title', start: 10, end: 17, text: 'bức xúc', category: 'negative', ruleId: 'upset', weight: 1.5 },
-      { field: 'body', start: 3, end: 10, text: 'học phí', category: 'relevant', ruleId: 'fee', weight: 1 },
+      { field: 'title', start: 10, end: 17, text: 'bức xúc', category: 'negative', ruleId: 'seed:upset', weight: 1.5 },
+      { field: 'body', start: 3, end: 10, text: 'học phí', category: 'relevant', ruleId: 'seed:fee', weight: 1 },
     ]);
   });
 
@@ -30,10 +30,16 @@ describe('createRuleClassifier', () => {
 
   it('labels a category once its summed score reaches 1.0', () => {
     const classifier = createRuleClassifier(rules);
-    expect(classifier.classify({ title: '', body: 'tin đồn' }).labels).toEqual([]);
-    expect(classifier.classify({ title: '', body: 'tin đồn, lại tin đồn' }).labels).toEqual(['misinformation']);
+    expect(classifier.classify({ title: 'học phí', body: 'tin đồn' }).labels).toEqual(['relevant']);
+    expect(classifier.classify({ title: 'học phí', body: 'tin đồn, lại tin đồn' }).labels).toEqual(['misinformation', 'relevant']);
     expect(classifier.classify({ title: 'tin đồn', body: 'phường' }).labels).toEqual([]);
     expect(classifier.classify({ title: 'phường', body: 'phường' }).labels).toEqual(['relevant']);
+  });
+
+  it('keeps but does not flag a text about neither education nor the ward', () => {
+    const result = createRuleClassifier(rules).classify({ title: 'Tin đồn', body: 'tin đồn, lại tin đồn, bức xúc' });
+    expect(result.labels).toEqual([]);
+    expect(result.scores.misinformation).toBeGreaterThanOrEqual(1);
   });
 
   it('classifies unaccented text like accented text', () => {
@@ -51,8 +57,8 @@ describe('createRuleClassifier', () => {
       body: 'Nghe nói trường tiểu học trên địa bàn phường sẽ tăng học phí gấp đôi. Tin đồn này chưa được kiểm chứng.',
     });
     expect(result.labels).toEqual(['misinformation', 'relevant']);
-    expect(result.spans.map((s) => s.ruleId)).toContain('misinformation.chia-se-gap');
-    expect(result.spans.map((s) => s.ruleId)).toContain('misinformation.truoc-khi-bi-xoa');
+    expect(result.spans.map((s) => s.ruleId)).toContain('seed:misinformation.chia-se-gap');
+    expect(result.spans.map((s) => s.ruleId)).toContain('seed:misinformation.truoc-khi-bi-xoa');
   });
 
   it('flags nothing in an unrelated text', () => {
@@ -70,16 +76,16 @@ describe('createRuleClassifier', () => {
     for (const span of result.spans) {
       const original = span.field === 'title' ? title : body;
       expect(original.slice(span.start, span.end)).toBe(span.text);
-      expect(foldText(span.text)).toBe(foldText(phraseById.get(span.ruleId)!));
+      expect(foldText(span.text)).toBe(foldText(phraseById.get(span.ruleId.replace(/^seed:/, ''))!));
     }
   });
 
   it('gives a short version that changes with the rules and not between instances', () => {
-    expect(createRuleClassifier().version).toMatch(/^rules-1:[0-9a-f]{8}$/);
+    expect(createRuleClassifier().version).toMatch(/^classifier-2:[0-9a-f]{10}$/);
     expect(createRuleClassifier().version).toBe(createRuleClassifier().version);
-    expect(createRuleClassifier(rules).version).toBe(hashRulesVersion(rules));
-    expect(hashRulesVersion([...rules.slice(0, 3), { ...rules[3]!, weight: 1 }])).not.toBe(hashRulesVersion(rules));
+    expect(createRuleClassifier(rules).version).not.toBe(createRuleClassifier().version);
+    expect(createRuleClassifier([...rules.slice(0, 3), { ...rules[3]!, weight: 1 }]).version).not.toBe(createRuleClassifier(rules).version);
     const result = createRuleClassifier(rules).classify({ title: '', body: '' });
-    expect(result.version).toBe(hashRulesVersion(rules));
+    expect(result.version).toBe(createRuleClassifier(rules).version);
   });
 });

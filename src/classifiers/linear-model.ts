@@ -1,0 +1,636 @@
+// A linear model over features of analysed text: syllable n-grams of the expanded folded form with
+// negation marks, character n-grams inside syllables, and VietSentiWordNet lexicon scores. Every
+// feature occurrence covers a run of tokens, so each contribution to a score can be shown as a
+// phrase of the original text. Features are built on folded text only: accented, unaccented and
+// NFD input of the same words score the same.
+//
+// Prediction goes through a compiled form (integer token ids, numeric n-gram keys, one flat weight
+// array) that allocates nothing per feature; explanations take the slower string path and are
+// computed only when asked.
+
+import { analyzeText, type Token } from '../text/analyze-text.ts';
+
+/** Which features a model extracts; stored in the model so that prediction extracts the same. */
+export interface FeatureOptions {
+  /** Longest syllable n-gram (1–3). */
+  wordNgramMax: number;
+  /** Character n-grams of each syllable wrapped in `<` `>`, lengths [min, max]; 0 disables. */
+  charNgramMin: number;
+  charNgramMax: number;
+  /** Add `lex:pos` / `lex:neg` features valued by the lexicon's scores. */
+  lexicon: boolean;
+  /** Add `+syllable` features for intensified tokens. */
+  intensifiers: boolean;
+  /** Add skip-bigrams `a * b` of tokens two apart (`không * hay` in `không được hay`). */
+  skipBigrams?: boolean;
+  /** Scale every feature value by 1/sqrt(token count) so that long texts do not shout. */
+  sqrtLengthScale?: boolean;
+  /** Add `a:` n-grams (up to this length) of the accented lowercase syllables: `lồn` is not `lớn`; 0 disables. */
+  accentNgramMax?: number;
+  /** Add `^ a`, `^ a b` … for the first syllables and `z $`, `y z $` … for the last, up to this many (`nên …`, `mong …` open suggestions); 0 disables. */
+  boundaries?: number;
+  /** Apply `boundaries` to every clause (text between `.`, `,`, `;`, `!`, `?`, `:`, newline), not only to the whole text. */
+  clauseBoundaries?: boolean;
+  /** Add `s:` features for runs of symbols between syllables (emoticons, emoji), repeats collapsed (`:)))` → `:)`). */
+  symbols?: boolean;
+  /** Add `>`-prefixed unigrams and bigrams for tokens after the last `nhưng`/`tuy nhiên`: the clause after a contrast usually carries the verdict. */
+  contrast?: boolean;
+}
+
+/** Lexicon entry: folded syllables and their positive/negative scores. */
+export interface LexiconEntry {
+  phrase: string;
+  positive: number;
+  negative: number;
+}
+
+/** Where the data a model learnt from came from. */
+export interface TrainingFileRecord {
+  file: string;
+  lines: number;
+  sha256: string;
+}
+
+/** The JSON a model is stored as (models/sentiment.json, models/offensive.json). */
+export interface LinearModelJson {
+  format: 'duluan-linear-1';
+  task: string;
+  version: string;
+  created: string;
+  seed: number;
+  labels: string[];
+  features: FeatureOptions;
+  hyperparameters: Record<string, number | string | boolean>;
+  training: TrainingFileRecord[];
+  lexicon: { name: string; files: TrainingFileRecord[]; entries: number } | null;
+  /** Labels whose summed probability decides "flagged", and the probability that flags. */
+  decision: { flaggedLabels: string[]; threshold: number } | null;
+  /** Figures on development data: estimates, not the project's score. */
+  dev: Record<string, unknown> | null;
+  bias: number[];
+  /** Lexicon phrases (folded, space-separated) → [positive, negative]; only when features.lexicon. */
+  lexiconEntries: Record<string, [number, number]>;
+  /** Feature key → one weight per label. */
+  weights: Record<string, number[]>;
+}
+
+/** One phrase that moved a score, with its span in the original text. */
+export interface Contribution {
+  feature: string;
+  start: number;
+  end: number;
+  text: string;
+  /** Added to the predicted label's score minus the mean of the other labels' scores. */
+  weight: number;
+}
+
+/** A model's answer for one text. */
+export interface Prediction {
+  label: string;
+  /** Probability per label, in the model's label order. */
+  probabilities: number[];
+  /** For models with a decision rule: whether the flagged labels' probability reached the threshold. */
+  flagged: boolean;
+  /** Probability of the flagged labels together (0 when the model has no decision rule). */
+  flaggedProbability: number;
+  contributions?: Contribution[];
+}
+
+/** Throws when the options ask for more than prediction supports (n-grams of up to 3 syllables, boundaries of up to 2). */
+export function checkFeatureOptions(options: FeatureOptions): void {
+  const within = (value: number | undefined, min: number, max: number): boolean =>
+    value === undefined || (Number.isInteger(value) && value >= min && value <= max);
+  if (!within(options.wordNgramMax, 1, 3)) throw new Error('wordNgramMax must be 1, 2 or 3');
+  if (!within(options.accentNgramMax, 0, 3)) throw new Error('accentNgramMax must be 0 to 3');
+  if (!within(options.boundaries, 0, 2)) throw new Error('boundaries must be 0, 1 or 2');
+  if (!within(options.charNgramMin, 0, 16) || !within(options.charNgramMax, 0, 16)) throw new Error('character n-gram lengths must be 0 to 16');
+}
+
+/** Callback for one feature occurrence: key, value and the original characters [start, end) it covers. */
+export type FeatureVisitor = (key: string, value: number, start: number, end: number) => void;
+
+const NEGATED_PREFIX = '!';
+
+function markedNorm(token: Token): string {
+  return token.negated ? NEGATED_PREFIX + token.norm : token.norm;
+}
+
+/** Calls `visit` for every feature occurrence of the tokens (the reference path training and explanations use). */
+export function visitFeatures(
+  tokens: readonly Token[],
+  text: string,
+  options: FeatureOptions,
+  lexicon: ReadonlyMap<string, readonly [number, number]> | null,
+  visitSpan: FeatureVisitor,
+): void {
+  const n = tokens.length;
+  const visit = (key: string, value: number, first: number, last: number): void =>
+    visitSpan(key, value, (tokens[first] as Token).start, (tokens[last] as Token).end);
+  if (options.symbols) visitSymbols(tokens, text, (key, start, end) => visitSpan(key, lengthScale(options, n), start, end));
+  const one = lengthScale(options, n);
+  const boundaries = Math.min(options.boundaries ?? 0, 2);
+  if (boundaries > 0) {
+    forEachClause(tokens, text, options.clauseBoundaries === true, (from, to) => {
+      for (let k = 1; k <= boundaries && k <= to - from; k++) {
+        let head = '^';
+        for (let j = from; j < from + k; j++) head += ' ' + markedNorm(tokens[j] as Token);
+        visit(head, one, from, from + k - 1);
+        let tail = '';
+        for (let j = to - k; j < to; j++) tail += markedNorm(tokens[j] as Token) + ' ';
+        visit(tail + '$', one, to - k, to - 1);
+      }
+    });
+  }
+  const contrastAt = options.contrast ? lastContrast(tokens) : n;
+  for (let i = 0; i < n; i++) {
+    const token = tokens[i] as Token;
+    let key = markedNorm(token);
+    visit(key, one, i, i);
+    if (i > contrastAt) {
+      visit('>' + key, one, i, i);
+      if (i + 1 < n) visit('>' + key + ' ' + markedNorm(tokens[i + 1] as Token), one, i, i + 1);
+    }
+    for (let k = 1; k < options.wordNgramMax && i + k < n; k++) {
+      key += ' ' + markedNorm(tokens[i + k] as Token);
+      visit(key, one, i, i + k);
+    }
+    if (options.skipBigrams && i + 2 < n) visit(markedNorm(token) + ' * ' + markedNorm(tokens[i + 2] as Token), one, i, i + 2);
+    if (options.charNgramMax > 0) {
+      const wrapped = '<' + token.norm + '>';
+      for (let length = options.charNgramMin; length <= options.charNgramMax; length++) {
+        for (let s = 0; s + length <= wrapped.length; s++) visit('c:' + wrapped.slice(s, s + length), one, i, i);
+      }
+    }
+    if (options.intensifiers && token.intensified) visit('+' + token.norm, one, i, i);
+    const accentMax = options.accentNgramMax ?? 0;
+    if (accentMax > 0) {
+      let accented = 'a:' + token.lower;
+      visit(accented, one, i, i);
+      for (let k = 1; k < accentMax && i + k < n; k++) {
+        accented += ' ' + (tokens[i + k] as Token).lower;
+        visit(accented, one, i, i + k);
+      }
+    }
+    if (lexicon !== null) {
+      let phrase = token.norm;
+      for (let k = 0; k < 3 && i + k < n; k++) {
+        if (k > 0) phrase += ' ' + (tokens[i + k] as Token).norm;
+        const scores = lexicon.get(phrase);
+        if (scores === undefined) continue;
+        const mark = token.negated ? NEGATED_PREFIX : '';
+        if (scores[0] > 0) visit('lex:' + mark + 'pos', one * scores[0], i, i + k);
+        if (scores[1] > 0) visit('lex:' + mark + 'neg', one * scores[1], i, i + k);
+      }
+    }
+  }
+}
+
+/** Returns true when the characters [from, to) hold a clause-ending mark: . , ; ! ? : or a newline. */
+function hasClauseMark(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 46 || ch === 44 || ch === 59 || ch === 33 || ch === 63 || ch === 58 || ch === 10) return true;
+  }
+  return false;
+}
+
+/** Calls `visit(from, to)` for each clause's token range, or once for all tokens when `byClause` is false. */
+export function forEachClause(tokens: readonly Token[], text: string, byClause: boolean, visit: (from: number, to: number) => void): void {
+  if (tokens.length === 0) return;
+  let from = 0;
+  if (byClause) {
+    for (let i = 1; i < tokens.length; i++) {
+      if (hasClauseMark(text, (tokens[i - 1] as Token).end, (tokens[i] as Token).start)) {
+        visit(from, i);
+        from = i;
+      }
+    }
+  }
+  visit(from, tokens.length);
+}
+
+const MAX_SYMBOL_RUN = 8;
+
+/** Calls `visit` with `s:` and each run of symbols between syllables (repeats collapsed), and its span. */
+export function visitSymbols(tokens: readonly Token[], text: string, visit: (key: string, start: number, end: number) => void): void {
+  let from = 0;
+  for (let t = 0; t <= tokens.length; t++) {
+    const to = t < tokens.length ? (tokens[t] as Token).start : text.length;
+    if (to > from) {
+      let runStart = -1;
+      for (let i = from; i <= to; i++) {
+        const code = i < to ? text.charCodeAt(i) : 32;
+        const space = code === 32 || code === 9 || code === 10 || code === 13;
+        if (!space && runStart < 0) runStart = i;
+        else if (space && runStart >= 0) {
+          let key = 's:';
+          let previous = '';
+          for (const ch of text.slice(runStart, i)) {
+            if (ch !== previous) key += ch;
+            previous = ch;
+          }
+          if (key.length <= MAX_SYMBOL_RUN + 2) visit(key, runStart, i);
+          runStart = -1;
+        }
+      }
+    }
+    if (t < tokens.length) from = Math.max(from, (tokens[t] as Token).end);
+  }
+}
+
+/** Returns the index of the last contrast cue (`nhưng`, `tuy nhiên`'s `nhien`), or the token count when there is none. */
+export function lastContrast(tokens: readonly Token[]): number {
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const norm = (tokens[i] as Token).norm;
+    if (norm === 'nhung' || (norm === 'nhien' && i > 0 && (tokens[i - 1] as Token).norm === 'tuy')) return i;
+  }
+  return tokens.length;
+}
+
+function lengthScale(options: FeatureOptions, tokenCount: number): number {
+  return options.sqrtLengthScale ? 1 / Math.sqrt(Math.max(1, tokenCount)) : 1;
+}
+
+// N-gram features are found by integer keys, never by building strings: a key is a kind and up to
+// three token ids, looked up in an open-addressing table of Int32Arrays. Nothing is allocated per
+// feature, which is what keeps prediction in the microseconds.
+const KIND_WORD = 1;
+const KIND_SKIP = 2;
+const KIND_CONTRAST = 3;
+const KIND_ACCENT = 4;
+const KIND_LEXICON = 5;
+const KIND_BOUNDARY = 6;
+const ABSENT = -1;
+const PREFIX_ONLY = -2;
+
+/** An open-addressing hash table from (kind, a, b, c) int32 keys to int32 values. */
+class IntKeyTable {
+  private keys: Int32Array;
+  private values: Int32Array;
+  private mask: number;
+  private count = 0;
+
+  constructor(expected: number) {
+    let capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    this.keys = new Int32Array(capacity * 4);
+    this.values = new Int32Array(capacity).fill(-1);
+    this.mask = capacity - 1;
+  }
+
+  private static hash(kind: number, a: number, b: number, c: number): number {
+    let h = Math.imul(kind, 0x9e3779b1) ^ Math.imul(a, 0x85ebca77);
+    h = Math.imul(h ^ (h >>> 15), 0xc2b2ae3d) ^ Math.imul(b, 0x27d4eb2f);
+    h = Math.imul(h ^ (h >>> 13), 0x165667b1) ^ Math.imul(c, 0x9e3779b1);
+    return (h ^ (h >>> 16)) >>> 0;
+  }
+
+  set(kind: number, a: number, b: number, c: number, value: number): void {
+    if ((this.count + 1) * 2 > this.values.length) this.grow();
+    let slot = IntKeyTable.hash(kind, a, b, c) & this.mask;
+    for (;;) {
+      const k = slot * 4;
+      if (this.values[slot] === -1) {
+        this.keys[k] = kind;
+        this.keys[k + 1] = a;
+        this.keys[k + 2] = b;
+        this.keys[k + 3] = c;
+        this.values[slot] = value;
+        this.count++;
+        return;
+      }
+      if (this.keys[k] === kind && this.keys[k + 1] === a && this.keys[k + 2] === b && this.keys[k + 3] === c) {
+        this.values[slot] = value;
+        return;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Returns the value, or -1 when the key is absent. */
+  get(kind: number, a: number, b: number, c: number): number {
+    let slot = IntKeyTable.hash(kind, a, b, c) & this.mask;
+    for (;;) {
+      const value = this.values[slot] as number;
+      if (value === -1) return -1;
+      const k = slot * 4;
+      if (this.keys[k] === kind && this.keys[k + 1] === a && this.keys[k + 2] === b && this.keys[k + 3] === c) return value;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    const capacity = values.length * 2;
+    this.keys = new Int32Array(capacity * 4);
+    this.values = new Int32Array(capacity).fill(-1);
+    this.mask = capacity - 1;
+    this.count = 0;
+    for (let slot = 0; slot < values.length; slot++) {
+      const value = values[slot] as number;
+      if (value === -1) continue;
+      const k = slot * 4;
+      this.set(keys[k] as number, keys[k + 1] as number, keys[k + 2] as number, keys[k + 3] as number, value);
+    }
+  }
+}
+
+/** A model ready to predict: integer feature ids and one flat weight array. */
+export interface CompiledLinearModel {
+  json: LinearModelJson;
+  labels: readonly string[];
+  /** Returns the label, probabilities and, when `explain` is set, the phrases that moved the score most. */
+  predict(text: string, options?: { explain?: boolean; top?: number }): Prediction;
+  /** Returns the label and probabilities for already analysed tokens (the text is needed only for explanations). */
+  predictTokens(tokens: readonly Token[], text: string, options?: { explain?: boolean; top?: number }): Prediction;
+}
+
+/** Returns a model compiled for fast prediction from its stored JSON. */
+export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
+  const labels = json.labels;
+  const labelCount = labels.length;
+  const options = json.features;
+  checkFeatureOptions(options);
+  const featureKeys = Object.keys(json.weights);
+  const weights = new Float64Array(featureKeys.length * labelCount);
+  const bias = Float64Array.from(json.bias);
+  const accentMax = options.accentNgramMax ?? 0;
+
+  // Syllable ids (≥ 1) of `norm` and of accented `lower` forms; a marked id is 2·id + negated.
+  const vocabulary = new Map<string, number>();
+  const accentVocabulary = new Map<string, number>();
+  const idIn = (map: Map<string, number>, syllable: string): number => {
+    let id = map.get(syllable);
+    if (id === undefined) {
+      id = map.size + 1;
+      map.set(syllable, id);
+    }
+    return id;
+  };
+  const markedId = (part: string): number =>
+    part.startsWith(NEGATED_PREFIX) ? 2 * idIn(vocabulary, part.slice(1)) + 1 : 2 * idIn(vocabulary, part);
+  const table = new IntKeyTable(featureKeys.length + Object.keys(json.lexiconEntries).length);
+  const charFeatures = new Map<string, number>();
+  const intensifiedFeatures = new Map<string, number>();
+  const symbolFeatures = new Map<string, number>();
+  const lexiconFeature = { pos: -1, neg: -1, notPos: -1, notNeg: -1 };
+  // Shorter prefixes of every n-gram are entered too, as PREFIX_ONLY when they carry no weight of
+  // their own: a lookup that finds nothing for `a b` need not try `a b c`.
+  const setNgram = (kind: number, parts: number[], index: number): void => {
+    const [a = 0, b = 0, c = 0] = parts;
+    if (b !== 0 && table.get(kind, a, 0, 0) === ABSENT) table.set(kind, a, 0, 0, PREFIX_ONLY);
+    if (c !== 0 && table.get(kind, a, b, 0) === ABSENT) table.set(kind, a, b, 0, PREFIX_ONLY);
+    table.set(kind, a, b, c, index);
+  };
+
+  featureKeys.forEach((key, index) => {
+    const row = json.weights[key] as number[];
+    for (let l = 0; l < labelCount; l++) weights[index * labelCount + l] = row[l] ?? 0;
+    if (key.startsWith('c:')) charFeatures.set(key.slice(2), index);
+    else if (key === 'lex:pos') lexiconFeature.pos = index;
+    else if (key === 'lex:neg') lexiconFeature.neg = index;
+    else if (key === 'lex:!pos') lexiconFeature.notPos = index;
+    else if (key === 'lex:!neg') lexiconFeature.notNeg = index;
+    else if (key.startsWith('+')) intensifiedFeatures.set(key.slice(1), index);
+    else if (key.startsWith('s:')) symbolFeatures.set(key, index);
+    else if (key.startsWith('a:')) setNgram(KIND_ACCENT, key.slice(2).split(' ').map((p) => idIn(accentVocabulary, p)), index);
+    else if (key.startsWith('^ ')) {
+      const [a = 0, b = 0] = key.slice(2).split(' ').map(markedId);
+      table.set(KIND_BOUNDARY, a, b, 0, index);
+    } else if (key.endsWith(' $')) {
+      const [a = 0, b = 0] = key.slice(0, -2).split(' ').map(markedId);
+      table.set(KIND_BOUNDARY, a, b, 1, index);
+    }
+    else if (key.startsWith('>')) setNgram(KIND_CONTRAST, key.slice(1).split(' ').map(markedId), index);
+    else if (key.includes(' * ')) setNgram(KIND_SKIP, key.split(' * ').map(markedId), index);
+    else setNgram(KIND_WORD, key.split(' ').map(markedId), index);
+  });
+  const lexiconScores: number[] = [];
+  const lexiconByPhrase = new Map<string, readonly [number, number]>();
+  if (options.lexicon) {
+    for (const [phrase, scores] of Object.entries(json.lexiconEntries)) {
+      setNgram(KIND_LEXICON, phrase.split(' ').map((p) => 2 * idIn(vocabulary, p)), lexiconScores.length / 2);
+      lexiconScores.push(scores[0], scores[1]);
+      lexiconByPhrase.set(phrase, scores);
+    }
+  }
+  // Per syllable id: its intensified feature, and (filled on first use) its character n-gram features.
+  const intensifiedById = new Int32Array(vocabulary.size + 1).fill(-1);
+  for (const [syllable, index] of intensifiedFeatures) {
+    const id = vocabulary.get(syllable);
+    if (id !== undefined) intensifiedById[id] = index;
+  }
+  // A syllable's character n-grams always weigh the same: their summed weights are computed once
+  // per syllable (vocabulary syllables by id, others in a bounded cache) and added as one vector.
+  const charWeightsOfString = (norm: string): Float64Array => {
+    const sum = new Float64Array(labelCount);
+    const wrapped = '<' + norm + '>';
+    for (let length = options.charNgramMin; length <= options.charNgramMax; length++) {
+      for (let s = 0; s + length <= wrapped.length; s++) {
+        const index = charFeatures.get(wrapped.slice(s, s + length));
+        if (index === undefined) continue;
+        for (let l = 0; l < labelCount; l++) sum[l] = (sum[l] as number) + (weights[index * labelCount + l] as number);
+      }
+    }
+    return sum;
+  };
+  const charById: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(vocabulary.size + 1);
+  const charCache = new Map<string, Float64Array>();
+  const charWeightsOf = (id: number, norm: string): Float64Array => {
+    if (id > 0) return (charById[id] ??= charWeightsOfString(norm));
+    let found = charCache.get(norm);
+    if (found === undefined) {
+      found = charWeightsOfString(norm);
+      if (charCache.size > 100_000) charCache.clear(); // bounded: unseen words of a long stream
+      charCache.set(norm, found);
+    }
+    return found;
+  };
+
+  const decision = json.decision;
+  const flaggedMask = labels.map((label) => decision?.flaggedLabels.includes(label) ?? false);
+  let ids = new Int32Array(256);
+  let accentIds = new Int32Array(256);
+  const scores = new Float64Array(labelCount);
+
+  const addFeature = (index: number, value: number): void => {
+    const base = index * labelCount;
+    for (let l = 0; l < labelCount; l++) scores[l] = (scores[l] as number) + value * (weights[base + l] as number);
+  };
+  /** Adds the feature found by a lookup, if any, and returns the lookup's answer. */
+  const addIfPresent = (index: number): number => {
+    if (index >= 0) addFeature(index, 1);
+    return index;
+  };
+
+  const boundaries = Math.min(options.boundaries ?? 0, 2);
+  const addBoundaries = (from: number, to: number): void => {
+    const first = ids[from] as number;
+    const last = ids[to - 1] as number;
+    if (first !== 0) addIfPresent(table.get(KIND_BOUNDARY, first, 0, 0));
+    if (last !== 0) addIfPresent(table.get(KIND_BOUNDARY, last, 0, 1));
+    if (boundaries >= 2 && to - from >= 2) {
+      const second = ids[from + 1] as number;
+      const beforeLast = ids[to - 2] as number;
+      if (first !== 0 && second !== 0) addIfPresent(table.get(KIND_BOUNDARY, first, second, 0));
+      if (beforeLast !== 0 && last !== 0) addIfPresent(table.get(KIND_BOUNDARY, beforeLast, last, 1));
+    }
+  };
+
+  const predictTokens = (
+    tokens: readonly Token[],
+    text: string,
+    predictOptions: { explain?: boolean; top?: number } = {},
+  ): Prediction => {
+    const n = tokens.length;
+    if (ids.length < n) {
+      ids = new Int32Array(n * 2);
+      accentIds = new Int32Array(n * 2);
+    }
+    for (let i = 0; i < n; i++) {
+      const token = tokens[i] as Token;
+      const id = vocabulary.get(token.norm);
+      ids[i] = id === undefined ? 0 : 2 * id + (token.negated ? 1 : 0);
+      if (accentMax > 0) accentIds[i] = accentVocabulary.get(token.lower) ?? 0;
+    }
+    scores.fill(0);
+    const contrastAt = options.contrast ? lastContrast(tokens) : n;
+    const ngramMax = options.wordNgramMax;
+    for (let i = 0; i < n; i++) {
+      const a = ids[i] as number;
+      const b = i + 1 < n ? (ids[i + 1] as number) : 0;
+      const c = i + 2 < n ? (ids[i + 2] as number) : 0;
+      // An n-gram through an unknown syllable (id 0) was never learnt.
+      if (a !== 0) {
+        if (addIfPresent(table.get(KIND_WORD, a, 0, 0)) !== ABSENT && ngramMax >= 2 && b !== 0) {
+          if (addIfPresent(table.get(KIND_WORD, a, b, 0)) !== ABSENT && ngramMax >= 3 && c !== 0) {
+            addIfPresent(table.get(KIND_WORD, a, b, c));
+          }
+        }
+        if (options.skipBigrams && c !== 0) addIfPresent(table.get(KIND_SKIP, a, c, 0));
+        if (i > contrastAt) {
+          addIfPresent(table.get(KIND_CONTRAST, a, 0, 0));
+          if (b !== 0) addIfPresent(table.get(KIND_CONTRAST, a, b, 0));
+        }
+      }
+      if (accentMax > 0) {
+        const x = accentIds[i] as number;
+        const y = i + 1 < n ? (accentIds[i + 1] as number) : 0;
+        if (x !== 0 && addIfPresent(table.get(KIND_ACCENT, x, 0, 0)) !== ABSENT && accentMax >= 2 && y !== 0) {
+          const z = i + 2 < n ? (accentIds[i + 2] as number) : 0;
+          if (addIfPresent(table.get(KIND_ACCENT, x, y, 0)) !== ABSENT && accentMax >= 3 && z !== 0) {
+            addIfPresent(table.get(KIND_ACCENT, x, y, z));
+          }
+        }
+      }
+      const token = tokens[i] as Token;
+      if (options.charNgramMax > 0) {
+        const sum = charWeightsOf(a >> 1, token.norm);
+        for (let l = 0; l < labelCount; l++) scores[l] = (scores[l] as number) + (sum[l] as number);
+      }
+      if (options.intensifiers && token.intensified && a !== 0) addIfPresent(intensifiedById[a >> 1] as number);
+      if (options.lexicon && a !== 0) {
+        const negated = (a & 1) === 1;
+        const pos = negated ? lexiconFeature.notPos : lexiconFeature.pos;
+        const neg = negated ? lexiconFeature.notNeg : lexiconFeature.neg;
+        const plainA = a & ~1;
+        const plainB = b & ~1;
+        const plainC = c & ~1;
+        for (let k = 0; k < 3; k++) {
+          if ((k >= 1 && plainB === 0) || (k >= 2 && plainC === 0)) break;
+          const entry = table.get(KIND_LEXICON, plainA, k >= 1 ? plainB : 0, k >= 2 ? plainC : 0);
+          if (entry === ABSENT) break; // no lexicon phrase starts this way
+          if (entry === PREFIX_ONLY) continue;
+          const positive = lexiconScores[2 * entry] as number;
+          const negative = lexiconScores[2 * entry + 1] as number;
+          if (pos >= 0 && positive > 0) addFeature(pos, positive);
+          if (neg >= 0 && negative > 0) addFeature(neg, negative);
+        }
+      }
+    }
+    // Sentence- or clause-boundary n-grams: `^ a`, `^ a b` (side 0) and `z $`, `y z $` (side 1).
+    if (boundaries > 0) forEachClause(tokens, text, options.clauseBoundaries === true, addBoundaries);
+    if (options.symbols) {
+      visitSymbols(tokens, text, (key) => {
+        const index = symbolFeatures.get(key);
+        if (index !== undefined) addFeature(index, 1);
+      });
+    }
+    const scale = lengthScale(options, n);
+    for (let l = 0; l < labelCount; l++) scores[l] = (bias[l] as number) + scale * (scores[l] as number);
+    // softmax
+    let best = 0;
+    for (let l = 1; l < labelCount; l++) if ((scores[l] as number) > (scores[best] as number)) best = l;
+    const max = scores[best] as number;
+    let sum = 0;
+    const probabilities = new Array<number>(labelCount);
+    for (let l = 0; l < labelCount; l++) {
+      const e = Math.exp((scores[l] as number) - max);
+      probabilities[l] = e;
+      sum += e;
+    }
+    let flaggedProbability = 0;
+    for (let l = 0; l < labelCount; l++) {
+      probabilities[l] = (probabilities[l] as number) / sum;
+      if (flaggedMask[l]) flaggedProbability += probabilities[l] as number;
+    }
+    let label = labels[best] as string;
+    let flagged = false;
+    if (decision !== null) {
+      flagged = flaggedProbability >= decision.threshold;
+      // The decision rule overrides the arg-max: flagged → the likelier flagged label, else the likelier other one.
+      let chosen = -1;
+      for (let l = 0; l < labelCount; l++) {
+        if (flaggedMask[l] !== flagged) continue;
+        if (chosen < 0 || (probabilities[l] as number) > (probabilities[chosen] as number)) chosen = l;
+      }
+      label = labels[chosen] as string;
+    }
+    const prediction: Prediction = { label, probabilities, flagged, flaggedProbability };
+    if (predictOptions.explain) {
+      prediction.contributions = explainTokens(tokens, text, labels.indexOf(label), predictOptions.top ?? 5);
+    }
+    return prediction;
+  };
+
+  let weightsByKey: Map<string, number[]> | undefined;
+  const explainTokens = (tokens: readonly Token[], text: string, labelIndex: number, top: number): Contribution[] => {
+    const found: Contribution[] = [];
+    // A Map, not the JSON object: a text saying `constructor` must not find Object.prototype's.
+    weightsByKey ??= new Map(Object.entries(json.weights));
+    const rows = weightsByKey;
+    visitFeatures(tokens, text, options, options.lexicon ? lexiconByPhrase : null, (key, value, start, end) => {
+      const row = rows.get(key);
+      if (row === undefined) return;
+      let others = 0;
+      for (let l = 0; l < labelCount; l++) if (l !== labelIndex) others += row[l] as number;
+      const margin = (row[labelIndex] as number) - (labelCount > 1 ? others / (labelCount - 1) : 0);
+      if (margin === 0) return;
+      found.push({ feature: key, start, end, text: text.slice(start, end), weight: value * margin });
+    });
+    // Overlapping n-grams of one phrase are merged: the span is their union, the weight their sum.
+    found.sort((a, b) => a.start - b.start || a.end - b.end);
+    const merged = new Map<string, Contribution>();
+    for (const contribution of found) {
+      const key = `${contribution.start}:${contribution.end}`;
+      const existing = merged.get(key);
+      if (existing === undefined) merged.set(key, { ...contribution });
+      else {
+        existing.weight += contribution.weight;
+        existing.feature += ' | ' + contribution.feature;
+      }
+    }
+    return [...merged.values()]
+      .filter((c) => c.weight > 0)
+      .sort((a, b) => b.weight - a.weight || a.start - b.start)
+      .slice(0, top)
+      .map((c) => ({ ...c, weight: Math.round(c.weight * 1000) / 1000 }));
+  };
+
+  return {
+    json,
+    labels,
+    predictTokens,
+    predict: (text, predictOptions) => predictTokens(analyzeText(text), text, predictOptions),
+  };
+}

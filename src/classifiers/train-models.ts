@@ -1,0 +1,273 @@
+// `duluan train`: the sentiment model (UIT-VSFC) and the offensive-language detector (ViHSD), with
+// the hyperparameters chosen on the dev splits, their data provenance, and — when dev files are
+// given — the dev figures and the offensive detector's decision threshold tuned on dev.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { evaluateTsv, FLAGGED_LABELS, OFFENSIVE_LABELS, SENTIMENT_LABELS } from './evaluate.ts';
+import { compileLinearModel, type FeatureOptions, type LinearModelJson, type TrainingFileRecord } from './linear-model.ts';
+import { MODELS_DIR } from './load-models.ts';
+import {
+  parseLabelledLines,
+  parseVietSentiWordNet,
+  sha256Hex,
+  trainLinearModel,
+  versionOf,
+  type TrainLinearModelOptions,
+} from './train-linear-model.ts';
+import { foldText } from '../text/fold-text.ts';
+
+/** Where the shared data sits when the repository is checked out beside it (`../shared/data`). */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+/** The lexicon file inside a VietSentiWordNet directory. */
+export const VIETSENTIWORDNET_FILE = 'VietSentiWordnet_Ver1.3.5.txt';
+
+export const DEFAULT_SEED = 20261128;
+
+/** Feature and training choices for the sentiment model (chosen on uit-vsfc-dev). */
+export const SENTIMENT_FEATURES: FeatureOptions = {
+  wordNgramMax: 3,
+  charNgramMin: 0,
+  charNgramMax: 0,
+  lexicon: true,
+  intensifiers: true,
+  // The first and last syllables say what kind of sentence it is: `nên …`, `cần …`, `mong …` open
+  // the suggestions the corpus labels negative (+0.6 negative F1 on dev).
+  boundaries: 1,
+};
+/** Feature and training choices for the offensive detector (chosen on vihsd-dev). */
+export const OFFENSIVE_FEATURES: FeatureOptions = {
+  wordNgramMax: 2,
+  charNgramMin: 3,
+  charNgramMax: 4,
+  lexicon: false,
+  intensifiers: false,
+  // Folding merges insults with everyday words (`lồn`/`lớn`, `cặc`/`các`, `buồi`/`buổi`): accented
+  // syllables tell them apart for the writers who type diacritics.
+  accentNgramMax: 1,
+  // Emoticons and emoji (`:)))`, `=))`, `🤬`) carry tone the words do not.
+  symbols: true,
+};
+
+type Hyperparameters = Pick<
+  TrainLinearModelOptions,
+  'l2' | 'iterations' | 'minCount' | 'pruneBelow' | 'decimals' | 'lexiconPrior' | 'classBalance' | 'nbSmoothing'
+>;
+export const SENTIMENT_HYPERPARAMETERS: Hyperparameters = {
+  l2: 5e-5,
+  iterations: 300,
+  minCount: 2,
+  pruneBelow: 0.01,
+  decimals: 4,
+  lexiconPrior: 0,
+  // The neutral class is 4% of the data; weighing classes by count^0.6 lifts its recall.
+  classBalance: 0.4,
+  nbSmoothing: 0,
+};
+export const OFFENSIVE_HYPERPARAMETERS: Hyperparameters = {
+  l2: 5e-5,
+  iterations: 300,
+  minCount: 2,
+  pruneBelow: 0.01,
+  decimals: 4,
+  lexiconPrior: 0,
+  classBalance: 0,
+  nbSmoothing: 0,
+};
+/** Flagged probability at or above which a text is flagged, until tuned on dev. */
+export const DEFAULT_FLAGGED_THRESHOLD = 0.2;
+
+/** Inputs of `trainModels`: the training lines themselves and where they came from. */
+export interface TrainModelsOptions {
+  sentimentTrain: string[];
+  offensiveTrain: string[];
+  /** A VietSentiWordNet directory; without it the sentiment model has no lexicon features. */
+  lexiconDir?: string;
+  seed?: number;
+  /** Provenance of the lines (file name, line count, sha256); computed from the lines when absent. */
+  sentimentSource?: TrainingFileRecord;
+  offensiveSource?: TrainingFileRecord;
+  /** Dev lines: when given, figures on them are recorded and the flagged threshold is tuned on them. */
+  sentimentDev?: string[];
+  offensiveDev?: string[];
+  sentimentDevName?: string;
+  offensiveDevName?: string;
+}
+
+/** The two trained models as stored JSON. */
+export interface TrainedModels {
+  sentiment: LinearModelJson;
+  offensive: LinearModelJson;
+}
+
+function recordOf(name: string, lines: readonly string[]): TrainingFileRecord {
+  const content = lines.join('\n');
+  return { file: name, lines: lines.filter((l) => l.trim() !== '').length, sha256: sha256Hex(content) };
+}
+
+function fileRecord(path: string): TrainingFileRecord {
+  const content = readFileSync(path);
+  const text = content.toString('utf8');
+  return { file: basename(path), lines: text.split('\n').filter((l) => l.trim() !== '').length, sha256: sha256Hex(content) };
+}
+
+/** Returns the best flagged threshold on dev lines (highest flagged F1; ties go to the lower threshold). */
+export function tuneFlaggedThreshold(model: LinearModelJson, devLines: readonly string[]): { threshold: number; f1: number } {
+  const examples = parseLabelledLines(devLines);
+  const compiled = compileLinearModel({ ...model, decision: { flaggedLabels: [...FLAGGED_LABELS], threshold: 0.5 } });
+  const flaggedProbabilities = examples.map((e) => compiled.predict(e.text).flaggedProbability);
+  const actual = examples.map((e) => (FLAGGED_LABELS as readonly string[]).includes(e.label));
+  let best = { threshold: 0.5, f1: -1 };
+  for (let step = 4; step <= 76; step++) {
+    const threshold = step / 80;
+    let truePositive = 0;
+    let predicted = 0;
+    let positives = 0;
+    flaggedProbabilities.forEach((p, i) => {
+      const flagged = p >= threshold;
+      if (flagged) predicted++;
+      if (actual[i]) positives++;
+      if (flagged && actual[i]) truePositive++;
+    });
+    const f1 = predicted + positives === 0 ? 0 : (2 * truePositive) / (predicted + positives);
+    if (f1 > best.f1 + 1e-9) best = { threshold, f1 };
+  }
+  return best;
+}
+
+/** Returns the sentiment model and the offensive detector trained on the given lines. */
+export function trainModels(options: TrainModelsOptions): TrainedModels {
+  const seed = options.seed ?? DEFAULT_SEED;
+  let lexicon = null;
+  let lexiconRecord: LinearModelJson['lexicon'] = null;
+  if (options.lexiconDir !== undefined) {
+    const path = join(options.lexiconDir, VIETSENTIWORDNET_FILE);
+    lexicon = parseVietSentiWordNet(readFileSync(path, 'utf8'));
+    lexiconRecord = {
+      name: 'VietSentiWordNet 1.3.5 (Vu & Park, 2014); phrases folded, scores averaged over senses',
+      files: [fileRecord(path)],
+      entries: lexicon.length,
+    };
+  }
+  const sentimentOptions: TrainLinearModelOptions = {
+    task: 'sentiment',
+    labels: [...SENTIMENT_LABELS],
+    features: { ...SENTIMENT_FEATURES, lexicon: SENTIMENT_FEATURES.lexicon && lexicon !== null },
+    ...SENTIMENT_HYPERPARAMETERS,
+    seed,
+    lexicon,
+    priorLabels: { positive: 'positive', negative: 'negative' },
+    nbClasses: { positive: ['positive'], negative: ['negative'] },
+    training: [options.sentimentSource ?? recordOf('sentiment-train', options.sentimentTrain)],
+    lexiconRecord: lexicon !== null ? lexiconRecord : null,
+    decision: null,
+  };
+  const offensiveOptions: TrainLinearModelOptions = {
+    task: 'offensive',
+    labels: [...OFFENSIVE_LABELS],
+    features: OFFENSIVE_FEATURES,
+    ...OFFENSIVE_HYPERPARAMETERS,
+    seed,
+    lexicon: null,
+    nbClasses: { positive: [...FLAGGED_LABELS], negative: ['clean'] },
+    training: [options.offensiveSource ?? recordOf('offensive-train', options.offensiveTrain)],
+    lexiconRecord: null,
+    decision: { flaggedLabels: [...FLAGGED_LABELS], threshold: DEFAULT_FLAGGED_THRESHOLD },
+  };
+  const sentiment = trainLinearModel(parseLabelledLines(options.sentimentTrain), sentimentOptions);
+  const offensive = trainLinearModel(parseLabelledLines(options.offensiveTrain), offensiveOptions);
+
+  if (options.sentimentDev !== undefined) {
+    const compiled = compileLinearModel(sentiment);
+    const predict = (text: string): string => compiled.predict(text).label;
+    const report = evaluateTsv(options.sentimentDev, predict, { task: 'sentiment', labels: SENTIMENT_LABELS });
+    const unaccented = evaluateTsv(options.sentimentDev.map((line) => foldText(line)), predict, {
+      task: 'sentiment',
+      labels: SENTIMENT_LABELS,
+    });
+    const { items_per_second: _speed, ...figures } = report;
+    sentiment.dev = {
+      note: 'estimate on the dev split (used for tuning); a held-out test split measures the project',
+      file: options.sentimentDevName ?? 'sentiment-dev',
+      ...figures,
+      unaccented_negative_f1: unaccented.labels['negative']?.f1,
+      unaccented_weighted_f1: unaccented.weighted_f1,
+    };
+  }
+  if (options.offensiveDev !== undefined) {
+    const tuned = tuneFlaggedThreshold(offensive, options.offensiveDev);
+    offensive.decision = { flaggedLabels: [...FLAGGED_LABELS], threshold: tuned.threshold };
+    offensive.version = versionOf(offensive);
+    const compiled = compileLinearModel(offensive);
+    const report = evaluateTsv(options.offensiveDev, (text) => compiled.predict(text).label, {
+      task: 'offensive',
+      labels: OFFENSIVE_LABELS,
+      flaggedLabels: FLAGGED_LABELS,
+    });
+    const { items_per_second: _speed, ...figures } = report;
+    offensive.dev = {
+      note: 'estimate on the dev split; the flagged threshold was tuned on this same split, so these figures are optimistic',
+      file: options.offensiveDevName ?? 'offensive-dev',
+      ...figures,
+    };
+  }
+  for (const model of [sentiment, offensive]) if (model.dev) model.dev['model'] = model.version;
+  return { sentiment, offensive };
+}
+
+/** Paths of `trainModelsFromFiles`; each defaults to the shared data layout under `dataDir`. */
+export interface TrainFilesOptions {
+  dataDir?: string;
+  sentimentTrainPath?: string;
+  offensiveTrainPath?: string;
+  sentimentDevPath?: string | null;
+  offensiveDevPath?: string | null;
+  lexiconDir?: string | null;
+  seed?: number;
+}
+
+/** Returns the models trained on the files (default: ../shared/data), with provenance and dev figures. */
+export function trainModelsFromFiles(options: TrainFilesOptions = {}): TrainedModels {
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const sentimentTrainPath = options.sentimentTrainPath ?? join(dataDir, 'eval/uit-vsfc-train.tsv');
+  const offensiveTrainPath = options.offensiveTrainPath ?? join(dataDir, 'eval/vihsd-train.tsv');
+  const sentimentDevPath = options.sentimentDevPath === undefined ? join(dataDir, 'eval/uit-vsfc-dev.tsv') : options.sentimentDevPath;
+  const offensiveDevPath = options.offensiveDevPath === undefined ? join(dataDir, 'eval/vihsd-dev.tsv') : options.offensiveDevPath;
+  const lexiconDir = options.lexiconDir === undefined ? join(dataDir, 'lexicons/vietsentiwordnet') : options.lexiconDir;
+  for (const path of [sentimentTrainPath, offensiveTrainPath]) {
+    if (!existsSync(path)) throw new Error(`training file ${path} is missing (the shared data is expected at ${dataDir})`);
+  }
+  const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n');
+  const present = (path: string | null): path is string => path !== null && existsSync(path);
+  return trainModels({
+    sentimentTrain: lines(sentimentTrainPath),
+    offensiveTrain: lines(offensiveTrainPath),
+    sentimentSource: fileRecord(sentimentTrainPath),
+    offensiveSource: fileRecord(offensiveTrainPath),
+    ...(present(lexiconDir) ? { lexiconDir } : {}),
+    ...(present(sentimentDevPath) ? { sentimentDev: lines(sentimentDevPath), sentimentDevName: basename(sentimentDevPath) } : {}),
+    ...(present(offensiveDevPath) ? { offensiveDev: lines(offensiveDevPath), offensiveDevName: basename(offensiveDevPath) } : {}),
+    seed: options.seed ?? DEFAULT_SEED,
+  });
+}
+
+/** Writes the models as models/sentiment.json and models/offensive.json (or into `dir`) and returns the paths. */
+export function writeModels(models: TrainedModels, dir: string = MODELS_DIR): string[] {
+  const paths: string[] = [];
+  for (const [name, model] of Object.entries(models)) {
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, serializeModel(model));
+    paths.push(path);
+  }
+  return paths;
+}
+
+/** Returns the model as JSON text: metadata indented for review, one line per weight. */
+export function serializeModel(model: LinearModelJson): string {
+  const { weights, lexiconEntries, ...head } = model;
+  const headText = JSON.stringify(head, null, 2).replace(/\n}$/, '');
+  const block = (entries: [string, unknown][]): string =>
+    entries.length === 0 ? '{}' : `{\n${entries.map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n')}\n  }`;
+  return `${headText},\n  "lexiconEntries": ${block(Object.entries(lexiconEntries))},\n  "weights": ${block(Object.entries(weights))}\n}\n`;
+}
