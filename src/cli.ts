@@ -1,6 +1,8 @@
 // The `duluan` command: start, worker, migrate, collect, user …
 import { parseArgs } from 'node:util';
 import { generatePassword, hashPassword } from './api/password.ts';
+import { evaluateFile } from './classifiers/evaluate.ts';
+import { trainModelsFromFiles, writeModels } from './classifiers/train-models.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { listSources } from './db/queries/sources.ts';
 import { insertUser, setUserPassword } from './db/queries/users.ts';
@@ -15,6 +17,10 @@ Commands:
   worker                        run a BullMQ worker that collects sources (needs REDIS_URL)
   migrate                       apply database migrations and exit
   collect [--source ID]         fetch every enabled source (or one) now and print the counts as JSON lines
+  train [--data-dir DIR] [--out DIR]
+                                retrain the sentiment and offensive models from labelled TSV files
+                                (default ../shared/data) and write models/*.json
+  eval FILE.tsv                 score the models on label<TAB>text lines; prints one JSON object
   user add --username U --role R [--password P]
                                 create a user (roles: ${ROLES.join(', ')}); a password is generated when omitted
   user password --username U [--password P]
@@ -67,6 +73,21 @@ async function run(argv: string[]): Promise<number> {
       } finally {
         await database.close();
       }
+      return 0;
+    }
+    case 'train': {
+      const { values } = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' }, out: { type: 'string' } } });
+      const models = trainModelsFromFiles({ dataDir: option(values, 'data-dir') });
+      for (const path of writeModels(models, option(values, 'out'))) console.log(`wrote ${path}`);
+      console.log(JSON.stringify({ sentiment: models.sentiment.version, offensive: models.offensive.version }));
+      return 0;
+    }
+    case 'eval': {
+      const [file] = rest;
+      if (!file) throw new UsageError('eval needs a file: duluan eval FILE.tsv');
+      const report = evaluateFile(file);
+      // Per-label figures at the top level as well, so `jq .negative.f1` works as readily as `.labels`.
+      console.log(JSON.stringify({ ...report.labels, ...report }));
       return 0;
     }
     case 'user': {

@@ -2,7 +2,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { generatePassword, hashPassword } from './api/password.ts';
-import { createRuleClassifier } from './classifiers/classify.ts';
+import { createClassifier } from './classifiers/classify.ts';
+import { loadModels } from './classifiers/load-models.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
@@ -13,6 +14,7 @@ import { createBullmqRunner, startRefreshWorker } from './jobs/bullmq-runner.ts'
 import { createInProcessRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { PipelineDeps } from './pipeline/refresh-source.ts';
+import { createClassifierCache } from './pipeline/classifier-cache.ts';
 import { foldText } from './text/fold-text.ts';
 
 /** A running service: its address and how to stop it. */
@@ -30,11 +32,12 @@ export async function openMigratedDatabase(config: Config): Promise<Database> {
   return database;
 }
 
-/** Returns the pipeline dependencies for this configuration. */
+/** Returns the pipeline dependencies for this configuration (the committed models are read once). */
 export function pipelineDepsFor(config: Config, database: Database): PipelineDeps {
+  const models = loadModels();
   return {
     db: database.db,
-    classifier: createRuleClassifier(),
+    classifiers: createClassifierCache(database.db, (inputs) => createClassifier({ ...inputs, models })),
     fetch: {
       allowHosts: config.COLLECTOR_ALLOW_HOSTS,
       timeoutMs: config.COLLECTOR_TIMEOUT_MS,
@@ -76,13 +79,17 @@ export async function startService(
         onResult: (result) => logger.info('source refreshed', { ...result }),
         onError: (error, sourceId) => logger.error('source refresh failed', { sourceId, error: String(error) }),
       });
-  if (config.SCHEDULER) await jobs.start();
+  if (config.SCHEDULER) {
+    await jobs.start();
+    // A new model or classifier release relabels what is stored, in the background.
+    await jobs.enqueueReclassify();
+  }
 
   const app = createApp({
     db: database.db,
     databaseKind: database.kind,
     jobs,
-    classifier: pipeline.classifier,
+    classifiers: pipeline.classifiers,
     sessionTtlHours: config.SESSION_TTL_HOURS,
     cookieSecure: config.COOKIE_SECURE,
     foldQuery: foldText,

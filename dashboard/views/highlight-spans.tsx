@@ -1,6 +1,6 @@
 // Renders text with the classifier's explanation spans marked, always as escaped text.
 import type { Child } from 'hono/jsx';
-import type { ExplanationSpan, RuleCategory } from '../../src/domain/classification.ts';
+import type { ExplanationSpan, Label } from '../../src/domain/classification.ts';
 import { DEFAULT_LOCALE, t, type Locale } from '../i18n/messages.ts';
 
 /** Props of HighlightedText. Pass only the spans of the field being rendered. */
@@ -16,11 +16,11 @@ export interface HighlightSegment {
   text: string;
   start: number;
   end: number;
-  categories: RuleCategory[];
+  categories: Label[];
 }
 
 // When spans of several categories overlap, the colour shown is the most serious one.
-const CATEGORY_ORDER: readonly RuleCategory[] = ['misinformation', 'negative', 'relevant'];
+const CATEGORY_ORDER: readonly Label[] = ['misinformation', 'offensive', 'negative', 'positive', 'relevant'];
 
 function isUsableSpan(span: ExplanationSpan, length: number): boolean {
   return (

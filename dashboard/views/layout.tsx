@@ -5,7 +5,7 @@ import { READ_ITEM_ROLES, type SessionUser } from '../../src/domain/user.ts';
 import { t, type Locale } from '../i18n/messages.ts';
 
 /** Which top-level section a page belongs to, to mark it in the nav. */
-export type NavSection = 'items' | 'sources';
+export type NavSection = 'items' | 'sources' | 'rules' | 'claims';
 
 /** Props of Layout. */
 export interface LayoutProps {
@@ -52,6 +52,12 @@ export function Layout({ title, user, locale, section, children }: LayoutProps) 
                   </a>
                   <a href="/sources" aria-current={section === 'sources' ? 'page' : undefined}>
                     {t(locale, 'nav.sources')}
+                  </a>
+                  <a href="/rules" aria-current={section === 'rules' ? 'page' : undefined}>
+                    {t(locale, 'nav.rules')}
+                  </a>
+                  <a href="/claims" aria-current={section === 'claims' ? 'page' : undefined}>
+                    {t(locale, 'nav.claims')}
                   </a>
                 </>
               )}

@@ -10,6 +10,8 @@ import { type AppDeps, type AppEnv, isApiPath } from './context.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { itemRoutes } from './items.ts';
+import { claimRoutes } from './claims.ts';
+import { ruleRoutes } from './rules.ts';
 import { openapiRoutes } from './openapi.ts';
 import { loadSession } from './session.ts';
 import { sourceRoutes } from './sources.ts';
@@ -64,6 +66,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', authRoutes());
   app.route('/', itemRoutes());
   app.route('/', sourceRoutes());
+  app.route('/', ruleRoutes());
+  app.route('/', claimRoutes());
   app.get('/', (c) => c.redirect(c.get('user') ? '/items' : '/login', 303));
 
   app.notFound((c) => {

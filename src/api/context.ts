@@ -4,7 +4,7 @@ import type { Locale } from '../../dashboard/i18n/messages.ts';
 import type { Role, SessionUser } from '../domain/user.ts';
 import type { Db } from '../db/client.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
-import type { Classifier } from '../domain/classification.ts';
+import type { ClassifierProvider } from '../domain/classification.ts';
 import { ApiError } from './errors.ts';
 
 /** What createApp needs: passed in, so tests build the same app over an embedded database. */
@@ -12,7 +12,7 @@ export interface AppDeps {
   db: Db;
   databaseKind: 'embedded' | 'postgres';
   jobs: JobRunner;
-  classifier: Classifier;
+  classifiers: ClassifierProvider;
   sessionTtlHours: number;
   cookieSecure: 'auto' | 'true' | 'false';
   /** Folds a search query the same way stored text was folded. */

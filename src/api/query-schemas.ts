@@ -1,7 +1,7 @@
 // Validation of what clients send: zod schemas shared by the JSON routes and the pages.
 import { z } from 'zod';
 import { LABELS } from '../domain/classification.ts';
-import { DISMISS_REASONS, ITEM_STATUSES } from '../domain/item.ts';
+import { DISMISS_REASONS, ITEM_STATUSES, VERDICTS } from '../domain/item.ts';
 
 const VIETNAM_OFFSET = '+07:00';
 
@@ -70,4 +70,40 @@ export const SourceBody = z
 /** Returns a positive integer id from a path parameter, or null. */
 export function parseId(value: string): number | null {
   return /^[1-9]\d{0,15}$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : null;
+}
+
+const nfcText = (max: number) =>
+  z
+    .string()
+    .transform((value) => value.normalize('NFC').trim())
+    .pipe(z.string().min(1).max(max));
+
+/** A known claim as staff submit it. */
+export const ClaimBody = z
+  .object({
+    statement: nfcText(2000),
+    verdict: z.enum(VERDICTS),
+    correction: z.preprocess((value) => (value === '' ? null : value), nfcText(5000).nullable()).default(null),
+    references: z.array(z.string().trim().url().max(2000)).max(20).default([]),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+/** The ward's gazetteer: names matched (with or without diacritics) to decide relevance. */
+export const GazetteerBody = z
+  .object({
+    wardNames: z.array(nfcText(200)).max(50),
+    schools: z.array(nfcText(200)).max(500),
+    residentialGroups: z.array(nfcText(200)).max(500),
+  })
+  .strict();
+
+/** Returns the non-empty lines of a textarea, trimmed. */
+export function linesOf(value: unknown): string[] {
+  return typeof value === 'string'
+    ? value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean)
+    : [];
 }

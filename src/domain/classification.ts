@@ -4,8 +4,11 @@
 export const RULE_CATEGORIES = ['negative', 'misinformation', 'relevant'] as const;
 export type RuleCategory = (typeof RULE_CATEGORIES)[number];
 
-/** Labels an item can carry. `relevant` means about education or the ward. */
-export const LABELS = ['negative', 'misinformation', 'relevant'] as const;
+/**
+ * Labels an item can carry. `relevant` means about education or the ward; `positive` marks good
+ * stories worth spreading. Flags (misinformation, negative, offensive) need staff attention.
+ */
+export const LABELS = ['negative', 'misinformation', 'offensive', 'relevant', 'positive'] as const;
 export type Label = (typeof LABELS)[number];
 
 /** Which part of an item a span points into. */
@@ -18,7 +21,8 @@ export interface ExplanationSpan {
   end: number;
   /** The original characters at [start, end), as stored. */
   text: string;
-  category: RuleCategory;
+  category: Label;
+  /** `seed:…`, `staff:<id>`, or `model:<name>` for a model's phrase weights. */
   ruleId: string;
   /** Contribution to the category's score. */
   weight: number;
@@ -31,16 +35,37 @@ export interface Classification {
   spans: ExplanationSpan[];
   /** Identifies the classifier and its rules/model, so stale items can be reclassified. */
   version: string;
+  /** The sentiment model's answer, when it ran. */
+  sentiment?: { label: 'negative' | 'neutral' | 'positive'; probabilities: Record<string, number> };
+  /** Probability that the text is offensive (insult or hate), when the detector ran. */
+  offensiveProbability?: number;
+  /** Known claims the text repeats, best first. */
+  claimMatches?: ClaimMatchSummary[];
+}
+
+/** A known claim an item repeats: "matches claim #12 (0.82)", with the correction. */
+export interface ClaimMatchSummary {
+  claimId: number;
+  score: number;
+  verdict: 'fake' | 'false' | 'verified' | 'unverified';
+  correction: string | null;
 }
 
 /** Text handed to a classifier: already NFC-normalized. */
 export interface ClassifierInput {
   title: string;
   body: string;
+  /** `comment` for citizens' feedback and comments, where the sentiment and offensive models label. */
+  kind?: 'article' | 'comment';
 }
 
 /** The seam every classifier plugs into. */
 export interface Classifier {
   readonly version: string;
   classify(input: ClassifierInput): Classification;
+}
+
+/** Answers the classifier to use now: staff edits to rules and claims replace it. */
+export interface ClassifierProvider {
+  get(): Promise<Classifier>;
 }

@@ -77,11 +77,12 @@ export function computePriority(labels: readonly Label[]): number {
   let priority = 0;
   if (labels.includes('misinformation')) priority += 300;
   if (labels.includes('negative')) priority += 200;
+  if (labels.includes('offensive')) priority += 150;
   if (labels.includes('relevant')) priority += 100;
   return priority;
 }
 
 /** Returns true when an item carries a label staff must look at. */
 export function isFlagged(labels: readonly Label[]): boolean {
-  return labels.includes('misinformation') || labels.includes('negative');
+  return labels.includes('misinformation') || labels.includes('negative') || labels.includes('offensive');
 }

@@ -3,12 +3,13 @@ import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { listSources } from '../db/queries/sources.ts';
 import type { Source } from '../domain/source.ts';
 import { refreshSource, type PipelineDeps } from '../pipeline/refresh-source.ts';
-import type { JobRunner } from './job-runner.ts';
+import { reclassifyUntilCurrent, type JobRunner } from './job-runner.ts';
 
 export const REFRESH_QUEUE = 'duluan-refresh';
 
+/** Jobs carry ids only: a source to refresh, or nothing for a reclassification pass. */
 interface RefreshJobData {
-  sourceId: number;
+  sourceId?: number;
 }
 
 function connectionFor(redisUrl: string): ConnectionOptions {
@@ -58,6 +59,10 @@ export function createBullmqRunner(options: { redisUrl: string; deps: PipelineDe
       await queue.add('refresh', { sourceId }, { jobId: `refresh-${sourceId}`, removeOnComplete: true, removeOnFail: true });
     },
     refreshNow: (sourceId) => refreshSource(options.deps, sourceId),
+    async enqueueReclassify() {
+      // One waiting pass is enough: it reclassifies against whatever is current when it runs.
+      await queue.add('reclassify', {}, { jobId: 'reclassify', removeOnComplete: true, removeOnFail: true });
+    },
     async health() {
       try {
         // Any round trip proves Redis answers; a timeout keeps /health fast when it does not.
@@ -86,7 +91,11 @@ export function startRefreshWorker(options: {
 }): Worker<RefreshJobData> {
   const worker = new Worker<RefreshJobData>(
     REFRESH_QUEUE,
-    async (job) => refreshSource(options.deps, job.data.sourceId),
+    async (job) => {
+      if (job.name === 'reclassify') return reclassifyUntilCurrent(options.deps);
+      if (typeof job.data.sourceId !== 'number') throw new Error(`jobs: ${job.name} job without a source id`);
+      return refreshSource(options.deps, job.data.sourceId);
+    },
     { connection: connectionFor(options.redisUrl), concurrency: options.concurrency ?? 4, prefix: options.prefix },
   );
   worker.on('failed', (job, error) => options.onFailed?.(error, job?.data.sourceId));

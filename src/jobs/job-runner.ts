@@ -1,7 +1,16 @@
 // Runs source refreshes on a schedule: the interface, and the in-process runner used without Redis.
 import type { RefreshResult, Source } from '../domain/source.ts';
 import { listSources } from '../db/queries/sources.ts';
+import { reclassifyItems } from '../pipeline/reclassify-items.ts';
 import { refreshSource, type PipelineDeps } from '../pipeline/refresh-source.ts';
+
+/** Reclassifies until the classifier stops changing under it (staff may edit during a pass). */
+export async function reclassifyUntilCurrent(deps: PipelineDeps): Promise<void> {
+  for (let pass = 0; pass < 10; pass += 1) {
+    const progress = await reclassifyItems(deps);
+    if ((await deps.classifiers.get()).version === progress.version) return;
+  }
+}
 
 /** How the rest of the process asks for background work. Jobs carry source ids only. */
 export interface JobRunner {
@@ -14,6 +23,8 @@ export interface JobRunner {
   enqueueRefresh(sourceId: number): Promise<void>;
   /** Refreshes a source in this process and returns the counts ("fetch now" from a person). */
   refreshNow(sourceId: number): Promise<RefreshResult>;
+  /** Queues a pass that brings stored items up to the current classifier (after staff edits). */
+  enqueueReclassify(): Promise<void>;
   /** Returns whether the queue is reachable, for /health. */
   health(): Promise<{ ok: boolean; detail?: string }>;
   close(): Promise<void>;
@@ -27,6 +38,8 @@ export function createInProcessRunner(
   const timers = new Map<number, NodeJS.Timeout>();
   // A source is refreshed by at most one run at a time; a request during a run is folded into it.
   let closed = false;
+  let reclassifying: Promise<void> | null = null;
+  let reclassifyAgain = false;
 
   const running = new Map<number, Promise<RefreshResult>>();
 
@@ -74,6 +87,20 @@ export function createInProcessRunner(
       void run(sourceId);
     },
     refreshNow: refreshOnce,
+    async enqueueReclassify() {
+      if (reclassifying) {
+        reclassifyAgain = true;
+        return;
+      }
+      reclassifying = (async () => {
+        do {
+          reclassifyAgain = false;
+          await reclassifyUntilCurrent(deps).catch((error: unknown) => options.onError?.(error, 0));
+        } while (reclassifyAgain && !closed);
+      })().finally(() => {
+        reclassifying = null;
+      });
+    },
     async health() {
       return { ok: !closed };
     },
@@ -81,7 +108,7 @@ export function createInProcessRunner(
       closed = true;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
-      await Promise.allSettled(running.values());
+      await Promise.allSettled([...running.values(), reclassifying]);
     },
   };
 }

@@ -5,7 +5,7 @@ import { decodeBody } from '../collectors/decode-body.ts';
 import { parseFeed } from '../collectors/rss.ts';
 import { safeFetch } from '../collectors/safe-fetch.ts';
 import { canonicalizeUrl } from '../domain/canonical-url.ts';
-import type { Classifier } from '../domain/classification.ts';
+import type { ClassifierProvider } from '../domain/classification.ts';
 import { computePriority, type ParsedEntry } from '../domain/item.ts';
 import type { RefreshResult } from '../domain/source.ts';
 import type { Db } from '../db/client.ts';
@@ -16,7 +16,7 @@ import { foldText } from '../text/fold-text.ts';
 /** What refreshSource needs from the process: passed in, never imported as singletons. */
 export interface PipelineDeps {
   db: Db;
-  classifier: Classifier;
+  classifiers: ClassifierProvider;
   fetch: { allowHosts: readonly string[]; timeoutMs: number; maxBytes: number };
   now?: () => Date;
 }
@@ -93,10 +93,11 @@ export async function refreshSource(deps: PipelineDeps, sourceId: number): Promi
     if (!byKey.has(key)) byKey.set(key, entry);
   }
   const known = await findExistingKeys(deps.db, sourceId, [...byKey.keys()]);
+  const classifier = await deps.classifiers.get();
   const fresh: NewItem[] = [];
   for (const [keyHash, entry] of byKey) {
     if (known.has(keyHash)) continue;
-    const classification = deps.classifier.classify({ title: entry.title, body: entry.body });
+    const classification = classifier.classify({ title: entry.title, body: entry.body });
     fresh.push({
       sourceId,
       keyHash,

@@ -33,7 +33,7 @@ describe.runIf(browserAvailable())('triage in the browser', () => {
     const source = await insertSource(database.db, { kind: 'rss', name: 'Phường (demo)', url: feeds.urlOf('tin-phuong.xml') });
     await refreshSource(t.pipeline, source.id);
     // Another kind of source could store what a feed cannot carry: a raw script title and a javascript: link.
-    const classification = t.pipeline.classifier.classify({ title: HOSTILE_TITLE, body: '<svg><script>alert(2)</script>' });
+    const classification = (await t.pipeline.classifiers.get()).classify({ title: HOSTILE_TITLE, body: '<svg><script>alert(2)</script>' });
     await insertNewItems(database.db, [
       {
         sourceId: source.id,

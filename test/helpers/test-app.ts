@@ -1,7 +1,9 @@
 // The real app over a test database, with helpers to sign in and send same-origin requests.
 import { createApp } from '../../src/api/app.ts';
 import { hashPassword } from '../../src/api/password.ts';
-import { createRuleClassifier } from '../../src/classifiers/classify.ts';
+import { createClassifier } from '../../src/classifiers/classify.ts';
+import { loadModels } from '../../src/classifiers/load-models.ts';
+import { createClassifierCache } from '../../src/pipeline/classifier-cache.ts';
 import { insertUser } from '../../src/db/queries/users.ts';
 import type { Role } from '../../src/domain/user.ts';
 import { createInProcessRunner } from '../../src/jobs/job-runner.ts';
@@ -22,11 +24,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Returns the app over the database, collecting from loopback only. */
+/** Returns the app over the database with the full classifier (committed models), collecting from loopback only. */
 export function createTestApp(database: TestDatabase): TestApp {
+  const models = loadModels();
   const pipeline: PipelineDeps = {
     db: database.db,
-    classifier: createRuleClassifier(),
+    classifiers: createClassifierCache(database.db, (inputs) => createClassifier({ ...inputs, models })),
     fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 3000, maxBytes: 1024 * 1024 },
   };
   const jobs = createInProcessRunner(pipeline);
@@ -34,7 +37,7 @@ export function createTestApp(database: TestDatabase): TestApp {
     db: database.db,
     databaseKind: database.kind,
     jobs,
-    classifier: pipeline.classifier,
+    classifiers: pipeline.classifiers,
     sessionTtlHours: 1,
     cookieSecure: 'false',
     foldQuery: foldText,

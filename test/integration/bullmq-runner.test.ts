@@ -5,6 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFeedServer, type FeedServer } from '../../demo/feed-server.ts';
 import { createRuleClassifier } from '../../src/classifiers/classify.ts';
+import { fixedClassifier } from '../../src/pipeline/classifier-cache.ts';
 import { insertSource } from '../../src/db/queries/sources.ts';
 import { items } from '../../src/db/schema.ts';
 import { createBullmqRunner, REFRESH_QUEUE, schedulerIdFor, startRefreshWorker } from '../../src/jobs/bullmq-runner.ts';
@@ -28,7 +29,7 @@ describe.runIf(redisUrl)('BullMQ runner', () => {
     feeds = await startFeedServer();
     deps = {
       db: database.db,
-      classifier: createRuleClassifier(),
+      classifiers: fixedClassifier(createRuleClassifier()),
       fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 3000, maxBytes: 1024 * 1024 },
     };
     runner = createBullmqRunner({ redisUrl: redisUrl!, deps, prefix });

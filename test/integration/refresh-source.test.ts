@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRuleClassifier } from '../../src/classifiers/classify.ts';
+import { fixedClassifier } from '../../src/pipeline/classifier-cache.ts';
 import { getSource, insertSource } from '../../src/db/queries/sources.ts';
 import { items, sources } from '../../src/db/schema.ts';
 import { refreshSource, type PipelineDeps } from '../../src/pipeline/refresh-source.ts';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   server = await startHostileServer();
   deps = {
     db: database.db,
-    classifier: createRuleClassifier(),
+    classifiers: fixedClassifier(createRuleClassifier()),
     fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 1500, maxBytes: 1024 * 1024 },
   };
 });

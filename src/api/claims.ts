@@ -1,0 +1,107 @@
+// The register of known claims — JSON and the claims page.
+import { Hono } from 'hono';
+import type { ClaimFormValues } from '../../dashboard/views/claims-page.tsx';
+import { ClaimsPage } from '../../dashboard/views/claims-page.tsx';
+import type { FieldError } from '../../dashboard/views/rules-page.tsx';
+import { getClaim, insertClaim, listClaims, updateClaim } from '../db/queries/rules.ts';
+import type { Claim } from '../domain/rule.ts';
+import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { ApiError } from './errors.ts';
+import { ClaimBody, linesOf, parseId } from './query-schemas.ts';
+import { EDIT_RULE_ROLES, READ_RULE_ROLES, reclassificationProgress } from './rules.ts';
+
+function claimIdFrom(c: AppContext): number {
+  const id = parseId(c.req.param('id') ?? '');
+  if (id === null) throw new ApiError(404, 'not_found');
+  return id;
+}
+
+type ClaimSave = { ok: true; claim: Claim } | { ok: false; errors: FieldError[] };
+
+async function saveClaim(c: AppContext, body: unknown, id?: number): Promise<ClaimSave> {
+  const parsed = ClaimBody.safeParse(body);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((issue) => ({ field: String(issue.path[0] ?? ''), code: issue.code })) };
+  }
+  const deps = c.get('deps');
+  const user = c.get('user')!;
+  const claim = id === undefined ? await insertClaim(deps.db, parsed.data, user.id) : await updateClaim(deps.db, id, parsed.data);
+  if (!claim) throw new ApiError(404, 'not_found');
+  await deps.jobs.enqueueReclassify();
+  return { ok: true, claim };
+}
+
+function editable(claim: Claim): Record<string, unknown> {
+  const { statement, verdict, correction, references, enabled } = claim;
+  return { statement, verdict, correction, references, enabled };
+}
+
+async function renderClaims(c: AppContext, extra: { form?: ClaimFormValues; errors?: FieldError[]; flash?: 'saved' } = {}, status: 200 | 422 = 200) {
+  const db = c.get('deps').db;
+  const user = c.get('user')!;
+  const [claims, reclassification] = await Promise.all([listClaims(db), reclassificationProgress(c)]);
+  return c.html(
+    ClaimsPage({ user, locale: c.get('locale'), claims, canEdit: EDIT_RULE_ROLES.includes(user.role), reclassification, ...extra }),
+    status,
+  );
+}
+
+/** Returns the claim routes. */
+export function claimRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/api/claims', requireRole(...READ_RULE_ROLES), async (c) => c.json({ claims: await listClaims(c.get('deps').db) }));
+
+  routes.post('/api/claims', requireRole(...EDIT_RULE_ROLES), async (c) => {
+    const saved = await saveClaim(c, await c.req.json().catch(() => null));
+    if (!saved.ok) throw new ApiError(422, 'validation_failed', saved.errors);
+    return c.json(saved.claim, 201);
+  });
+
+  routes.patch('/api/claims/:id', requireRole(...EDIT_RULE_ROLES), async (c) => {
+    const id = claimIdFrom(c);
+    const body = await c.req.json().catch(() => null);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'validation_failed');
+    const current = await getClaim(c.get('deps').db, id);
+    if (!current) throw new ApiError(404, 'not_found');
+    const saved = await saveClaim(c, { ...editable(current), ...(body as Record<string, unknown>) }, id);
+    if (!saved.ok) throw new ApiError(422, 'validation_failed', saved.errors);
+    return c.json(saved.claim);
+  });
+
+  routes.get('/claims', requireRole(...READ_RULE_ROLES), (c) => renderClaims(c, { flash: c.req.query('flash') === 'saved' ? 'saved' : undefined }));
+
+  routes.get('/claims/:id', requireRole(...EDIT_RULE_ROLES), async (c) => {
+    const claim = await getClaim(c.get('deps').db, claimIdFrom(c));
+    if (!claim) throw new ApiError(404, 'not_found');
+    return renderClaims(c, { form: { id: claim.id, ...editable(claim) } as ClaimFormValues });
+  });
+
+  const submit = (withId: boolean) => async (c: AppContext) => {
+    const id = withId ? claimIdFrom(c) : undefined;
+    const form = await c.req.parseBody();
+    const body = {
+      statement: typeof form.statement === 'string' ? form.statement : '',
+      verdict: form.verdict,
+      correction: typeof form.correction === 'string' ? form.correction : null,
+      references: linesOf(form.references),
+      enabled: form.enabled === 'true',
+    };
+    const saved = await saveClaim(c, body, id);
+    if (!saved.ok) {
+      return renderClaims(c, { form: { id, ...body, verdict: String(body.verdict ?? '') }, errors: saved.errors }, 422);
+    }
+    return c.redirect('/claims?flash=saved', 303);
+  };
+  routes.post('/claims', requireRole(...EDIT_RULE_ROLES), submit(false));
+  routes.post('/claims/:id', requireRole(...EDIT_RULE_ROLES), submit(true));
+
+  routes.post('/claims/:id/toggle', requireRole(...EDIT_RULE_ROLES), async (c) => {
+    const id = claimIdFrom(c);
+    const current = await getClaim(c.get('deps').db, id);
+    if (!current) throw new ApiError(404, 'not_found');
+    await saveClaim(c, { ...editable(current), enabled: !current.enabled }, id);
+    return c.redirect('/claims?flash=saved', 303);
+  });
+  return routes;
+}
