@@ -143,6 +143,27 @@ export function ItemPage({ user, locale, item, canTriage, events = [], flash }: 
           </section>
         )}
 
+        {(classification?.claimMatches ?? []).length > 0 && (
+          <section aria-labelledby="claims-heading">
+            <h2 id="claims-heading">{t(locale, 'item.claims')}</h2>
+            {classification!.claimMatches!.map((match) => (
+              <div class="claim-match">
+                <p>
+                  <a href={`/claims#claim-${match.claimId}`}>
+                    {t(locale, 'item.claimMatch', { id: match.claimId, score: match.score.toFixed(2) })}
+                  </a>{' '}
+                  <VerdictBadge verdict={match.verdict} locale={locale} />
+                </p>
+                {match.correction && (
+                  <p class="preserve">
+                    <strong>{t(locale, 'item.claimCorrection')}:</strong> {match.correction}
+                  </p>
+                )}
+              </div>
+            ))}
+          </section>
+        )}
+
         <section aria-labelledby="body-heading">
           <h2 id="body-heading">{t(locale, 'item.body')}</h2>
           <div class="item-body preserve">

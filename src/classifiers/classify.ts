@@ -162,7 +162,7 @@ export function createClassifier(parts: ClassifierParts = {}): Classifier {
         const place = locate(contribution.start, contribution.end);
         if (place) spans.push({ ...place, text: text.slice(contribution.start, contribution.end), category, ruleId, weight: contribution.weight });
       };
-      if (models && negative && sentimentLabel === 'negative') explain(models.sentiment, 'negative', 'model:sentiment');
+      if (models && modelsLabel && negative && sentimentLabel === 'negative') explain(models.sentiment, 'negative', 'model:sentiment');
       if (models && positive) explain(models.sentiment, 'positive', 'model:sentiment');
       if (models && isOffensive) explain(models.offensive, 'offensive', 'model:offensive');
 

@@ -5,6 +5,8 @@ import { ItemPage } from '../../../dashboard/views/item-page.tsx';
 import { Layout } from '../../../dashboard/views/layout.tsx';
 import { LoginPage } from '../../../dashboard/views/login-page.tsx';
 import { SourcesPage } from '../../../dashboard/views/sources-page.tsx';
+import { ClaimsPage } from '../../../dashboard/views/claims-page.tsx';
+import { RulesPage } from '../../../dashboard/views/rules-page.tsx';
 import { renderHtml } from './render-html.ts';
 import { sampleItem, sampleSource, sampleUser } from './sample-data.ts';
 
@@ -41,6 +43,43 @@ async function renderAllPages(): Promise<Record<string, string>> {
         sources={[hostileSource]}
         canManage
         flash={{ kind: 'created', name: XSS }}
+      />,
+    ),
+    rules: await renderHtml(
+      <RulesPage
+        user={user}
+        locale="vi"
+        rules={[{ id: 3, kind: 'regex', category: 'negative', pattern: XSS, terms: [XSS], windowWords: null, weight: 1, enabled: true, note: XSS, updatedAt: new Date() }]}
+        gazetteer={{ wardNames: [XSS], schools: [], residentialGroups: [] }}
+        canEdit
+        reclassification={{ state: 'running', total: 10, checked: 4, changed: 4, finishedAt: null }}
+        form={{ kind: 'regex', category: 'negative', pattern: XSS, terms: [], windowWords: null, weight: 1, enabled: true, note: null }}
+        errors={[{ field: 'pattern', code: 'unsafe_regex' }]}
+      />,
+    ),
+    claims: await renderHtml(
+      <ClaimsPage
+        user={user}
+        locale="vi"
+        claims={[{ id: 12, statement: XSS, verdict: 'false', correction: XSS, references: ['javascript:alert(1)', 'https://example.org/a'], enabled: true, updatedAt: new Date() }]}
+        canEdit
+        reclassification={null}
+      />,
+    ),
+    itemWithClaim: await renderHtml(
+      <ItemPage
+        user={user}
+        locale="vi"
+        item={sampleItem({
+          classification: {
+            labels: ['misinformation'],
+            scores: {},
+            spans: [],
+            version: 'v',
+            claimMatches: [{ claimId: 12, score: 0.82, verdict: 'false', correction: XSS }],
+          },
+        })}
+        canTriage
       />,
     ),
     error: await renderHtml(<ErrorPage locale="vi" status={404} code="not_found" user={user} />),
@@ -201,6 +240,13 @@ describe('ItemListPage', () => {
 });
 
 describe('ItemPage', () => {
+  it('shows a matched claim with its score, verdict and correction', async () => {
+    const html = (await renderAllPages()).itemWithClaim!;
+    expect(html).toContain('Trùng với thông tin #12 (0.82)');
+    expect(html).toContain('href="/claims#claim-12"');
+    expect(html).toContain('Tin sai sự thật');
+  });
+
   it('highlights the title and body spans in their own fields', async () => {
     const html = await renderHtml(<ItemPage user={user} locale="vi" item={sampleItem()} canTriage={false} />);
     expect(html).toMatch(/<h1 class="item-title preserve">Phụ huynh <mark class="flag flag-negative"[^>]*>bức xúc<\/mark> vì lạm thu học phí<\/h1>/);
