@@ -38,6 +38,8 @@ export const sources = pgTable('sources', {
   lastError: text('last_error'),
   lastErrorCode: text('last_error_code'),
   consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  /** When the current run of failures began; a source failing for days is paused, never silently. */
+  failingSince: timestamp('failing_since', { withTimezone: true }),
   nextFetchAt: timestamp('next_fetch_at', { withTimezone: true }),
   createdAt: createdAt(),
 });
@@ -71,6 +73,15 @@ export const items = pgTable(
     dismissReason: text('dismiss_reason').$type<DismissReason>(),
     assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     dueAt: timestamp('due_at', { withTimezone: true }),
+    /** The near-duplicate cluster (the same story in several sources); null until clustered. */
+    clusterId: bigint('cluster_id', { mode: 'number' }),
+    /** 64-bit SimHash of the folded syllable shingles, as a signed bigint, for near-duplicate search. */
+    simhash: bigint('simhash', { mode: 'bigint' }),
+    /** What became of the article at its source: `edited` or `removed`; null while unchanged. */
+    revisionState: text('revision_state').$type<'edited' | 'removed'>(),
+    /** Until when the article's URL is re-fetched to notice corrections and takedowns. */
+    recheckUntil: timestamp('recheck_until', { withTimezone: true }),
+    lastCheckedAt: timestamp('last_checked_at', { withTimezone: true }),
     /** Bumped on every triage change; a stale edit is refused with a conflict. */
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -87,6 +98,8 @@ export const items = pgTable(
     index('items_source_sort_idx').on(t.sourceId, t.sortAt.desc().nullsFirst()),
     index('items_labels_idx').using('gin', t.labels),
     index('items_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
+    index('items_cluster_idx').on(t.clusterId),
+    index('items_recheck_idx').on(t.recheckUntil).where(sql`recheck_until is not null`),
   ],
 );
 
@@ -165,4 +178,49 @@ export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Near-duplicate items across sources: one story, one case. */
+export const clusters = pgTable('clusters', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** The item shown for the cluster in the queue (the first collected). */
+  representativeItemId: bigint('representative_item_id', { mode: 'number' }).notNull(),
+  size: integer('size').notNull().default(1),
+  firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** What an article looked like each time it changed at its source (corrections, takedowns). */
+export const itemRevisions = pgTable(
+  'item_revisions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    itemId: bigint('item_id', { mode: 'number' })
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    fetchedAt: timestamp('fetched_at', { withTimezone: true }).notNull().defaultNow(),
+    change: text('change').$type<'edited' | 'removed' | 'restored'>().notNull(),
+    httpStatus: integer('http_status'),
+    title: text('title'),
+    body: text('body'),
+  },
+  (t) => [index('item_revisions_item_idx').on(t.itemId, t.fetchedAt)],
+);
+
+/** One upload of feedback gathered elsewhere (CSV/XLSX), with its progress and row errors. */
+export const imports = pgTable('imports', {
+  id: serial('id').primaryKey(),
+  sourceId: integer('source_id')
+    .notNull()
+    .references(() => sources.id, { onDelete: 'restrict' }),
+  filename: text('filename').notNull(),
+  status: text('status').$type<'pending' | 'running' | 'done' | 'failed'>().notNull().default('pending'),
+  totalRows: integer('total_rows').notNull().default(0),
+  processedRows: integer('processed_rows').notNull().default(0),
+  stored: integer('stored').notNull().default(0),
+  skipped: integer('skipped').notNull().default(0),
+  errors: jsonb('errors').$type<Array<{ line: number; field?: string; code: string; message: string }>>().notNull().default(sql`'[]'::jsonb`),
+  createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
 });
