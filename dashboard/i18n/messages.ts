@@ -264,6 +264,9 @@ const VI = {
   "item.claims": "Trùng với thông tin đã kiểm chứng",
   "item.claimMatch": "Trùng với thông tin #{id} ({score})",
   "item.claimCorrection": "Đính chính",
+  "health.degraded": "Đang trục trặc",
+  "health.paused": "Tạm dừng (lỗi nhiều ngày, thử lại mỗi ngày một lần)",
+  "flash.refreshSkipped": "Chưa đến lượt lấy tin của nguồn này.",
 } as const;
 
 /** A key of the message catalogue. */
@@ -524,6 +527,9 @@ const EN: Record<MessageKey, string> = {
   "item.claims": "Matches known claims",
   "item.claimMatch": "Matches claim #{id} ({score})",
   "item.claimCorrection": "Correction",
+  "health.degraded": "Degraded",
+  "health.paused": "Paused (failing for days; tried once a day)",
+  "flash.refreshSkipped": "This source is not due yet.",
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */

@@ -1,5 +1,6 @@
 // Sources and their health, a fetch-now button per source, and the add-source form.
 import type { RefreshResult, Source } from '../../src/domain/source.ts';
+import { sourceState } from '../../src/domain/source-state.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { apiErrorText, fetchErrorText, formatDate, t, type Locale } from '../i18n/messages.ts';
 import { Layout } from './layout.tsx';
@@ -30,6 +31,7 @@ export function flashText(locale: Locale, flash: SourcesFlash): string {
     case 'refreshed': {
       const { result } = flash;
       if (result.status === 'not_modified') return t(locale, 'flash.refreshNotModified');
+      if (result.status === 'skipped') return t(locale, 'flash.refreshSkipped');
       if (result.status === 'error') {
         const error = result.error
           ? `${fetchErrorText(locale, result.error.code)} — ${result.error.message}`
@@ -53,16 +55,37 @@ function flashClass(flash: SourcesFlash): string {
 }
 
 function Health({ source, locale }: { source: Source; locale: Locale }) {
-  if (source.consecutiveFailures > 0) {
-    return (
-      <span class="badge health-failing">
-        {t(locale, 'health.failing', { count: source.consecutiveFailures })}
-      </span>
-    );
+  const state = sourceState(source, new Date());
+  const failing = source.consecutiveFailures > 0 && (
+    <span class="muted"> {t(locale, 'health.failing', { count: source.consecutiveFailures })}</span>
+  );
+  switch (state) {
+    case 'disabled':
+      return <span class="badge health-disabled">{t(locale, 'health.disabled')}</span>;
+    case 'paused':
+      return (
+        <>
+          <span class="badge health-paused">{t(locale, 'health.paused')}</span>
+          {failing}
+        </>
+      );
+    case 'degraded':
+      return (
+        <>
+          <span class="badge health-failing">{t(locale, 'health.degraded')}</span>
+          {failing}
+        </>
+      );
+    case 'never_fetched':
+      return <span class="badge health-never">{t(locale, 'health.never')}</span>;
+    default:
+      return (
+        <>
+          <span class="badge health-ok">{t(locale, 'health.ok')}</span>
+          {failing}
+        </>
+      );
   }
-  if (!source.enabled) return <span class="badge health-disabled">{t(locale, 'health.disabled')}</span>;
-  if (!source.lastSuccessAt) return <span class="badge health-never">{t(locale, 'health.never')}</span>;
-  return <span class="badge health-ok">{t(locale, 'health.ok')}</span>;
 }
 
 function LastError({ source, locale }: { source: Source; locale: Locale }) {

@@ -18,6 +18,8 @@ export interface Source {
   lastError: string | null;
   lastErrorCode: string | null;
   consecutiveFailures: number;
+  /** When the current run of failures began (null while healthy). */
+  failingSince: Date | null;
   nextFetchAt: Date | null;
   createdAt: Date;
 }
@@ -25,7 +27,8 @@ export interface Source {
 /** Counts one refresh reports back to staff. */
 export interface RefreshResult {
   sourceId: number;
-  status: 'ok' | 'not_modified' | 'error';
+  /** `skipped`: a scheduled run found the source not due (backing off, or paused). */
+  status: 'ok' | 'not_modified' | 'error' | 'skipped';
   fetched: number;
   stored: number;
   skipped: number;

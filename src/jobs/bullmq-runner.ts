@@ -58,7 +58,7 @@ export function createBullmqRunner(options: { redisUrl: string; deps: PipelineDe
       // The same id while one is waiting: a burst of "fetch now" clicks makes one job.
       await queue.add('refresh', { sourceId }, { jobId: `refresh-${sourceId}`, removeOnComplete: true, removeOnFail: true });
     },
-    refreshNow: (sourceId) => refreshSource(options.deps, sourceId),
+    refreshNow: (sourceId) => refreshSource(options.deps, sourceId, { force: true }),
     async enqueueReclassify() {
       // One waiting pass is enough: it reclassifies against whatever is current when it runs.
       await queue.add('reclassify', {}, { jobId: 'reclassify', removeOnComplete: true, removeOnFail: true });

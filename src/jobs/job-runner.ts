@@ -1,6 +1,6 @@
 // Runs source refreshes on a schedule: the interface, and the in-process runner used without Redis.
 import type { RefreshResult, Source } from '../domain/source.ts';
-import { listSources } from '../db/queries/sources.ts';
+import { listDueSourceIds } from '../db/queries/sources.ts';
 import { reclassifyItems } from '../pipeline/reclassify-items.ts';
 import { refreshSource, type PipelineDeps } from '../pipeline/refresh-source.ts';
 
@@ -30,63 +30,88 @@ export interface JobRunner {
   close(): Promise<void>;
 }
 
-/** Returns a runner whose schedules are timers in this process (no Redis). */
+/** How often the in-process scheduler looks for due sources. */
+export const TICK_MS = 10_000;
+/** How many sources the in-process scheduler fetches at once. */
+const CONCURRENCY = 4;
+
+/** Returns a runner whose schedule is a timer in this process (no Redis): due sources are fetched. */
 export function createInProcessRunner(
   deps: PipelineDeps,
-  options: { onResult?: (result: RefreshResult) => void; onError?: (error: unknown, sourceId: number) => void } = {},
+  options: {
+    onResult?: (result: RefreshResult) => void;
+    onError?: (error: unknown, sourceId: number) => void;
+    /** Extra periodic work (re-checking flagged articles), run on the same timer. */
+    periodic?: Array<{ everyMs: number; run: () => Promise<unknown> }>;
+  } = {},
 ): JobRunner {
-  const timers = new Map<number, NodeJS.Timeout>();
-  // A source is refreshed by at most one run at a time; a request during a run is folded into it.
+  let timer: NodeJS.Timeout | null = null;
   let closed = false;
+  let ticking: Promise<void> | null = null;
   let reclassifying: Promise<void> | null = null;
   let reclassifyAgain = false;
-
+  const lastPeriodicRun = new Map<number, number>();
+  // A source is refreshed by at most one run at a time; a request during a run is folded into it.
   const running = new Map<number, Promise<RefreshResult>>();
 
-  function refreshOnce(sourceId: number): Promise<RefreshResult> {
+  function refreshOnce(sourceId: number, force: boolean): Promise<RefreshResult> {
     const current = running.get(sourceId);
     if (current) return current;
-    const job = refreshSource(deps, sourceId).finally(() => running.delete(sourceId));
+    const job = refreshSource(deps, sourceId, { force }).finally(() => running.delete(sourceId));
     running.set(sourceId, job);
     return job;
   }
 
-  function run(sourceId: number): Promise<void> {
-    return refreshOnce(sourceId).then(
-      (result) => options.onResult?.(result),
+  function run(sourceId: number, force: boolean): Promise<void> {
+    return refreshOnce(sourceId, force).then(
+      (result) => {
+        if (result.status !== 'skipped') options.onResult?.(result);
+      },
       (error: unknown) => options.onError?.(error, sourceId),
     );
   }
 
-  function schedule(source: Source): void {
-    clearTimeout(timers.get(source.id));
-    timers.delete(source.id);
-    if (closed || !source.enabled || source.kind !== 'rss') return;
-    const tick = (delayMs: number) => {
-      const timer = setTimeout(() => {
-        void run(source.id).finally(() => {
-          if (!closed && timers.get(source.id) === timer) tick(withJitter(source.pollIntervalSeconds * 1000));
+  async function tick(): Promise<void> {
+    const due = await listDueSourceIds(deps.db, deps.now?.() ?? new Date());
+    for (let start = 0; start < due.length && !closed; start += CONCURRENCY) {
+      await Promise.all(due.slice(start, start + CONCURRENCY).map((id) => run(id, false)));
+    }
+    for (const [index, task] of (options.periodic ?? []).entries()) {
+      const last = lastPeriodicRun.get(index) ?? 0;
+      if (closed || Date.now() - last < task.everyMs) continue;
+      lastPeriodicRun.set(index, Date.now());
+      await task.run().catch((error: unknown) => options.onError?.(error, 0));
+    }
+  }
+
+  function scheduleTick(delayMs: number): void {
+    if (closed) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      ticking ??= tick()
+        .catch((error: unknown) => options.onError?.(error, 0))
+        .finally(() => {
+          ticking = null;
+          scheduleTick(TICK_MS);
         });
-      }, delayMs);
-      timer.unref();
-      timers.set(source.id, timer);
-    };
-    // First run soon after start, spread out so many sources do not fetch at the same instant.
-    tick(withJitter(2_000));
+    }, delayMs);
+    timer.unref();
   }
 
   return {
     kind: 'in-process',
     async start() {
-      for (const source of await listSources(deps.db)) schedule(source);
+      scheduleTick(1_000);
     },
-    async scheduleSource(source) {
-      schedule(source);
+    async scheduleSource() {
+      // A new or edited source has no next try yet, so the next tick fetches it.
+      if (timer) scheduleTick(1_000);
     },
     async enqueueRefresh(sourceId) {
-      void run(sourceId);
+      void run(sourceId, false);
     },
-    refreshNow: refreshOnce,
+    refreshNow: (sourceId) => refreshOnce(sourceId, true),
     async enqueueReclassify() {
       if (reclassifying) {
         reclassifyAgain = true;
@@ -106,14 +131,8 @@ export function createInProcessRunner(
     },
     async close() {
       closed = true;
-      for (const timer of timers.values()) clearTimeout(timer);
-      timers.clear();
-      await Promise.allSettled([...running.values(), reclassifying]);
+      if (timer) clearTimeout(timer);
+      await Promise.allSettled([...running.values(), reclassifying, ticking]);
     },
   };
-}
-
-/** Returns the delay plus up to 10 % random jitter. */
-export function withJitter(delayMs: number): number {
-  return Math.round(delayMs * (1 + Math.random() * 0.1));
 }

@@ -6,7 +6,8 @@ import { parseFeed } from '../collectors/rss.ts';
 import { safeFetch } from '../collectors/safe-fetch.ts';
 import { canonicalizeUrl } from '../domain/canonical-url.ts';
 import type { ClassifierProvider } from '../domain/classification.ts';
-import { computePriority, type ParsedEntry } from '../domain/item.ts';
+import { computePriority, isFlagged, type ParsedEntry } from '../domain/item.ts';
+import { nextTryAfterFailure, nextTryAfterSuccess } from '../domain/source-state.ts';
 import type { RefreshResult } from '../domain/source.ts';
 import type { Db } from '../db/client.ts';
 import { findExistingKeys, insertNewItems, type NewItem } from '../db/queries/items.ts';
@@ -18,10 +19,15 @@ export interface PipelineDeps {
   db: Db;
   classifiers: ClassifierProvider;
   fetch: { allowHosts: readonly string[]; timeoutMs: number; maxBytes: number };
+  /** Days during which a flagged article's URL is re-fetched to notice corrections and takedowns. */
+  recheckDays?: number;
   now?: () => Date;
 }
 
-const MAX_BACKOFF_SECONDS = 6 * 60 * 60;
+export const DEFAULT_RECHECK_DAYS = 7;
+
+// A scheduled run arriving a little before the stored next try (timer drift, jitter) still runs.
+const DUE_TOLERANCE = 0.15;
 const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
 
 function sha256(text: string): string {
@@ -36,13 +42,20 @@ export function entryKeyHash(entry: ParsedEntry): string {
   return sha256(`c\u0000${entry.title}\u0000${entry.body}`);
 }
 
-/** Fetches one source and stores its new items; returns the counts, and records the outcome on the source. */
-export async function refreshSource(deps: PipelineDeps, sourceId: number): Promise<RefreshResult> {
+/**
+ * Fetches one source and stores its new items; returns the counts, and records the outcome on the
+ * source. A scheduled run (not `force`) does nothing while the source backs off or is not due.
+ */
+export async function refreshSource(deps: PipelineDeps, sourceId: number, options: { force?: boolean } = {}): Promise<RefreshResult> {
   const now = deps.now ?? (() => new Date());
   const source = await getSource(deps.db, sourceId);
   if (!source) throw new Error(`pipeline: source ${sourceId} does not exist`);
   const result: RefreshResult = { sourceId, status: 'ok', fetched: 0, stored: 0, skipped: 0, failedEntries: 0 };
   const startedAt = now();
+  if (!options.force) {
+    const early = source.nextFetchAt ? source.nextFetchAt.getTime() - startedAt.getTime() : 0;
+    if (!source.enabled || early > source.pollIntervalSeconds * 1000 * DUE_TOLERANCE) return { ...result, status: 'skipped' };
+  }
 
   let entries: ParsedEntry[];
   let validators: { etag: string | null; lastModified: string | null };
@@ -64,7 +77,7 @@ export async function refreshSource(deps: PipelineDeps, sourceId: number): Promi
         etag: validators.etag ?? source.etag,
         lastModified: validators.lastModified ?? source.lastModified,
         at: startedAt,
-        nextFetchAt: new Date(startedAt.getTime() + source.pollIntervalSeconds * 1000),
+        nextFetchAt: nextTryAfterSuccess(source, startedAt),
       });
       return { ...result, status: 'not_modified' };
     }
@@ -74,13 +87,11 @@ export async function refreshSource(deps: PipelineDeps, sourceId: number): Promi
     result.failedEntries = feed.failedEntries;
   } catch (error) {
     if (!(error instanceof CollectorError)) throw error;
-    const retryAfter = error.retryAfter ?? 0;
-    const backoff = Math.min(source.pollIntervalSeconds * 2 ** source.consecutiveFailures, MAX_BACKOFF_SECONDS);
     await recordSourceFailure(deps.db, sourceId, {
       code: error.code,
       message: error.message,
       at: startedAt,
-      nextFetchAt: new Date(startedAt.getTime() + Math.max(backoff, retryAfter) * 1000),
+      nextFetchAt: nextTryAfterFailure(source, startedAt, error.retryAfter),
     });
     return { ...result, status: 'error', error: { code: error.code, message: error.message } };
   }
@@ -112,6 +123,10 @@ export async function refreshSource(deps: PipelineDeps, sourceId: number): Promi
       labels: classification.labels,
       classification,
       priority: computePriority(classification.labels),
+      recheckUntil:
+        isFlagged(classification.labels) && entry.link
+          ? new Date(startedAt.getTime() + (deps.recheckDays ?? DEFAULT_RECHECK_DAYS) * 86_400_000)
+          : null,
     });
   }
   result.stored = await insertNewItems(deps.db, fresh);
@@ -119,7 +134,7 @@ export async function refreshSource(deps: PipelineDeps, sourceId: number): Promi
   await recordSourceSuccess(deps.db, sourceId, {
     ...validators,
     at: startedAt,
-    nextFetchAt: new Date(startedAt.getTime() + source.pollIntervalSeconds * 1000),
+    nextFetchAt: nextTryAfterSuccess(source, startedAt),
   });
   return result;
 }

@@ -68,7 +68,7 @@ describe('refreshSource', () => {
 
   it('stores new items with labels and spans pointing at the original text', async () => {
     const source = await newSource(server.url('/demo.xml'));
-    const result = await refreshSource(deps, source.id);
+    const result = await refreshSource(deps, source.id, { force: true });
     expect(result).toMatchObject({ status: 'ok', fetched: 5, stored: 5, skipped: 0 });
     const stored = await database.db.select().from(items).where(eq(items.sourceId, source.id));
     const rumour = stored.find((item) => item.title.startsWith('Nghe nói'))!;
@@ -86,9 +86,9 @@ describe('refreshSource', () => {
 
   it('stores nothing twice when run again or run concurrently', async () => {
     const source = await newSource(server.url('/demo.xml'));
-    const results = await Promise.all([refreshSource(deps, source.id), refreshSource(deps, source.id)]);
+    const results = await Promise.all([refreshSource(deps, source.id, { force: true }), refreshSource(deps, source.id, { force: true })]);
     expect(results.reduce((sum, result) => sum + result.stored, 0)).toBe(5);
-    const again = await refreshSource(deps, source.id);
+    const again = await refreshSource(deps, source.id, { force: true });
     expect(again).toMatchObject({ stored: 0, skipped: 5 });
     expect(await countItems(source.id)).toBe(5);
   });
@@ -101,8 +101,8 @@ describe('refreshSource', () => {
       response.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"v1"' }).end(demoFeed);
     });
     const source = await newSource(server.url('/etag.xml'));
-    await refreshSource(deps, source.id);
-    const second = await refreshSource(deps, source.id);
+    await refreshSource(deps, source.id, { force: true });
+    const second = await refreshSource(deps, source.id, { force: true });
     expect(seen).toBe('"v1"');
     expect(second.status).toBe('not_modified');
     expect(await countItems(source.id)).toBe(5);
@@ -111,7 +111,7 @@ describe('refreshSource', () => {
   it('stores one item when a feed repeats a guid', async () => {
     server.setRoute('/dup.xml', respond(rss('<item><guid>a</guid><title>Một</title></item><item><guid>a</guid><title>Hai</title></item>')));
     const source = await newSource(server.url('/dup.xml'));
-    expect(await refreshSource(deps, source.id)).toMatchObject({ fetched: 2, stored: 1 });
+    expect(await refreshSource(deps, source.id, { force: true })).toMatchObject({ fetched: 2, stored: 1 });
   });
 
   it('stores NFD text as NFC and decodes a windows-1258 feed', async () => {
@@ -126,7 +126,7 @@ describe('refreshSource', () => {
       ['/cp1258.xml', 'Trường học phường Hòa An'.normalize('NFC')],
     ] as const) {
       const source = await newSource(server.url(path));
-      await refreshSource(deps, source.id);
+      await refreshSource(deps, source.id, { force: true });
       const [row] = await database.db.select().from(items).where(eq(items.sourceId, source.id));
       expect(row!.title).toBe(expected);
       expect(row!.title).toBe(row!.title.normalize('NFC'));
@@ -136,7 +136,7 @@ describe('refreshSource', () => {
   it('keeps the other entries when one has a bad date', async () => {
     server.setRoute('/atom.xml', fixture('atom-bad-date.xml', 'application/atom+xml'));
     const source = await newSource(server.url('/atom.xml'));
-    const result = await refreshSource(deps, source.id);
+    const result = await refreshSource(deps, source.id, { force: true });
     expect(result.status).toBe('ok');
     expect(result.stored).toBeGreaterThanOrEqual(2);
   });
@@ -173,13 +173,13 @@ describe('refreshSource', () => {
     server.setRoute('/comment', fixture('comment-only.xml'));
     server.setRoute('/500', respond('oops', 'text/plain', 500));
     const source = await newSource(server.url('/demo.xml'));
-    await refreshSource(deps, source.id);
+    await refreshSource(deps, source.id, { force: true });
     expect(await countItems(source.id)).toBe(5);
 
     await database.db.update(sources).set({ url: url() }).where(eq(sources.id, source.id));
     const served = url().startsWith(server.origin) && code !== 'blocked_address';
     const strict = { ...deps, fetch: { ...deps.fetch, allowHosts: served || _name.includes('redirect') ? ['127.0.0.1'] : [] } };
-    const result = await refreshSource(strict, source.id);
+    const result = await refreshSource(strict, source.id, { force: true });
     expect(result.status).toBe('error');
     expect(result.error?.code).toBe(code);
     const failed = await getSource(database.db, source.id);
@@ -194,10 +194,84 @@ describe('refreshSource', () => {
     server.setRoute('/proto', fixture('proto-elements.xml'));
     for (const path of ['/laughs', '/proto']) {
       const source = await newSource(server.url(path));
-      const result = await refreshSource(deps, source.id);
+      const result = await refreshSource(deps, source.id, { force: true });
       expect(['ok', 'error']).toContain(result.status);
       if (result.status === 'error') expect(result.error?.code).toMatch(/malformed_feed|not_a_feed/);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('schedule and health', () => {
+  it('skips a scheduled run while the source is not due, but fetches it when forced', async () => {
+    server.setRoute('/demo.xml', respond(demoFeed));
+    const source = await insertSource(database.db, { kind: 'rss', name: 'lịch', url: server.url('/demo.xml'), pollIntervalSeconds: 900 });
+    expect((await refreshSource(deps, source.id)).status).toBe('ok');
+    expect((await refreshSource(deps, source.id)).status).toBe('skipped');
+    expect((await refreshSource(deps, source.id, { force: true })).status).toBe('ok');
+    const fresh = await getSource(database.db, source.id);
+    const wait = fresh!.nextFetchAt!.getTime() - Date.now();
+    expect(wait).toBeGreaterThan(850_000);
+    expect(wait).toBeLessThan(1_000_000);
+  });
+
+  it('backs off exponentially, honours Retry-After in seconds and as a date, and recovers', async () => {
+    let answer: 'busy-seconds' | 'busy-date' | 'error' | 'ok' = 'error';
+    server.setRoute('/flaky.xml', (_request, response) => {
+      if (answer === 'busy-seconds') return void response.writeHead(429, { 'retry-after': '7200' }).end();
+      if (answer === 'busy-date') {
+        return void response.writeHead(503, { 'retry-after': new Date(Date.now() + 3 * 3600_000).toUTCString() }).end();
+      }
+      if (answer === 'error') return void response.writeHead(500).end();
+      response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(demoFeed);
+    });
+    const source = await insertSource(database.db, { kind: 'rss', name: 'chập chờn', url: server.url('/flaky.xml'), pollIntervalSeconds: 60 });
+    const waits: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await refreshSource(deps, source.id, { force: true });
+      waits.push((await getSource(database.db, source.id))!.nextFetchAt!.getTime() - Date.now());
+    }
+    expect(waits[1]!).toBeGreaterThan(waits[0]! * 1.7);
+    expect(waits[2]!).toBeGreaterThan(waits[1]! * 1.7);
+    answer = 'busy-seconds';
+    const busy = await refreshSource(deps, source.id, { force: true });
+    expect(busy.error?.code).toBe('http_status');
+    expect((await getSource(database.db, source.id))!.nextFetchAt!.getTime() - Date.now()).toBeGreaterThan(7100_000);
+    answer = 'busy-date';
+    await refreshSource(deps, source.id, { force: true });
+    const afterDate = await getSource(database.db, source.id);
+    expect(afterDate!.nextFetchAt!.getTime() - Date.now()).toBeGreaterThan(2.9 * 3600_000);
+    expect(afterDate).toMatchObject({ consecutiveFailures: 5 });
+    expect(afterDate!.failingSince).toBeInstanceOf(Date);
+    answer = 'ok';
+    await refreshSource(deps, source.id, { force: true });
+    expect(await getSource(database.db, source.id)).toMatchObject({ consecutiveFailures: 0, failingSince: null, lastError: null });
+  });
+
+  it('keeps the stored URL when the feed answers with a permanent redirect', async () => {
+    server.setRoute('/moved.xml', redirectTo(server.url('/demo.xml'), 301));
+    const source = await insertSource(database.db, { kind: 'rss', name: 'chuyển', url: server.url('/moved.xml') });
+    expect((await refreshSource(deps, source.id, { force: true })).status).toBe('ok');
+    expect((await getSource(database.db, source.id))!.url).toBe(server.url('/moved.xml'));
+  });
+
+  it('keeps every stored item when a feed shrinks to nothing', async () => {
+    server.setRoute('/shrink.xml', respond(demoFeed));
+    const source = await insertSource(database.db, { kind: 'rss', name: 'co lại', url: server.url('/shrink.xml') });
+    await refreshSource(deps, source.id, { force: true });
+    server.setRoute('/shrink.xml', respond(rss('')));
+    expect(await refreshSource(deps, source.id, { force: true })).toMatchObject({ status: 'ok', fetched: 0, stored: 0 });
+    expect(await countItems(source.id)).toBe(5);
+  });
+
+  it('marks flagged articles with a link for re-checking, and leaves the rest alone', async () => {
+    server.setRoute('/recheck.xml', respond(demoFeed));
+    const source = await newSource(server.url('/recheck.xml'));
+    await refreshSource(deps, source.id, { force: true });
+    const rows = await database.db.select().from(items).where(eq(items.sourceId, source.id));
+    const rumour = rows.find((row) => row.title.startsWith('Nghe nói'))!;
+    expect(rumour.recheckUntil!.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+    const calm = rows.find((row) => row.title.startsWith('Giá') || row.labels.length === 1);
+    if (calm && !calm.labels.some((label) => label !== 'relevant')) expect(calm.recheckUntil).toBeNull();
   });
 });

@@ -177,6 +177,8 @@ export interface NewItem {
   labels: Label[];
   classification: Classification;
   priority: number;
+  /** Flagged articles are re-fetched until then to notice corrections and takedowns. */
+  recheckUntil?: Date | null;
 }
 
 /** Returns which of these keys the source already has. */

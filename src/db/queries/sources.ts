@@ -21,6 +21,7 @@ function toSource(row: SourceRow): Source {
     lastError: row.lastError,
     lastErrorCode: row.lastErrorCode,
     consecutiveFailures: row.consecutiveFailures,
+    failingSince: row.failingSince,
     nextFetchAt: row.nextFetchAt,
     createdAt: row.createdAt,
   };
@@ -72,6 +73,7 @@ export async function recordSourceSuccess(
       lastModified: result.lastModified,
       lastSuccessAt: result.at,
       consecutiveFailures: 0,
+      failingSince: null,
       lastError: null,
       lastErrorCode: null,
       nextFetchAt: result.nextFetchAt,
@@ -92,7 +94,21 @@ export async function recordSourceFailure(
       lastError: failure.message.slice(0, 2000),
       lastErrorCode: failure.code,
       consecutiveFailures: sql`${sources.consecutiveFailures} + 1`,
+      failingSince: sql`coalesce(${sources.failingSince}, ${failure.at.toISOString()}::timestamptz)`,
       nextFetchAt: failure.nextFetchAt,
     })
     .where(eq(sources.id, id));
+}
+
+/** Returns the ids of enabled fetchable sources whose next try has come (or was never set). */
+export async function listDueSourceIds(db: Db, now: Date): Promise<number[]> {
+  const rows = await db
+    .select({ id: sources.id })
+    .from(sources)
+    .where(
+      sql`${sources.enabled} and ${sources.kind} in ('rss', 'html') and ${sources.url} is not null
+        and (${sources.nextFetchAt} is null or ${sources.nextFetchAt} <= ${now.toISOString()}::timestamptz)`,
+    )
+    .orderBy(asc(sources.nextFetchAt));
+  return rows.map((row) => row.id);
 }

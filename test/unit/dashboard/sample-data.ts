@@ -81,6 +81,7 @@ export function sampleSource(overrides: Partial<Source> = {}): Source {
     lastError: 'HTTP 503 from example.vn',
     lastErrorCode: 'http_status',
     consecutiveFailures: 2,
+    failingSince: new Date('2024-09-05T01:00:00Z'),
     nextFetchAt: new Date('2024-09-05T03:30:00Z'),
     createdAt: new Date('2024-09-01T00:00:00Z'),
     ...overrides,
