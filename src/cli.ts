@@ -4,6 +4,7 @@ import { generatePassword, hashPassword } from './api/password.ts';
 import { evaluateFile } from './classifiers/evaluate.ts';
 import { trainModelsFromFiles, writeModels } from './classifiers/train-models.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { previewInput, type PreviewOptions } from './collectors/preview.ts';
 import { listSources } from './db/queries/sources.ts';
 import { insertUser, setUserPassword } from './db/queries/users.ts';
 import { ROLES, type Role } from './domain/user.ts';
@@ -17,6 +18,8 @@ Commands:
   worker                        run a BullMQ worker that collects sources (needs REDIS_URL)
   migrate                       apply database migrations and exit
   collect [--source ID]         fetch every enabled source (or one) now and print the counts as JSON lines
+  preview <url-or-file>… [--kind rss|html] [--selectors JSON] [--content-type TYPE]
+                                parse each input as a feed (or page) without storing; one JSON line per input
   train [--data-dir DIR] [--out DIR]
                                 retrain the sentiment and offensive models from labelled TSV files
                                 (default ../shared/data) and write models/*.json
@@ -73,6 +76,39 @@ async function run(argv: string[]): Promise<number> {
       } finally {
         await database.close();
       }
+      return 0;
+    }
+    case 'preview': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { kind: { type: 'string' }, selectors: { type: 'string' }, 'content-type': { type: 'string' } },
+      });
+      if (positionals.length === 0) throw new UsageError('preview needs at least one URL or file');
+      const kind = option(values, 'kind') ?? 'rss';
+      if (kind !== 'rss' && kind !== 'html') throw new UsageError('--kind must be rss or html');
+      let selectors: PreviewOptions['selectors'];
+      const rawSelectors = option(values, 'selectors');
+      if (rawSelectors !== undefined) {
+        try {
+          selectors = JSON.parse(rawSelectors) as PreviewOptions['selectors'];
+        } catch {
+          throw new UsageError('--selectors must be a JSON object, e.g. {"item":"article","title":"h2"}');
+        }
+        if (typeof selectors !== 'object' || selectors === null || Array.isArray(selectors)) {
+          throw new UsageError('--selectors must be a JSON object');
+        }
+      }
+      const options: PreviewOptions = {
+        kind,
+        selectors,
+        contentType: option(values, 'content-type'),
+        allowHosts: config.COLLECTOR_ALLOW_HOSTS,
+        timeoutMs: config.COLLECTOR_TIMEOUT_MS,
+        maxBytes: config.COLLECTOR_MAX_BYTES,
+        allowFiles: true,
+      };
+      for (const input of positionals) console.log(JSON.stringify(await previewInput(input, options)));
       return 0;
     }
     case 'train': {

@@ -19,19 +19,40 @@ export function decodeBody(bytes: Buffer, contentType: string | undefined): Deco
   // often set by default (the order HTML and RFC 7303 use).
   const charset =
     charsetFromBom(bytes) ??
+    charsetFromXmlBytes(bytes) ??
     usable(charsetFromContentType(contentType)) ??
     usable(charsetFromXmlProlog(bytes)) ??
     usable(charsetFromMeta(bytes)) ??
     FALLBACK;
   const decoded = iconv.decode(bytes, charset, { stripBOM: true });
-  const text = normalizeText(decoded).replace(/^[\uFEFF\u200B\s]+(?=<\?xml)/, '');
+  const text = normalizeText(demoronize(decoded)).replace(/^[\uFEFF\u200B\s]+(?=<\?xml)/, '');
   return { text, charset };
 }
 
+// Labels that real documents use for windows-1252 text: smart quotes and dashes in the
+// 0x80–0x9F range would otherwise become C1 controls (the WHATWG Encoding Standard maps them too).
+const WINDOWS_1252_LABELS = new Set(['iso-8859-1', 'iso8859-1', 'iso_8859-1', 'latin1', 'latin-1', 'l1', 'us-ascii', 'ascii', 'ansi_x3.4-1968', 'cp819', 'ibm819', 'iso-ir-100']);
+
 function usable(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
-  const label = name.trim().toLowerCase();
+  let label = name.trim().toLowerCase();
+  if (WINDOWS_1252_LABELS.has(label)) label = 'windows-1252';
+  // A UTF-16/32 label without a BOM or a recognisable `<?xml` pattern: the bytes decide.
+  if (label === 'utf-16' || label === 'utf16') label = 'utf-16le';
+  if (label === 'utf-32' || label === 'utf32') label = 'utf-32le';
   return label !== '' && iconv.encodingExists(label) ? label : undefined;
+}
+
+// XML 1.0 Appendix F: without a BOM, the first bytes of `<?` show a UTF-16/32 document, whose
+// declared charset would otherwise be unreadable to the ASCII-based sniffing below.
+function charsetFromXmlBytes(bytes: Buffer): string | undefined {
+  if (bytes.length < 4) return undefined;
+  const [a, b, c, d] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+  if (a === 0x3c && b === 0 && c === 0 && d === 0) return 'utf-32le';
+  if (a === 0 && b === 0 && c === 0 && d === 0x3c) return 'utf-32be';
+  if (a === 0x3c && b === 0 && c === 0x3f && d === 0) return 'utf-16le';
+  if (a === 0 && b === 0x3c && c === 0 && d === 0x3f) return 'utf-16be';
+  return undefined;
 }
 
 /** Returns the charset parameter of a Content-Type header value, if any. */
@@ -67,4 +88,17 @@ function charsetFromMeta(bytes: Buffer): string | undefined {
     if (direct) return direct[1];
   }
   return undefined;
+}
+
+// C1 control characters (U+0080–U+009F) in decoded text are almost always windows-1252 bytes
+// that a tool mislabelled (curly quotes, dashes, €): read them as the characters meant.
+const C1_AS_1252 = new Map<string, string>();
+for (let code = 0x80; code <= 0x9f; code += 1) {
+  const char = iconv.decode(Buffer.from([code]), 'windows-1252');
+  if (char !== '\ufffd' && char.charCodeAt(0) !== code) C1_AS_1252.set(String.fromCharCode(code), char);
+}
+
+/** Returns `text` with C1 control characters read as the windows-1252 characters they stand for. */
+export function demoronize(text: string): string {
+  return /[\u0080-\u009f]/.test(text) ? text.replace(/[\u0080-\u009f]/g, (c) => C1_AS_1252.get(c) ?? c) : text;
 }

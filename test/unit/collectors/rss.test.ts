@@ -33,7 +33,8 @@ describe('parseFeed', () => {
     expect(good!.author).toBe('Phòng Văn hóa – Xã hội');
     expect(good!.body).toBe('Nhà trường thông báo lịch họp.');
     // <link>text</link> instead of <link href>: rss-parser itself throws on this and loses the feed.
-    expect(noHrefLink!.link).toBeNull();
+    // The text is the link, as feedparser reads it (corpus: wellformed/atom/entry_link_no_href_link_priority.xml).
+    expect(noHrefLink!.link).toBe('https://example.vn/hoc-phi');
     expect(noHrefLink!.publishedAt?.toISOString()).toBe('2024-09-03T10:00:00.000Z');
   });
 
@@ -78,7 +79,8 @@ describe('parseFeed', () => {
     expect(feed.title).toBe('RSS 1.0 phường');
     expect(feed.entries).toEqual([
       {
-        guid: null,
+        // rdf:about names the item (feedparser's corpus: wellformed/rdf/rdf_item_rdf_about.xml).
+        guid: 'https://example.vn/a',
         link: 'https://example.vn/a',
         title: 'Kết quả thi vào lớp 10',
         body: 'Điểm chuẩn đã được công bố.',
