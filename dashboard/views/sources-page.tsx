@@ -1,5 +1,5 @@
 // Sources and their health, a fetch-now button per source, and the add-source form.
-import type { RefreshResult, Source } from '../../src/domain/source.ts';
+import type { RefreshResult, Source, SourcePreviewResult } from '../../src/domain/source.ts';
 import { sourceState } from '../../src/domain/source-state.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { apiErrorText, fetchErrorText, formatDate, t, type Locale } from '../i18n/messages.ts';
@@ -19,6 +19,10 @@ export interface SourcesPageProps {
   sources: readonly Source[];
   canManage: boolean;
   flash?: SourcesFlash;
+  /** What was typed into the add form, shown again with its preview or error. */
+  form?: SourceFormValues;
+  /** What the typed source would yield, stored nowhere. */
+  preview?: SourcePreviewResult;
 }
 
 /** Returns the flash message text for an action's outcome. */
@@ -142,34 +146,92 @@ function SourceRow({ source, locale }: { source: Source; locale: Locale }) {
   );
 }
 
-function AddSourceForm({ locale }: { locale: Locale }) {
+/** What the add-source form holds: what was typed, to show again with a preview or an error. */
+export interface SourceFormValues {
+  kind: 'rss' | 'html';
+  name: string;
+  url: string;
+  selectors?: Record<string, string>;
+}
+
+const SELECTOR_FIELDS = ['item', 'link', 'title', 'date', 'body'] as const;
+
+// Preview text arrives with &, < and > as entities (the conformance format); show it as typed.
+function plain(text: string | null): string {
+  return (text ?? '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+function PreviewResultView({ preview, locale }: { preview: SourcePreviewResult; locale: Locale }) {
+  if ('error' in preview) {
+    return (
+      <p class="alert alert-error" role="alert">
+        {t(locale, 'sources.preview.failed', { error: `${fetchErrorText(locale, preview.error.code)} — ${preview.error.message}` })}
+      </p>
+    );
+  }
+  return (
+    <div class="source-preview" role="status">
+      <p>
+        {t(locale, 'sources.preview.found', { count: preview.items.length, title: plain(preview.feed.title) || '—' })}
+      </p>
+      <ol>
+        {preview.items.slice(0, 20).map((item) => (
+          <li>
+            <strong>{plain(item.title) || t(locale, 'items.noTitle')}</strong>
+            {item.published && <span class="muted"> · {formatDate(new Date(item.published), locale)}</span>}
+            {item.link && <div class="muted break">{item.link}</div>}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function AddSourceForm({ locale, form, preview }: { locale: Locale; form?: SourceFormValues; preview?: SourcePreviewResult }) {
+  const values: SourceFormValues = form ?? { kind: 'rss', name: '', url: '' };
   return (
     <section class="card" aria-labelledby="add-source-heading">
       <h2 id="add-source-heading">{t(locale, 'sources.add.heading')}</h2>
+      {preview && <PreviewResultView preview={preview} locale={locale} />}
       <form class="stack-form" method="post" action="/sources">
-        <input type="hidden" name="kind" value="rss" />
+        <label for="source-kind">{t(locale, 'sources.add.kind')}</label>
+        <select id="source-kind" name="kind">
+          <option value="rss" selected={values.kind === 'rss'}>
+            {t(locale, 'sourceKind.rss')}
+          </option>
+          <option value="html" selected={values.kind === 'html'}>
+            {t(locale, 'sourceKind.html')}
+          </option>
+        </select>
         <label for="source-name">{t(locale, 'sources.add.name')}</label>
-        <input id="source-name" name="name" type="text" required maxlength={200} />
+        <input id="source-name" name="name" type="text" maxlength={200} value={values.name} />
         <label for="source-url">{t(locale, 'sources.add.url')}</label>
-        <input
-          id="source-url"
-          name="url"
-          type="url"
-          required
-          inputmode="url"
-          pattern="https?://.+"
-          placeholder="https://"
-        />
-        <button type="submit" class="button button-primary">
-          {t(locale, 'sources.add.submit')}
-        </button>
+        <input id="source-url" name="url" type="url" required inputmode="url" pattern="https?://.+" placeholder="https://" value={values.url} />
+        <fieldset class="selectors">
+          <legend>{t(locale, 'sources.add.selectors')}</legend>
+          <p class="muted">{t(locale, 'sources.add.selectorsHint')}</p>
+          {SELECTOR_FIELDS.map((field) => (
+            <>
+              <label for={`selector-${field}`}>{t(locale, `sources.selector.${field}`)}</label>
+              <input id={`selector-${field}`} name={`selector_${field}`} type="text" maxlength={300} value={values.selectors?.[field] ?? ''} />
+            </>
+          ))}
+        </fieldset>
+        <div class="form-actions">
+          <button type="submit" class="button" formaction="/sources/preview">
+            {t(locale, 'sources.add.preview')}
+          </button>
+          <button type="submit" class="button button-primary">
+            {t(locale, 'sources.add.submit')}
+          </button>
+        </div>
       </form>
     </section>
   );
 }
 
 /** Returns the sources page: health table, fetch-now buttons, flash, and the add form if allowed. */
-export function SourcesPage({ user, locale, sources, canManage, flash }: SourcesPageProps) {
+export function SourcesPage({ user, locale, sources, canManage, flash, form, preview }: SourcesPageProps) {
   return (
     <Layout title={t(locale, 'sources.title')} user={user} locale={locale} section="sources">
       <h1>{t(locale, 'sources.title')}</h1>
@@ -202,7 +264,7 @@ export function SourcesPage({ user, locale, sources, canManage, flash }: Sources
           </tbody>
         </table>
       )}
-      {canManage && <AddSourceForm locale={locale} />}
+      {canManage && <AddSourceForm locale={locale} form={form} preview={preview} />}
     </Layout>
   );
 }

@@ -47,25 +47,53 @@ export const ItemPatchBody = z
   .strict();
 
 /** A new RSS source. */
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+/** CSS selectors of a web-page source, as typed (checked further by the collector's validator). */
+const SelectorsBody = z
+  .object({
+    item: z.string().max(300).optional(),
+    link: z.string().max(300).optional(),
+    title: z.string().max(300).optional(),
+    date: z.string().max(300).optional(),
+    body: z.string().max(300).optional(),
+  })
+  .strict();
+
+/** A new feed or web-page source. */
 export const SourceBody = z
   .object({
-    kind: z.literal('rss'),
+    kind: z.enum(['rss', 'html']),
     name: z.string().trim().min(1).max(200),
-    url: z
-      .string()
-      .trim()
-      .max(2000)
-      .refine((value) => {
-        try {
-          const url = new URL(value);
-          return url.protocol === 'http:' || url.protocol === 'https:';
-        } catch {
-          return false;
-        }
-      }, 'must be an http(s) URL'),
+    url: httpUrl,
+    selectors: SelectorsBody.optional(),
     pollIntervalSeconds: z.number().int().min(60).max(7 * 24 * 3600).optional(),
   })
   .strict();
+
+/** A source to preview before saving it. */
+export const SourcePreviewBody = SourceBody.pick({ kind: true, url: true, selectors: true }).strict();
+
+/** Returns the selector fields of a form, without empty ones. */
+export function selectorsOf(form: Record<string, unknown>): Record<string, string> | undefined {
+  const selectors: Record<string, string> = {};
+  for (const field of ['item', 'link', 'title', 'date', 'body']) {
+    const value = form[`selector_${field}`];
+    if (typeof value === 'string' && value.trim()) selectors[field] = value.trim();
+  }
+  return Object.keys(selectors).length ? selectors : undefined;
+}
 
 /** Returns a positive integer id from a path parameter, or null. */
 export function parseId(value: string): number | null {

@@ -14,6 +14,7 @@ export const COLLECTOR_ERROR_CODES = [
   'not_a_feed',
   'malformed_feed',
   'decode_failed',
+  'invalid_selector',
 ] as const;
 export type CollectorErrorCode = (typeof COLLECTOR_ERROR_CODES)[number];
 

@@ -17,7 +17,8 @@ import {
 import type { Classification, Label, RuleCategory } from '../domain/classification.ts';
 import type { StaffRuleKind } from '../domain/rule.ts';
 import type { DismissReason, ItemStatus, Verdict } from '../domain/item.ts';
-import type { SourceKind } from '../domain/source.ts';
+import type { HtmlSelectors, SourceKind } from '../domain/source.ts';
+import type { RevisionChange } from '../domain/revision.ts';
 import type { Role } from '../domain/user.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -27,7 +28,7 @@ export const sources = pgTable('sources', {
   kind: text('kind').$type<SourceKind>().notNull(),
   name: text('name').notNull(),
   url: text('url'),
-  selectors: jsonb('selectors').$type<Record<string, string>>(),
+  selectors: jsonb('selectors').$type<HtmlSelectors>(),
   enabled: boolean('enabled').notNull().default(true),
   pollIntervalSeconds: integer('poll_interval_seconds').notNull().default(900),
   etag: text('etag'),
@@ -199,7 +200,7 @@ export const itemRevisions = pgTable(
       .notNull()
       .references(() => items.id, { onDelete: 'cascade' }),
     fetchedAt: timestamp('fetched_at', { withTimezone: true }).notNull().defaultNow(),
-    change: text('change').$type<'edited' | 'removed' | 'restored'>().notNull(),
+    change: text('change').$type<RevisionChange>().notNull(),
     httpStatus: integer('http_status'),
     title: text('title'),
     body: text('body'),

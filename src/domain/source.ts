@@ -3,12 +3,28 @@
 export const SOURCE_KINDS = ['rss', 'html', 'form', 'import'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
+/** CSS selectors for a web-page source; all optional. Without `item` the page is one entry. */
+export interface HtmlSelectors {
+  /** Each match is one entry. */
+  item?: string;
+  /** Inside an item: the element whose `href` is the entry's link. Default `a[href]`. */
+  link?: string;
+  /** Inside an item: the element whose text is the title. Default: a heading, else the link text. */
+  title?: string;
+  /** Inside an item: the element whose `datetime` attribute or text is the date. */
+  date?: string;
+  /** Inside an item: the element whose text is the body. */
+  body?: string;
+}
+
 /** A configured source as the pipeline and API see it. */
 export interface Source {
   id: number;
   kind: SourceKind;
   name: string;
   url: string | null;
+  /** CSS selectors of a web-page source (kind `html`); null to find headlines without them. */
+  selectors: HtmlSelectors | null;
   enabled: boolean;
   pollIntervalSeconds: number;
   etag: string | null;
@@ -34,4 +50,44 @@ export interface RefreshResult {
   skipped: number;
   failedEntries: number;
   error?: { code: string; message: string };
+}
+
+/**
+ * One entry of a preview as staff would see it. `title`, `author` and `summary` are plain text
+ * with `&`, `<` and `>` written as entities (the conformance format).
+ */
+export interface SourcePreviewItem {
+  title: string;
+  link: string | null;
+  guid: string | null;
+  /** ISO 8601 in UTC, or null when the source gave no readable date. */
+  published: string | null;
+  author: string | null;
+  summary: string;
+}
+
+/** What a source would yield now, stored nowhere: its items, or why it cannot be read. */
+export type SourcePreviewResult =
+  | {
+      input: string;
+      feed: { title: string | null; link: string | null };
+      items: SourcePreviewItem[];
+      /** Entries the source held that could not be read at all. */
+      failedEntries?: number;
+      /** Entries left out because the source held more than maxItems. */
+      omittedEntries?: number;
+    }
+  | { input: string; error: { code: string; message: string } };
+
+/** A problem with a saved selector: which field, and why. */
+export interface SelectorError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** What the sources page needs from the collectors, passed in by the composition root. */
+export interface SourceChecker {
+  validateSelectors(input: unknown): { ok: true; selectors: HtmlSelectors } | { ok: false; errors: SelectorError[] };
+  preview(source: { kind: 'rss' | 'html'; url: string; selectors?: HtmlSelectors }): Promise<SourcePreviewResult>;
 }

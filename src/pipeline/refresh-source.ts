@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { CollectorError } from '../collectors/collector-error.ts';
 import { decodeBody } from '../collectors/decode-body.ts';
+import { parseHtmlPage } from '../collectors/html-page.ts';
 import { parseFeed } from '../collectors/rss.ts';
 import { safeFetch } from '../collectors/safe-fetch.ts';
 import { canonicalizeUrl } from '../domain/canonical-url.ts';
@@ -60,7 +61,7 @@ export async function refreshSource(deps: PipelineDeps, sourceId: number, option
   let entries: ParsedEntry[];
   let validators: { etag: string | null; lastModified: string | null };
   try {
-    if (source.kind !== 'rss' || !source.url) {
+    if ((source.kind !== 'rss' && source.kind !== 'html') || !source.url) {
       throw new CollectorError('bad_url', `source ${sourceId} is not a feed with a URL`);
     }
     const response = await safeFetch(source.url, {
@@ -82,7 +83,10 @@ export async function refreshSource(deps: PipelineDeps, sourceId: number, option
       return { ...result, status: 'not_modified' };
     }
     const { text } = decodeBody(response.body, response.headers['content-type']);
-    const feed = await parseFeed(text);
+    const feed =
+      source.kind === 'html'
+        ? parseHtmlPage(text, { pageUrl: response.url, selectors: source.selectors ?? undefined })
+        : await parseFeed(text, { baseUrl: response.headers['content-location'] ?? response.url });
     entries = feed.entries;
     result.failedEntries = feed.failedEntries;
   } catch (error) {

@@ -221,3 +221,39 @@ describe('hostile requests', () => {
     expect(response.status).toBe(413);
   });
 });
+
+describe('web-page sources', () => {
+  it('previews a page before saving it, stores it with its selectors, and refuses XPath', async () => {
+    const { startHostileServer, respond } = await import('../helpers/hostile-feed-server.ts');
+    const server = await startHostileServer();
+    try {
+      server.setRoute(
+        '/tin-tuc',
+        respond(
+          `<!doctype html><html><head><meta charset="utf-8"><title>Trường THCS Hòa An</title></head><body>
+          <ul class="news"><li><a href="/tin/1">Khai giảng năm học mới</a> <span class="d">05/09/2026</span></li>
+          <li><a href="/tin/2">Họp phụ huynh đầu năm</a> <span class="d">12/09/2026</span></li></ul></body></html>`,
+          'text/html; charset=utf-8',
+        ),
+      );
+      const selectors = { item: 'ul.news li', link: 'a', title: 'a', date: '.d' };
+      const preview = await t.request('/api/sources/preview', { cookie: admin, json: { kind: 'html', url: server.url('/tin-tuc'), selectors } });
+      const body = (await preview.json()) as { items: Array<{ title: string; link: string; published: string }> };
+      expect(body.items.map((item) => item.title)).toEqual(['Khai giảng năm học mới', 'Họp phụ huynh đầu năm']);
+      expect(body.items[0]!.link).toBe(server.url('/tin/1'));
+      expect(body.items[0]!.published).toBe('2026-09-04T17:00:00.000Z');
+
+      const xpath = await t.request('/api/sources', { cookie: admin, json: { kind: 'html', name: 'x', url: server.url('/tin-tuc'), selectors: { item: '//li' } } });
+      expect(xpath.status).toBe(422);
+
+      const created = await t.request('/api/sources', { cookie: admin, json: { kind: 'html', name: 'Trường THCS Hòa An', url: server.url('/tin-tuc'), selectors } });
+      expect(created.status).toBe(201);
+      const source = (await created.json()) as { id: number; selectors: object };
+      expect(source.selectors).toEqual(selectors);
+      const fetched = await t.request(`/api/sources/${source.id}/fetch`, { cookie: staff, json: {} });
+      expect(await fetched.json()).toMatchObject({ status: 'ok', stored: 2 });
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 // Reads and writes of sources and their health.
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Source, SourceKind } from '../../domain/source.ts';
+import type { HtmlSelectors, Source, SourceKind } from '../../domain/source.ts';
 import type { Db } from '../client.ts';
 import { sources } from '../schema.ts';
 
@@ -12,6 +12,7 @@ function toSource(row: SourceRow): Source {
     kind: row.kind,
     name: row.name,
     url: row.url,
+    selectors: row.selectors ?? null,
     enabled: row.enabled,
     pollIntervalSeconds: row.pollIntervalSeconds,
     etag: row.etag,
@@ -43,6 +44,7 @@ export interface NewSource {
   kind: SourceKind;
   name: string;
   url: string | null;
+  selectors?: HtmlSelectors | null;
   pollIntervalSeconds?: number;
   enabled?: boolean;
 }

@@ -348,7 +348,9 @@ describe('SourcesPage', () => {
   it('shows the add form to managers', async () => {
     const html = await renderHtml(<SourcesPage user={user} locale="vi" sources={[]} canManage />);
     expect(html).toContain('method="post" action="/sources"');
-    expect(html).toContain('<input type="hidden" name="kind" value="rss"/>');
+    expect(html).toContain('<select id="source-kind" name="kind">');
+    expect(html).toContain('formaction="/sources/preview"');
+    expect(html).toContain('name="selector_item"');
     expect(html).toContain('name="name"');
     expect(html).toContain('name="url"');
     expect(html).toContain('Chưa có nguồn tin nào.');

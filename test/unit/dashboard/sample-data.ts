@@ -61,6 +61,9 @@ export function sampleItem(overrides: Partial<Item> = {}): Item {
     verdict: null,
     dismissReason: null,
     version: 3,
+    revisionState: null,
+    clusterId: null,
+    clusterSize: 1,
     ...overrides,
   };
 }
@@ -72,6 +75,7 @@ export function sampleSource(overrides: Partial<Source> = {}): Source {
     kind: 'rss',
     name: 'Báo Giáo dục',
     url: 'https://example.vn/rss',
+    selectors: null,
     enabled: true,
     pollIntervalSeconds: 900,
     etag: null,
