@@ -1,11 +1,11 @@
 // The page shell every dashboard page renders inside.
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { READ_ITEM_ROLES, type SessionUser } from '../../src/domain/user.ts';
+import { READ_ITEM_ROLES, TRIAGE_ROLES, type SessionUser } from '../../src/domain/user.ts';
 import { t, type Locale } from '../i18n/messages.ts';
 
 /** Which top-level section a page belongs to, to mark it in the nav. */
-export type NavSection = 'items' | 'sources' | 'rules' | 'claims';
+export type NavSection = 'items' | 'sources' | 'rules' | 'claims' | 'imports';
 
 /** Props of Layout. */
 export interface LayoutProps {
@@ -59,6 +59,11 @@ export function Layout({ title, user, locale, section, children }: LayoutProps) 
                   <a href="/claims" aria-current={section === 'claims' ? 'page' : undefined}>
                     {t(locale, 'nav.claims')}
                   </a>
+                  {user && TRIAGE_ROLES.includes(user.role) && (
+                    <a href="/imports" aria-current={section === 'imports' ? 'page' : undefined}>
+                      {t(locale, 'nav.imports')}
+                    </a>
+                  )}
                 </>
               )}
             </nav>

@@ -9,6 +9,7 @@ import { authRoutes } from './auth.ts';
 import { type AppDeps, type AppEnv, isApiPath } from './context.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { IMPORT_BODY_LIMIT_BYTES, importRoutes } from './imports.ts';
 import { itemRoutes } from './items.ts';
 import { claimRoutes } from './claims.ts';
 import { ruleRoutes } from './rules.ts';
@@ -50,14 +51,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (UNSAFE_METHODS.has(c.req.method)) rejectCrossSite(c.req.raw, isApiPath(c.req.path));
     await next();
   });
-  app.use(
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
         throw new ApiError(413, 'payload_too_large');
       },
-    }),
-  );
+    });
+  const defaultLimit = limit(MAX_BODY_BYTES);
+  const importLimit = limit(IMPORT_BODY_LIMIT_BYTES);
+  // Uploaded feedback files are the one thing larger than a megabyte.
+  app.use((c, next) => (/^\/(api\/)?imports(\/|$)/.test(c.req.path) ? importLimit : defaultLimit)(c, next));
   app.use(loadSession());
 
   app.route('/', healthRoutes());
@@ -68,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', sourceRoutes());
   app.route('/', ruleRoutes());
   app.route('/', claimRoutes());
+  app.route('/', importRoutes(deps.importer));
   app.get('/', (c) => c.redirect(c.get('user') ? '/items' : '/login', 303));
 
   app.notFound((c) => {

@@ -5,6 +5,8 @@ import type { Role, SessionUser } from '../domain/user.ts';
 import type { Db } from '../db/client.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { ClassifierProvider } from '../domain/classification.ts';
+import type { FeedbackImporter } from '../domain/feedback-import.ts';
+import type { SourceChecker } from '../domain/source.ts';
 import { ApiError } from './errors.ts';
 
 /** What createApp needs: passed in, so tests build the same app over an embedded database. */
@@ -15,6 +17,10 @@ export interface AppDeps {
   classifiers: ClassifierProvider;
   sessionTtlHours: number;
   cookieSecure: 'auto' | 'true' | 'false';
+  /** Checks a web-page source's selectors and previews a source before it is saved. */
+  sourceChecker: SourceChecker;
+  /** Reads, previews and runs imports of feedback files (CSV/XLSX). */
+  importer: FeedbackImporter;
   /** Folds a search query the same way stored text was folded. */
   foldQuery: (query: string) => string;
   now?: () => Date;

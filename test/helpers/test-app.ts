@@ -2,9 +2,12 @@
 import { createApp } from '../../src/api/app.ts';
 import { hashPassword } from '../../src/api/password.ts';
 import { createClassifier } from '../../src/classifiers/classify.ts';
+import { createSourceChecker } from '../../src/collectors/source-checker.ts';
 import { loadModels } from '../../src/classifiers/load-models.ts';
 import { createClassifierCache } from '../../src/pipeline/classifier-cache.ts';
+import { createFeedbackImporter } from '../../src/pipeline/import-feedback.ts';
 import { insertUser } from '../../src/db/queries/users.ts';
+import type { FeedbackImporter } from '../../src/domain/feedback-import.ts';
 import type { Role } from '../../src/domain/user.ts';
 import { createInProcessRunner } from '../../src/jobs/job-runner.ts';
 import type { PipelineDeps } from '../../src/pipeline/refresh-source.ts';
@@ -17,6 +20,7 @@ export const PASSWORD = 'mật-khẩu-thử-123';
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   pipeline: PipelineDeps;
+  importer: FeedbackImporter;
   /** Sends a request as if from the dashboard's own origin, with the given session cookie. */
   request(path: string, init?: RequestInit & { cookie?: string; json?: unknown }): Promise<Response>;
   /** Creates a user of the role and returns its session cookie. */
@@ -33,11 +37,14 @@ export function createTestApp(database: TestDatabase): TestApp {
     fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 3000, maxBytes: 1024 * 1024 },
   };
   const jobs = createInProcessRunner(pipeline);
+  const importer = createFeedbackImporter({ db: database.db, classifiers: pipeline.classifiers });
   const app = createApp({
     db: database.db,
     databaseKind: database.kind,
     jobs,
     classifiers: pipeline.classifiers,
+    importer,
+    sourceChecker: createSourceChecker(pipeline.fetch),
     sessionTtlHours: 1,
     cookieSecure: 'false',
     foldQuery: foldText,
@@ -60,6 +67,7 @@ export function createTestApp(database: TestDatabase): TestApp {
   return {
     app,
     pipeline,
+    importer,
     request,
     async signIn(role, username = `${role}-${++counter}`) {
       await insertUser(database.db, { username, role, passwordHash: await hashPassword(PASSWORD) });
@@ -68,6 +76,9 @@ export function createTestApp(database: TestDatabase): TestApp {
       const cookie = response.headers.get('set-cookie') ?? '';
       return cookie.split(';')[0]!;
     },
-    close: () => jobs.close(),
+    async close() {
+      await importer.idle();
+      await jobs.close();
+    },
   };
 }
