@@ -180,6 +180,9 @@ function ItemRow({ item, locale }: { item: Item; locale: Locale }) {
         <a class="item-link" href={href}>
           {item.title.trim() || t(locale, 'items.noTitle')}
         </a>
+        {item.clusterSize > 1 && (
+          <span class="badge cluster-badge"> {t(locale, 'items.clusterSize', { count: item.clusterSize - 1 })}</span>
+        )}
       </td>
       <td data-label={t(locale, 'items.col.source')}>{item.sourceName}</td>
       <td class="cell-time" data-label={t(locale, 'items.col.time')}>

@@ -2,7 +2,16 @@
 import { Hono } from 'hono';
 import { ItemListPage } from '../../dashboard/views/item-list-page.tsx';
 import { ItemPage } from '../../dashboard/views/item-page.tsx';
-import { changeItemStatus, decodeCursor, getItem, listItemEvents, listItems, type ItemFilters } from '../db/queries/items.ts';
+import {
+  changeItemStatus,
+  decodeCursor,
+  getItem,
+  listClusterMembers,
+  listItemEvents,
+  listItems,
+  type ItemFilters,
+} from '../db/queries/items.ts';
+import { listRevisions } from '../db/queries/revisions.ts';
 import { listSources } from '../db/queries/sources.ts';
 import { ITEM_STATUSES, DISMISS_REASONS, type DismissReason, type ItemStatus } from '../domain/item.ts';
 import { READ_ITEM_ROLES, TRIAGE_ROLES } from '../domain/user.ts';
@@ -84,6 +93,13 @@ export function itemRoutes(): Hono<AppEnv> {
     return c.json({ events: await listItemEvents(db, id) });
   });
 
+  routes.get('/api/items/:id/revisions', requireRole(...READ_ITEM_ROLES), async (c) => {
+    const id = itemIdFrom(c);
+    const db = c.get('deps').db;
+    if (!(await getItem(db, id))) throw new ApiError(404, 'not_found');
+    return c.json({ revisions: await listRevisions(db, id) });
+  });
+
   routes.get('/items', requireRole(...READ_ITEM_ROLES), async (c) => {
     const db = c.get('deps').db;
     const query = ItemListQuery.safeParse(c.req.query());
@@ -113,6 +129,8 @@ export function itemRoutes(): Hono<AppEnv> {
         locale: c.get('locale'),
         item,
         events: await listItemEvents(db, id),
+        revisions: await listRevisions(db, id),
+        members: item.clusterId !== null && item.clusterSize > 1 ? await listClusterMembers(db, item.clusterId) : [],
         canTriage: TRIAGE_ROLES.includes(user.role),
         flash: c.req.query('flash'),
       }),

@@ -69,7 +69,22 @@ export interface Item {
   status: ItemStatus;
   verdict: Verdict | null;
   dismissReason: DismissReason | null;
+  /** What the source did to the article since: corrected it (`edited`) or took it down (`removed`). */
+  revisionState: 'edited' | 'removed' | null;
+  clusterId: number | null;
+  /** How many items (from all sources) tell this story; 1 when it stands alone. */
+  clusterSize: number;
   version: number;
+}
+
+/** Another item telling the same story, listed on the item page. */
+export interface ClusterMember {
+  id: number;
+  title: string;
+  sourceName: string;
+  url: string | null;
+  publishedAt: Date | null;
+  status: ItemStatus;
 }
 
 /** Returns a priority score: flagged labels first, then newer items. Higher sorts first. */

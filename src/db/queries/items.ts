@@ -1,10 +1,10 @@
 // Reads and writes of collected items: the triage list, one item, status changes, new items.
 import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Classification, Label } from '../../domain/classification.ts';
-import type { DismissReason, Item, ItemStatus, StatusFilter, TriageEvent } from '../../domain/item.ts';
+import type { ClusterMember, DismissReason, Item, ItemStatus, StatusFilter, TriageEvent } from '../../domain/item.ts';
 import { canChangeStatus } from '../../domain/item.ts';
 import type { Db } from '../client.ts';
-import { items, sources, triageEvents, users } from '../schema.ts';
+import { clusters, items, sources, triageEvents, users } from '../schema.ts';
 
 export type ItemOrder = 'priority' | 'newest';
 
@@ -45,6 +45,8 @@ const itemColumns = {
   status: items.status,
   verdict: items.verdict,
   dismissReason: items.dismissReason,
+  revisionState: items.revisionState,
+  clusterId: items.clusterId,
   version: items.version,
 };
 
@@ -54,7 +56,10 @@ type ItemRow = {
       ? T
       : T | null
     : never;
-} & { body: string };
+} & { body: string; clusterSize: number };
+
+// How many items tell the story: needs the left join on clusters.
+const clusterSize = sql<number>`coalesce(${clusters.size}, 1)`.mapWith(Number);
 
 function toItem(row: ItemRow): Item {
   return {
@@ -74,6 +79,9 @@ function toItem(row: ItemRow): Item {
     status: row.status,
     verdict: row.verdict,
     dismissReason: row.dismissReason,
+    revisionState: row.revisionState,
+    clusterId: row.clusterId === null ? null : Number(row.clusterId),
+    clusterSize: row.clusterSize,
     version: row.version,
   };
 }
@@ -108,7 +116,8 @@ function escapeLike(value: string): string {
 
 /** Returns one page of items matching the filters, in queue order, with a cursor for the next page. */
 export async function listItems(db: Db, filters: ItemFilters): Promise<ItemPage> {
-  const conditions: SQL[] = [];
+  // A story told by several sources is one case: the queue shows its first-collected item.
+  const conditions: SQL[] = [sql`(${items.clusterId} is null or ${clusters.representativeItemId} = ${items.id})`];
   if (filters.status === 'open') conditions.push(sql`${items.status} in ('new', 'in_review')`);
   else if (filters.status !== 'all') conditions.push(eq(items.status, filters.status));
   if (filters.label) conditions.push(sql`${items.labels} @> array[${filters.label}]::text[]`);
@@ -133,10 +142,11 @@ export async function listItems(db: Db, filters: ItemFilters): Promise<ItemPage>
       ? [desc(items.priority), desc(items.sortAt), desc(items.id)]
       : [desc(items.sortAt), desc(items.id)];
   const rows = await db
-    .select({ ...itemColumns, body: sql<string>`left(${items.body}, ${LIST_BODY_CHARS})` })
+    .select({ ...itemColumns, clusterSize, body: sql<string>`left(${items.body}, ${LIST_BODY_CHARS})` })
     .from(items)
     .innerJoin(sources, eq(sources.id, items.sourceId))
-    .where(conditions.length ? and(...conditions) : undefined)
+    .leftJoin(clusters, eq(clusters.id, items.clusterId))
+    .where(and(...conditions))
     .orderBy(...order)
     .limit(filters.limit + 1);
   const page = rows.slice(0, filters.limit);
@@ -155,9 +165,10 @@ export async function listItems(db: Db, filters: ItemFilters): Promise<ItemPage>
 /** Returns the item with its full text, or null. */
 export async function getItem(db: Db, id: number): Promise<Item | null> {
   const [row] = await db
-    .select({ ...itemColumns, body: items.body })
+    .select({ ...itemColumns, clusterSize, body: items.body })
     .from(items)
     .innerJoin(sources, eq(sources.id, items.sourceId))
+    .leftJoin(clusters, eq(clusters.id, items.clusterId))
     .where(eq(items.id, id));
   return row ? toItem(row) : null;
 }
@@ -335,4 +346,23 @@ export async function updateItemClassifications(
         .where(eq(items.id, update.id));
     }
   });
+}
+
+/** Returns the items of a cluster, oldest first. */
+export async function listClusterMembers(db: Db, clusterId: number): Promise<ClusterMember[]> {
+  const rows = await db
+    .select({
+      id: items.id,
+      title: items.title,
+      sourceName: sources.name,
+      url: items.url,
+      publishedAt: items.publishedAt,
+      status: items.status,
+    })
+    .from(items)
+    .innerJoin(sources, eq(sources.id, items.sourceId))
+    .where(eq(items.clusterId, clusterId))
+    .orderBy(items.sortAt, items.id)
+    .limit(200);
+  return rows.map((row) => ({ ...row, id: Number(row.id) }));
 }
