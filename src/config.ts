@@ -33,6 +33,16 @@ const ConfigSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   SEED_SOURCES: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   SCHEDULER: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  RECHECK_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  // `duluan worker` (BullMQ): see src/jobs/bullmq-runner.ts for what each one protects against.
+  QUEUE_PREFIX: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('bull'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WORKER_STUCK_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(1).max(100).default(2),
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });
 
 /** Validated settings of one process. */

@@ -1,8 +1,10 @@
 // Composition root: config → database → migrations → classifier → jobs → HTTP; graceful shutdown.
+import { createServer, type Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { generatePassword, hashPassword } from './api/password.ts';
 import { createClassifier } from './classifiers/classify.ts';
+import { createSourceChecker } from './collectors/source-checker.ts';
 import { loadModels } from './classifiers/load-models.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
@@ -10,10 +12,20 @@ import { runMigrations } from './db/migrate.ts';
 import { countUsers, insertUser } from './db/queries/users.ts';
 import type { NewSource } from './db/queries/sources.ts';
 import { DEFAULT_SOURCES, seedSourcesIfEmpty } from './db/seed-sources.ts';
-import { createBullmqRunner, startRefreshWorker } from './jobs/bullmq-runner.ts';
+import {
+  checkRedisEvictionPolicy,
+  closeWorkerWithin,
+  createBullmqRunner,
+  monitorWorker,
+  startRefreshWorker,
+  type WorkerHealth,
+} from './jobs/bullmq-runner.ts';
 import { createInProcessRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { PipelineDeps } from './pipeline/refresh-source.ts';
+import { RECHECK_EVERY_MS, recheckItems } from './pipeline/recheck-items.ts';
+import { clusterPendingItems } from './pipeline/cluster-items.ts';
+import { createFeedbackImporter } from './pipeline/import-feedback.ts';
 import { createClassifierCache } from './pipeline/classifier-cache.ts';
 import { foldText } from './text/fold-text.ts';
 
@@ -43,6 +55,7 @@ export function pipelineDepsFor(config: Config, database: Database): PipelineDep
       timeoutMs: config.COLLECTOR_TIMEOUT_MS,
       maxBytes: config.COLLECTOR_MAX_BYTES,
     },
+    recheckDays: config.RECHECK_DAYS,
   };
 }
 
@@ -77,7 +90,11 @@ export async function startService(
     ? createBullmqRunner({ redisUrl: config.REDIS_URL, deps: pipeline })
     : createInProcessRunner(pipeline, {
         onResult: (result) => logger.info('source refreshed', { ...result }),
-        onError: (error, sourceId) => logger.error('source refresh failed', { sourceId, error: String(error) }),
+        onError: (error, sourceId) => logger.error('background job failed', { sourceId, error: String(error) }),
+        periodic: [
+          { everyMs: 0, run: () => clusterPendingItems(database.db) },
+          { everyMs: RECHECK_EVERY_MS, run: () => recheckItems(pipeline) },
+        ],
       });
   if (config.SCHEDULER) {
     await jobs.start();
@@ -85,11 +102,17 @@ export async function startService(
     await jobs.enqueueReclassify();
   }
 
+  const importer = createFeedbackImporter(
+    { db: database.db, classifiers: pipeline.classifiers },
+    { onError: (error) => logger.error('import failed', { error: String(error) }) },
+  );
   const app = createApp({
     db: database.db,
     databaseKind: database.kind,
     jobs,
     classifiers: pipeline.classifiers,
+    importer,
+    sourceChecker: createSourceChecker(pipeline.fetch),
     sessionTtlHours: config.SESSION_TTL_HOURS,
     cookieSecure: config.COOKIE_SECURE,
     foldQuery: foldText,
@@ -114,6 +137,7 @@ export async function startService(
     stop() {
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await importer.idle();
         await jobs.close();
         await database.close();
       })();
@@ -122,23 +146,103 @@ export async function startService(
   };
 }
 
-/** Starts a BullMQ worker process that refreshes sources; resolves with a stop function. */
-export async function startWorker(config: Config): Promise<{ stop(): Promise<void> }> {
+/** A running `duluan worker`: its health (also on WORKER_HEALTH_PORT) and how to stop it. */
+export interface RunningWorker {
+  health(): WorkerHealth;
+  /** The URL of /health, when WORKER_HEALTH_PORT is set. */
+  healthUrl?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a BullMQ worker process that refreshes sources. Refuses to start when Redis may evict
+ * keys; serves GET /health (503 when stuck) on WORKER_HEALTH_PORT; stop() lets jobs in hand finish
+ * for WORKER_SHUTDOWN_TIMEOUT_MS, then leaves them to another worker's stalled check.
+ */
+export async function startWorker(config: Config): Promise<RunningWorker> {
   if (!config.REDIS_URL) throw new Error('worker: REDIS_URL is required (without it, `start` runs jobs in process)');
+  const redisUrl = config.REDIS_URL;
   const logger = createLogger(config.LOG_LEVEL);
+  const eviction = await checkRedisEvictionPolicy(redisUrl);
+  if (eviction.warning) logger.warn(eviction.warning);
   const database = await openMigratedDatabase(config);
   const worker = startRefreshWorker({
-    redisUrl: config.REDIS_URL,
+    redisUrl,
     deps: pipelineDepsFor(config, database),
+    prefix: config.QUEUE_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    lockDurationMs: config.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
     onFailed: (error, sourceId) => logger.error('refresh job failed', { sourceId, error: error.message }),
+    onError: (error) => logger.warn('worker connection error; reconnecting', { error: error.message }),
   });
+  worker.on('active', (job) => logger.debug('job started', { jobId: job.id, name: job.name }));
   worker.on('completed', (_job, result) => logger.info('source refreshed', { ...result }));
-  logger.info('worker started', { queue: worker.name });
+  worker.on('stalled', (jobId) => logger.warn('job stalled (its worker stopped renewing the lock); it runs again', { jobId }));
+  const monitor = monitorWorker(worker, {
+    redisUrl,
+    prefix: config.QUEUE_PREFIX,
+    stuckAfterMs: config.WORKER_STUCK_AFTER_SECONDS * 1000,
+  });
+
+  let healthServer: Server | null = null;
+  let healthUrl: string | undefined;
+  if (config.WORKER_HEALTH_PORT !== undefined) {
+    let wasOk = true;
+    const server = createServer((request, response) => {
+      if ((request.url ?? '/').split('?')[0] !== '/health') {
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      const report = monitor.report();
+      if (report.ok !== wasOk) {
+        wasOk = report.ok;
+        (report.ok ? logger.info : logger.error)(report.ok ? 'worker healthy again' : 'worker unhealthy', { detail: report.detail });
+      }
+      response
+        .writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(report));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.WORKER_HEALTH_PORT, config.HOST, () => resolve());
+    });
+    healthServer = server;
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.WORKER_HEALTH_PORT;
+    healthUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}/health`;
+  }
+  logger.info('worker started', {
+    queue: worker.name,
+    prefix: config.QUEUE_PREFIX,
+    name: worker.opts.name,
+    pid: process.pid,
+    concurrency: config.WORKER_CONCURRENCY,
+    health: healthUrl ?? null,
+    maxmemoryPolicy: eviction.policy,
+  });
+
+  let stopping: Promise<void> | null = null;
   return {
-    async stop() {
-      // Finish the jobs in hand, but never hang a shutdown on a stuck one.
-      await Promise.race([worker.close(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
-      await database.close();
+    health: () => monitor.report(),
+    healthUrl,
+    stop() {
+      stopping ??= (async () => {
+        // Finish the jobs in hand, but never hang a shutdown on a stuck one.
+        const outcome = await closeWorkerWithin(worker, config.WORKER_SHUTDOWN_TIMEOUT_MS);
+        if (outcome === 'forced') {
+          logger.warn('shutdown timed out; unfinished jobs run again on another worker once their lock expires', {
+            timeoutMs: config.WORKER_SHUTDOWN_TIMEOUT_MS,
+          });
+        }
+        await monitor.close();
+        healthServer?.closeAllConnections();
+        if (healthServer) await new Promise<void>((resolve) => healthServer!.close(() => resolve()));
+        await Promise.race([database.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+        logger.info('worker stopped', { outcome });
+      })();
+      return stopping;
     },
   };
 }

@@ -1,6 +1,7 @@
 // One item: highlighted title and body, why it was flagged, and the triage buttons.
 import type { ExplanationSpan, Label, TextField } from '../../src/domain/classification.ts';
-import { canChangeStatus, type Item, type ItemStatus, type TriageEvent } from '../../src/domain/item.ts';
+import { canChangeStatus, type ClusterMember, type Item, type ItemStatus, type TriageEvent } from '../../src/domain/item.ts';
+import { diffSentences, type ArticleRevision } from '../../src/domain/revision.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
 import { HighlightedText } from './highlight-spans.tsx';
@@ -18,6 +19,40 @@ export interface ItemPageProps {
   events?: readonly TriageEvent[];
   /** Outcome of the last action: `saved` or `conflict`. */
   flash?: string;
+  /** What re-checks found at the source, newest first. */
+  revisions?: readonly ArticleRevision[];
+  /** Every item telling the same story (this one included), oldest first. */
+  members?: readonly ClusterMember[];
+}
+
+function RevisionList({ revisions, locale }: { revisions: readonly ArticleRevision[]; locale: Locale }) {
+  const changes = revisions.filter((revision) => revision.change !== 'baseline');
+  if (changes.length === 0) return null;
+  return (
+    <ol class="revision-list">
+      {changes.map((revision) => {
+        // What changed: against the next older revision that had content.
+        const older = revisions.slice(revisions.indexOf(revision) + 1).find((candidate) => candidate.body !== null);
+        const diff = revision.body !== null && older?.body != null ? diffSentences(older.body, revision.body) : null;
+        return (
+          <li>
+            <time>{formatDate(revision.fetchedAt, locale)}</time> {t(locale, `revision.${revision.change}` as 'revision.edited')}
+            {revision.httpStatus !== null && revision.change === 'removed' && <span class="muted"> (HTTP {String(revision.httpStatus)})</span>}
+            {diff && (diff.added.length > 0 || diff.removed.length > 0) && (
+              <div class="revision-diff">
+                {diff.removed.map((sentence) => (
+                  <p class="diff-removed">− {sentence}</p>
+                ))}
+                {diff.added.map((sentence) => (
+                  <p class="diff-added">+ {sentence}</p>
+                ))}
+              </div>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
 }
 
 function EventList({ events, locale }: { events: readonly TriageEvent[]; locale: Locale }) {
@@ -100,7 +135,7 @@ function StatusForms({ item, locale }: { item: Item; locale: Locale }) {
 }
 
 /** Returns the item page: highlighted text, labels, scores, source, safe link, status and actions. */
-export function ItemPage({ user, locale, item, canTriage, events = [], flash }: ItemPageProps) {
+export function ItemPage({ user, locale, item, canTriage, events = [], flash, revisions = [], members = [] }: ItemPageProps) {
   const classification = item.classification;
   const title = item.title.trim() || t(locale, 'items.noTitle');
   const scoreEntries = Object.entries(classification?.scores ?? {}) as [Label, number][];
@@ -120,6 +155,11 @@ export function ItemPage({ user, locale, item, canTriage, events = [], flash }: 
       {flash === 'conflict' && (
         <p class="alert alert-error" role="alert">
           {t(locale, 'item.flash.conflict')}
+        </p>
+      )}
+      {item.revisionState && (
+        <p class={`alert ${item.revisionState === 'removed' ? 'alert-error' : 'alert-info'}`} role="status">
+          {t(locale, item.revisionState === 'removed' ? 'item.sourceRemoved' : 'item.sourceEdited')}
         </p>
       )}
       <article class="item">
@@ -164,6 +204,26 @@ export function ItemPage({ user, locale, item, canTriage, events = [], flash }: 
           </section>
         )}
 
+        {members.length > 1 && (
+          <section aria-labelledby="members-heading">
+            <h2 id="members-heading">{t(locale, 'item.members', { count: members.length })}</h2>
+            <ul class="member-list">
+              {members.map((member) => (
+                <li>
+                  {member.id === item.id ? (
+                    <strong>{member.title}</strong>
+                  ) : (
+                    <a href={`/items/${member.id}`}>{member.title}</a>
+                  )}{' '}
+                  <span class="muted">
+                    · {member.sourceName} · {formatDate(member.publishedAt, locale)} · {t(locale, `status.${member.status}`)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+
         <section aria-labelledby="body-heading">
           <h2 id="body-heading">{t(locale, 'item.body')}</h2>
           <div class="item-body preserve">
@@ -198,6 +258,13 @@ export function ItemPage({ user, locale, item, canTriage, events = [], flash }: 
             </ul>
           )}
         </section>
+
+        {revisions.some((revision) => revision.change !== 'baseline') && (
+          <section aria-labelledby="revisions-heading">
+            <h2 id="revisions-heading">{t(locale, 'item.revisions')}</h2>
+            <RevisionList revisions={revisions} locale={locale} />
+          </section>
+        )}
 
         <section aria-labelledby="events-heading">
           <h2 id="events-heading">{t(locale, 'item.events')}</h2>
