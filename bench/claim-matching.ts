@@ -16,28 +16,17 @@ import {
   compileClaims,
   matchClaims,
   matchClaimsNaively,
-  type ClaimDefinition,
 } from '../src/classifiers/claim-matcher.ts';
-import { compileStaffRules, matchStaffRules, matchStaffRulesNaively, type StaffRuleDefinition } from '../src/classifiers/staff-rules.ts';
+import { compileStaffRules, matchStaffRules, matchStaffRulesNaively } from '../src/classifiers/staff-rules.ts';
 import { analyzeText, type Token } from '../src/text/analyze-text.ts';
 import { readClaimFixtures, scoreClaimMatching } from '../test/fixtures/claims/read-claim-fixtures.ts';
+import { BENCH_RULE_REGEXES as REGEXES, BENCH_SEED, buildBenchClaims, buildBenchStaffRules, createRandom } from './classifier-fixtures.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '1' } } });
 const SECONDS = Number(values.seconds);
 
-// A small deterministic generator (mulberry32), so every run builds the same claims and rules.
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = createRandom(20261128);
-const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+// The same claims and rules every run (bench/classifier-fixtures.ts; bench/classify.ts uses them too).
+const random = createRandom(BENCH_SEED);
 
 /**
  * Returns calls per second of each piece of work. The pieces take turns in ROUNDS short rounds and
@@ -68,13 +57,7 @@ let sink = 0;
 // ----- Section 1: claims -----
 const fixtures = readClaimFixtures();
 const real = fixtures.claims;
-const words = (text: string): string[] => text.split(' ');
-const spliced: ClaimDefinition[] = Array.from({ length: 200 - real.length }, (_, i) => {
-  const a = words(pick(real).statement);
-  const b = words(pick(real).statement);
-  return { id: 10_000 + i, verdict: 'false', correction: null, statement: [...a.slice(0, a.length >> 1), ...b.slice(b.length >> 1)].join(' ') };
-});
-const claims = [...real, ...spliced];
+const claims = buildBenchClaims(real, random);
 const texts = [...fixtures.pairs.map((pair) => pair.text), ...fixtures.unrelated];
 const tokenized: Token[][] = texts.map((text) => analyzeText(text));
 const averageSyllables = tokenized.reduce((sum, tokens) => sum + tokens.length, 0) / tokenized.length;
@@ -108,31 +91,7 @@ console.log(`target ≥ 100,000 matches/s (tokens given): ${indexed >= 100_000 ?
 // ----- Section 2: staff rules -----
 // Rule phrases come from the claims (staff write rules about what is being said) and from a list
 // of typical complaint and rumour phrases; texts are the data set's short comments.
-const PHRASES = [
-  'lạm thu', 'thu thêm', 'tiền máy lạnh', 'quỹ xây dựng', 'học thêm', 'dạy thêm', 'ép mua', 'bạo hành', 'đánh học sinh', 'ngộ độc',
-  'thực phẩm bẩn', 'tin đồn', 'nghe nói', 'chia sẻ gấp', 'cảnh báo', 'bắt cóc', 'lộ đề', 'mua bán đề', 'đuổi học', 'sốc phản vệ',
-  'vắc xin hết hạn', 'đồng phục', 'sách giáo khoa', 'bán trú', 'tiền ăn', 'cắt xén', 'bức xúc', 'phẫn nộ', 'vô trách nhiệm', 'tiêu cực',
-];
-const claimRuns = claims.map((claim) => words(claim.statement.replace(/[.,:;!?"()]/g, '')));
-const phraseOf = (length: number): string => {
-  if (random() < 0.3) return pick(PHRASES);
-  const run = pick(claimRuns);
-  const from = Math.floor(random() * Math.max(1, run.length - length));
-  return run.slice(from, from + length).join(' ');
-};
-const REGEXES = [
-  'thu\\s*(thêm|mới)?\\s*\\d+\\s*(k|nghìn|ngàn|triệu)', '\\d{1,3}(?:[.,]\\d{3})+\\s*(?:đ|đồng|vnđ)', 'tin\\s+đồn', '\\b(sốc|khẩn|nóng)\\b',
-  'chia\\s+sẻ\\s+gấp', 'ngộ\\s+độc', 'bắt\\s+cóc', 'lộ\\s+đề', 'bạo\\s+hành', 'cảnh\\s+báo!*', 'hơn\\s+\\d+\\s+học\\s+sinh', 'đề\\s+thi\\s+bị\\s+lộ',
-  'đóng\\s+cửa\\s+vĩnh\\s+viễn', 'sàm\\s+sỡ', '(?:zalo|facebook|tiktok)', 'đình\\s+chỉ', 'lạm\\s+thu', 'bêu\\s+riếu', 'giá\\s+\\d+', 'xin\\s+đểu',
-];
-const rules: StaffRuleDefinition[] = [];
-for (let id = 1; rules.length < 1000; id++) {
-  const base = { id, category: pick(['negative', 'misinformation', 'relevant'] as const), weight: 1, enabled: true };
-  if (rules.length < REGEXES.length) rules.push({ ...base, kind: 'regex', pattern: REGEXES[rules.length]! });
-  else if (rules.length < 120) rules.push({ ...base, kind: 'any_of', pattern: '', terms: Array.from({ length: 4 }, () => phraseOf(2 + Math.floor(random() * 2))) });
-  else if (rules.length < 170) rules.push({ ...base, kind: 'all_of_within', pattern: '', terms: [phraseOf(2), phraseOf(2)], windowWords: 8 });
-  else rules.push({ ...base, kind: 'phrase', pattern: phraseOf(2 + Math.floor(random() * 3)) });
-}
+const rules = buildBenchStaffRules(claims, random);
 const ruleCompileStart = performance.now();
 const matcher = compileStaffRules(rules);
 console.log('');

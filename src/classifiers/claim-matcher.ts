@@ -311,8 +311,29 @@ function ranked(index: ClaimIndex, candidates: Iterable<number>, scores: ArrayLi
   return matches.length > limit ? matches.slice(0, limit) : matches;
 }
 
+/**
+ * Coverage is measured within windows of this many syllables (overlapping by half): a claim is
+ * repeated in one passage, while a long article holds most common syllables somewhere, which
+ * whole-text coverage would take for a match.
+ */
+export const CLAIM_WINDOW_SYLLABLES = 60;
+
 /** Returns the claims the text repeats (score ≥ threshold), best first. Pass tokens from `analyzeText` to avoid tokenising twice. */
 export function matchClaims(index: ClaimIndex, tokensOrText: readonly Token[] | string, options: MatchClaimsOptions = {}): ClaimMatch[] {
+  const tokens = typeof tokensOrText === 'string' ? analyzeText(normalizeText(tokensOrText)) : tokensOrText;
+  if (tokens.length <= CLAIM_WINDOW_SYLLABLES) return matchWindow(index, tokens, options);
+  const best = new Map<number, ClaimMatch>();
+  const step = CLAIM_WINDOW_SYLLABLES / 2;
+  for (let start = 0; start < tokens.length - step; start += step) {
+    for (const match of matchWindow(index, tokens.slice(start, start + CLAIM_WINDOW_SYLLABLES), options)) {
+      if ((best.get(match.claimId)?.score ?? -1) < match.score) best.set(match.claimId, match);
+    }
+  }
+  const matches = [...best.values()].sort((a, b) => b.score - a.score || a.claimId - b.claimId);
+  return matches.slice(0, options.limit ?? 5);
+}
+
+function matchWindow(index: ClaimIndex, tokensOrText: readonly Token[] | string, options: MatchClaimsOptions): ClaimMatch[] {
   const threshold = options.threshold ?? CLAIM_MATCH_THRESHOLD;
   if (threshold < PRUNE_FLOOR) return matchClaimsNaively(index, tokensOrText, options);
   const terms = textTermIds(index, tokensOrText);

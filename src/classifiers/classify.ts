@@ -162,9 +162,6 @@ export function createClassifier(parts: ClassifierParts = {}): Classifier {
         const place = locate(contribution.start, contribution.end);
         if (place) spans.push({ ...place, text: text.slice(contribution.start, contribution.end), category, ruleId, weight: contribution.weight });
       };
-      if (models && modelsLabel && negative && sentimentLabel === 'negative') explain(models.sentiment, 'negative', 'model:sentiment');
-      if (models && positive) explain(models.sentiment, 'positive', 'model:sentiment');
-      if (models && isOffensive) explain(models.offensive, 'offensive', 'model:offensive');
 
       // Items about neither education nor the ward are kept but not flagged.
       const candidates: Record<Label, boolean> = {
@@ -175,6 +172,10 @@ export function createClassifier(parts: ClassifierParts = {}): Classifier {
         positive: positive && relevant,
       };
       const labels = LABELS.filter((label) => candidates[label]);
+      // Only labels that stand are explained (explanations cost several predictions).
+      if (models && candidates.negative && modelsLabel && sentimentLabel === 'negative') explain(models.sentiment, 'negative', 'model:sentiment');
+      if (models && candidates.positive) explain(models.sentiment, 'positive', 'model:sentiment');
+      if (models && candidates.offensive) explain(models.offensive, 'offensive', 'model:offensive');
       const classification: Classification = { labels, scores, spans, version };
       if (sentiment && sentimentLabel) {
         classification.sentiment = {

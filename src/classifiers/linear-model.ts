@@ -35,6 +35,16 @@ export interface FeatureOptions {
   symbols?: boolean;
   /** Add `>`-prefixed unigrams and bigrams for tokens after the last `nhưng`/`tuy nhiên`: the clause after a contrast usually carries the verdict. */
   contrast?: boolean;
+  /**
+   * Character n-grams, lengths [min, max] (max ≤ 6), over the whole expanded folded text (`norm`
+   * syllables joined by single spaces, a space at each end): `w:` keys that cross syllable
+   * boundaries (`u ma`, `oc cho`). Each maps to the syllables it lies in. 0 disables.
+   */
+  textCharNgramMin?: number;
+  textCharNgramMax?: number;
+  /** The same over the accented lowercase text (`lower`, one per written syllable): `x:` keys. 0 disables. */
+  accentCharNgramMin?: number;
+  accentCharNgramMax?: number;
 }
 
 /** Lexicon entry: folded syllables and their positive/negative scores. */
@@ -104,6 +114,55 @@ export function checkFeatureOptions(options: FeatureOptions): void {
   if (!within(options.accentNgramMax, 0, 3)) throw new Error('accentNgramMax must be 0 to 3');
   if (!within(options.boundaries, 0, 2)) throw new Error('boundaries must be 0, 1 or 2');
   if (!within(options.charNgramMin, 0, 16) || !within(options.charNgramMax, 0, 16)) throw new Error('character n-gram lengths must be 0 to 16');
+  for (const [min, max] of [
+    [options.textCharNgramMin, options.textCharNgramMax],
+    [options.accentCharNgramMin, options.accentCharNgramMax],
+  ]) {
+    if (!within(min, 0, MAX_TEXT_CHAR_NGRAM) || !within(max, 0, MAX_TEXT_CHAR_NGRAM)) throw new Error(`text character n-gram lengths must be 0 to ${MAX_TEXT_CHAR_NGRAM}`);
+    if ((max ?? 0) > 0 && !((min ?? 0) >= 1 && (min ?? 0) <= (max ?? 0))) throw new Error('text character n-grams need 1 ≤ min ≤ max');
+  }
+}
+
+/** Longest character n-gram over the whole text (six 16-bit code units fit a table key). */
+export const MAX_TEXT_CHAR_NGRAM = 6;
+
+/** A text of syllables joined by spaces, and per character the first and last token an n-gram starting or ending there covers. */
+interface CharText {
+  text: string;
+  startToken: number[];
+  endToken: number[];
+}
+
+/**
+ * Returns ` s1 s2 … sn ` built from the tokens' `norm` (every token) or `lower` (`accented`: one
+ * per written syllable, expansions of an abbreviation share it). A space belongs to the syllable
+ * after it when an n-gram starts there and to the one before it when an n-gram ends there.
+ */
+export function charTextOf(tokens: readonly Token[], accented: boolean): CharText {
+  let text = '';
+  const startToken: number[] = [];
+  const endToken: number[] = [];
+  let previous = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    if (accented && previous >= 0 && (tokens[previous] as Token).start === token.start) continue;
+    const syllable = accented ? token.lower : token.norm;
+    text += ' ';
+    startToken.push(i);
+    endToken.push(previous >= 0 ? previous : i);
+    text += syllable;
+    for (let k = 0; k < syllable.length; k++) {
+      startToken.push(i);
+      endToken.push(i);
+    }
+    previous = i;
+  }
+  if (previous >= 0) {
+    text += ' ';
+    startToken.push(previous);
+    endToken.push(previous);
+  }
+  return { text, startToken, endToken };
 }
 
 /** Callback for one feature occurrence: key, value and the original characters [start, end) it covers. */
@@ -140,6 +199,18 @@ export function visitFeatures(
         visit(tail + '$', one, to - k, to - 1);
       }
     });
+  }
+  for (const [prefix, min, max] of [
+    ['w:', options.textCharNgramMin ?? 0, options.textCharNgramMax ?? 0],
+    ['x:', options.accentCharNgramMin ?? 0, options.accentCharNgramMax ?? 0],
+  ] as const) {
+    if (max <= 0 || n === 0) continue;
+    const { text: chars, startToken, endToken } = charTextOf(tokens, prefix === 'x:');
+    for (let s = 0; s < chars.length; s++) {
+      for (let length = min; length <= max && s + length <= chars.length; length++) {
+        visit(prefix + chars.slice(s, s + length), one, startToken[s] as number, endToken[s + length - 1] as number);
+      }
+    }
   }
   const contrastAt = options.contrast ? lastContrast(tokens) : n;
   for (let i = 0; i < n; i++) {
@@ -260,6 +331,9 @@ const KIND_CONTRAST = 3;
 const KIND_ACCENT = 4;
 const KIND_LEXICON = 5;
 const KIND_BOUNDARY = 6;
+/** Text character n-grams: kind 16 + length (folded) or 32 + length (accented); code units packed two per int. */
+const KIND_TEXT_CHAR = 16;
+const KIND_ACCENT_CHAR = 32;
 const ABSENT = -1;
 const PREFIX_ONLY = -2;
 
@@ -383,6 +457,20 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     table.set(kind, a, b, c, index);
   };
 
+  // A text character n-gram is entered with every shorter prefix (PREFIX_ONLY unless weighted), so
+  // that prediction extends an n-gram one character at a time and stops at the first absent one.
+  const packed = (gram: string, upTo: number, from: number): number =>
+    ((from < upTo ? gram.charCodeAt(from) : 0) << 16) | (from + 1 < upTo ? gram.charCodeAt(from + 1) : 0);
+  const setCharNgram = (base: number, gram: string, index: number): void => {
+    for (let length = 1; length <= gram.length; length++) {
+      const kind = base + length;
+      const a = packed(gram, length, 0);
+      const b = packed(gram, length, 2);
+      const c = packed(gram, length, 4);
+      if (length === gram.length) table.set(kind, a, b, c, index);
+      else if (table.get(kind, a, b, c) === ABSENT) table.set(kind, a, b, c, PREFIX_ONLY);
+    }
+  };
   featureKeys.forEach((key, index) => {
     const row = json.weights[key] as number[];
     for (let l = 0; l < labelCount; l++) weights[index * labelCount + l] = row[l] ?? 0;
@@ -391,6 +479,8 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     else if (key === 'lex:neg') lexiconFeature.neg = index;
     else if (key === 'lex:!pos') lexiconFeature.notPos = index;
     else if (key === 'lex:!neg') lexiconFeature.notNeg = index;
+    else if (key.startsWith('w:')) setCharNgram(KIND_TEXT_CHAR, key.slice(2), index);
+    else if (key.startsWith('x:')) setCharNgram(KIND_ACCENT_CHAR, key.slice(2), index);
     else if (key.startsWith('+')) intensifiedFeatures.set(key.slice(1), index);
     else if (key.startsWith('s:')) symbolFeatures.set(key, index);
     else if (key.startsWith('a:')) setNgram(KIND_ACCENT, key.slice(2).split(' ').map((p) => idIn(accentVocabulary, p)), index);
@@ -451,6 +541,45 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
   const flaggedMask = labels.map((label) => decision?.flaggedLabels.includes(label) ?? false);
   let ids = new Int32Array(256);
   let accentIds = new Int32Array(256);
+  let charCodes = new Uint16Array(1024);
+  const textCharMax = options.textCharNgramMax ?? 0;
+  const textCharMin = options.textCharNgramMin ?? 0;
+  const accentCharMax = options.accentCharNgramMax ?? 0;
+  const accentCharMin = options.accentCharNgramMin ?? 0;
+  /** Adds the weights of the text's character n-grams, built as charTextOf builds them, without allocating. */
+  const addTextChars = (tokens: readonly Token[], accented: boolean, base: number, min: number, max: number): void => {
+    let length = 0;
+    let previousStart = -1;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as Token;
+      if (accented && token.start === previousStart) continue;
+      previousStart = token.start;
+      const syllable = accented ? token.lower : token.norm;
+      if (charCodes.length < length + syllable.length + 2) {
+        const grown = new Uint16Array((length + syllable.length + 2) * 2);
+        grown.set(charCodes.subarray(0, length));
+        charCodes = grown;
+      }
+      charCodes[length++] = 32;
+      for (let k = 0; k < syllable.length; k++) charCodes[length++] = syllable.charCodeAt(k);
+    }
+    if (length === 0) return;
+    charCodes[length++] = 32;
+    for (let s = 0; s < length; s++) {
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      for (let k = 0; k < max && s + k < length; k++) {
+        const code = charCodes[s + k] as number;
+        if (k < 2) a |= code << (k === 0 ? 16 : 0);
+        else if (k < 4) b |= code << (k === 2 ? 16 : 0);
+        else c |= code << (k === 4 ? 16 : 0);
+        const found = table.get(base + k + 1, a, b, c);
+        if (found === ABSENT) break;
+        if (found !== PREFIX_ONLY && k + 1 >= min) addFeature(found, 1);
+      }
+    }
+  };
   const scores = new Float64Array(labelCount);
 
   const addFeature = (index: number, value: number): void => {
@@ -548,6 +677,8 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
         }
       }
     }
+    if (textCharMax > 0) addTextChars(tokens, false, KIND_TEXT_CHAR, textCharMin, textCharMax);
+    if (accentCharMax > 0) addTextChars(tokens, true, KIND_ACCENT_CHAR, accentCharMin, accentCharMax);
     // Sentence- or clause-boundary n-grams: `^ a`, `^ a b` (side 0) and `z $`, `y z $` (side 1).
     if (boundaries > 0) forEachClause(tokens, text, options.clauseBoundaries === true, addBoundaries);
     if (options.symbols) {

@@ -409,3 +409,92 @@ export function minimizeLbfgs(
   }
   return x;
 }
+
+/**
+ * Returns one linear model whose scores are the weighted mean of the models' scores (an ensemble
+ * that averages log-odds): weights of a feature key are summed across members, each scaled by its
+ * member's share, and the feature options are the union of the members'. Prediction then costs
+ * one model's lookups, and explanations still map every feature to its span.
+ * The members must share labels and `sqrtLengthScale` (feature values must mean the same).
+ */
+export function averageLinearModels(members: readonly LinearModelJson[], shares?: readonly number[]): LinearModelJson {
+  const first = members[0];
+  if (first === undefined) throw new Error('no models to average');
+  const total = (shares ?? members.map(() => 1)).reduce((a, b) => a + b, 0);
+  const share = members.map((_, i) => (shares?.[i] ?? 1) / total);
+  for (const member of members) {
+    if (JSON.stringify(member.labels) !== JSON.stringify(first.labels)) throw new Error('members must share labels');
+    if ((member.features.sqrtLengthScale ?? false) !== (first.features.sqrtLengthScale ?? false)) throw new Error('members must share sqrtLengthScale');
+    if (member.features.lexicon && first.features.lexicon && JSON.stringify(member.lexiconEntries) !== JSON.stringify(first.lexiconEntries)) throw new Error('members must share the lexicon');
+  }
+  const max = (pick: (f: FeatureOptions) => number | undefined): number => Math.max(...members.map((m) => pick(m.features) ?? 0));
+  const min = (pick: (f: FeatureOptions) => number | undefined): number => {
+    const used = members.map((m) => pick(m.features) ?? 0).filter((v) => v > 0);
+    return used.length === 0 ? 0 : Math.min(...used);
+  };
+  const any = (pick: (f: FeatureOptions) => boolean | undefined): boolean => members.some((m) => pick(m.features) === true);
+  // Options that change what a key means must agree where used; the others are unioned.
+  const features: FeatureOptions = {
+    wordNgramMax: max((f) => f.wordNgramMax),
+    charNgramMin: min((f) => (f.charNgramMax > 0 ? f.charNgramMin : 0)),
+    charNgramMax: max((f) => f.charNgramMax),
+    lexicon: any((f) => f.lexicon),
+    intensifiers: any((f) => f.intensifiers),
+  };
+  const optional: [keyof FeatureOptions, number | boolean][] = [
+    ['skipBigrams', any((f) => f.skipBigrams)],
+    ['sqrtLengthScale', any((f) => f.sqrtLengthScale)],
+    ['accentNgramMax', max((f) => f.accentNgramMax)],
+    ['boundaries', max((f) => f.boundaries)],
+    ['clauseBoundaries', any((f) => f.clauseBoundaries)],
+    ['symbols', any((f) => f.symbols)],
+    ['contrast', any((f) => f.contrast)],
+    ['textCharNgramMin', min((f) => ((f.textCharNgramMax ?? 0) > 0 ? f.textCharNgramMin : 0))],
+    ['textCharNgramMax', max((f) => f.textCharNgramMax)],
+    ['accentCharNgramMin', min((f) => ((f.accentCharNgramMax ?? 0) > 0 ? f.accentCharNgramMin : 0))],
+    ['accentCharNgramMax', max((f) => f.accentCharNgramMax)],
+  ];
+  for (const [key, value] of optional) if (value !== false && value !== 0) (features as unknown as Record<string, unknown>)[key] = value;
+  if (members.some((m) => m.features.boundaries && !m.features.clauseBoundaries) && features.clauseBoundaries) {
+    throw new Error('members must agree on clauseBoundaries');
+  }
+  // A shorter n-gram range in one member and a longer in another is fine: a member has no keys
+  // outside its own range. The minimum only widens extraction.
+  const L = first.labels.length;
+  const sums = new Map<string, number[]>();
+  members.forEach((member, m) => {
+    for (const [key, row] of Object.entries(member.weights)) {
+      const sum = sums.get(key) ?? new Array<number>(L).fill(0);
+      for (let l = 0; l < L; l++) sum[l] = (sum[l] as number) + (share[m] as number) * (row[l] ?? 0);
+      sums.set(key, sum);
+    }
+  });
+  const round = (x: number): number => {
+    const r = Math.round(x * 1e4) / 1e4;
+    return r === 0 ? 0 : r;
+  };
+  const weights: Record<string, number[]> = {};
+  for (const key of [...sums.keys()].sort()) {
+    const row = (sums.get(key) as number[]).map(round);
+    if (row.some((v) => v !== 0)) weights[key] = row;
+  }
+  const bias = first.labels.map((_, l) => round(members.reduce((sum, member, m) => sum + (share[m] as number) * (member.bias[l] ?? 0), 0)));
+  const lexiconMember = members.find((m) => m.features.lexicon);
+  const model: LinearModelJson = {
+    ...first,
+    created: new Date().toISOString(),
+    features,
+    hyperparameters: {
+      ensemble: `mean of ${members.length} models' scores (log-odds), shares ${share.map((s) => s.toFixed(3)).join('/')}`,
+      ...Object.fromEntries(members.flatMap((member, m) => Object.entries(member.hyperparameters).map(([k, v]) => [`member${m + 1}.${k}`, v]))),
+      ...Object.fromEntries(members.map((member, m) => [`member${m + 1}.features`, JSON.stringify(member.features)])),
+    },
+    lexicon: lexiconMember?.lexicon ?? null,
+    lexiconEntries: lexiconMember?.lexiconEntries ?? {},
+    dev: null,
+    bias,
+    weights,
+  };
+  model.version = versionOf(model);
+  return model;
+}

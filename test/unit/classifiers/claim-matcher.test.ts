@@ -1,4 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseFeed } from '../../../src/collectors/rss.ts';
 import { CLAIM_MATCH_THRESHOLD, compileClaims, matchClaims, matchClaimsNaively, type ClaimDefinition } from '../../../src/classifiers/claim-matcher.ts';
 import { analyzeText } from '../../../src/text/analyze-text.ts';
 import type { Claim } from '../../../src/domain/rule.ts';
@@ -104,5 +106,41 @@ describe('matchClaims', () => {
     expect(matchClaims(index, 'Kim Đồng đóng cửa vĩnh viễn', { threshold: 0.99 })).toEqual([]);
     const both = compileClaims([claim(1, 'Trường Kim Đồng đóng cửa vĩnh viễn'), claim(2, 'Trường Kim Đồng đóng cửa vĩnh viễn cuối năm')]);
     expect(matchClaims(both, 'Kim Đồng đóng cửa vĩnh viễn cuối năm', { limit: 1 }).map((m) => m.claimId)).toEqual([2]);
+  });
+});
+
+describe('matchClaims on long articles', () => {
+  const feedsDir = new URL('../../../../shared/data/feeds/', import.meta.url);
+  const hasFeeds = existsSync(feedsDir);
+  if (!hasFeeds) console.warn('\n!!! SKIPPED: ../shared/data/feeds is missing; long-article claim tests need the real news feeds.\n');
+
+  async function newsArticles(): Promise<string[]> {
+    const texts: string[] = [];
+    for (const file of readdirSync(feedsDir)) {
+      const feed = await parseFeed(readFileSync(new URL(file, feedsDir), 'utf8'));
+      for (const entry of feed.entries) texts.push(`${entry.title}. ${entry.body}`);
+    }
+    // Articles of eight real news items each: long texts holding most common syllables somewhere.
+    const articles: string[] = [];
+    for (let start = 0; start + 8 <= texts.length; start += 4) articles.push(texts.slice(start, start + 8).join(' '));
+    return articles;
+  }
+
+  it.runIf(hasFeeds)('finds no claim in long real news articles', async () => {
+    const articles = await newsArticles();
+    expect(articles.length).toBeGreaterThan(10);
+    for (const article of articles) expect(matchClaims(index, analyzeText(article))).toEqual([]);
+  });
+
+  it.runIf(hasFeeds)('finds the claim a long article repeats in one passage', async () => {
+    const [article] = await newsArticles();
+    const sentences = article!.split('. ');
+    // Every rewording that matches on its own must still match inside a long article.
+    const alone = fixtures.pairs.filter((pair) => matchClaims(index, pair.text).some((match) => match.claimId === pair.claimId));
+    expect(alone.length).toBeGreaterThan(90);
+    for (const rewording of alone) {
+      const text = [...sentences.slice(0, 5), rewording.text, ...sentences.slice(5)].join('. ');
+      expect(matchClaims(index, analyzeText(text)).map((match) => match.claimId)).toContain(rewording.claimId);
+    }
   });
 });

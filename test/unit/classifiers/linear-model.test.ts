@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileLinearModel, visitFeatures, type LinearModelJson } from '../../../src/classifiers/linear-model.ts';
 import { loadModels } from '../../../src/classifiers/load-models.ts';
-import { parseVietSentiWordNet, trainLinearModel, type TrainLinearModelOptions } from '../../../src/classifiers/train-linear-model.ts';
+import { averageLinearModels, parseVietSentiWordNet, trainLinearModel, type TrainLinearModelOptions } from '../../../src/classifiers/train-linear-model.ts';
+import { flaggedAsLabels } from '../../../src/classifiers/train-models.ts';
 import { analyzeText } from '../../../src/text/analyze-text.ts';
 import { foldText } from '../../../src/text/fold-text.ts';
 
@@ -212,6 +213,92 @@ describe('compileLinearModel', () => {
       const fast = model.predict(text).probabilities;
       const slow = referenceProbabilities(json, text);
       fast.forEach((p, l) => expect(p).toBeCloseTo(slow[l]!, 10));
+    }
+  });
+});
+
+describe('character n-grams over the whole text', () => {
+  const texts = ['đm thằng này ngu vl =))', 'Óc chó thật sự', 'thầy dạy hay lắm', 'dm thang nay oc cho', 'k hay'];
+  const examples = texts.map((text, i) => ({ label: i % 2 === 0 ? 'offensive' : 'clean', text }));
+  const train = (features: object) =>
+    trainLinearModel(examples, {
+      task: 'offensive',
+      labels: ['clean', 'offensive', 'hate'],
+      features: { wordNgramMax: 1, charNgramMin: 0, charNgramMax: 0, lexicon: false, intensifiers: false, ...features },
+      l2: 1e-3, iterations: 50, minCount: 1, pruneBelow: 0, decimals: 6, seed: 1, lexicon: null, lexiconPrior: 0,
+      classBalance: 0, nbSmoothing: 0, training: [], lexiconRecord: null, decision: null,
+    });
+
+  it('crosses syllable boundaries and predicts what the feature keys say', () => {
+    const json = train({ textCharNgramMin: 2, textCharNgramMax: 5, accentCharNgramMin: 1, accentCharNgramMax: 6 });
+    expect(Object.hasOwn(json.weights, 'w:c cho')).toBe(true);
+    expect(Object.hasOwn(json.weights, 'x:óc ch')).toBe(true);
+    const model = compileLinearModel(json);
+    for (const text of [...texts, 'ÓC CHÓ', 'Óc chó'.normalize('NFD'), 'dmm', 'một câu lạ hoắc', '']) {
+      const fast = model.predict(text).probabilities;
+      const slow = referenceProbabilities(json, text);
+      fast.forEach((p, l) => expect(p).toBeCloseTo(slow[l]!, 10));
+    }
+  });
+
+  it('maps each character n-gram to the syllables it lies in', () => {
+    const text = 'Đm, óc chó';
+    const spans: string[] = [];
+    visitFeatures(analyzeText(text), text, { wordNgramMax: 1, charNgramMin: 0, charNgramMax: 0, lexicon: false, intensifiers: false, textCharNgramMin: 3, textCharNgramMax: 3, accentCharNgramMin: 3, accentCharNgramMax: 3 }, null, (key, _value, start, end) => {
+      if (key.startsWith('w:') || key.startsWith('x:')) spans.push(`${key}=${text.slice(start, end)}`);
+    });
+    // `đm` expands to `du ma`; the folded text is ` du ma oc cho `, the accented one ` đm óc chó `.
+    expect(spans).toContain('w: du=Đm');
+    expect(spans).toContain('w:a o=Đm, óc');
+    expect(spans).toContain('w:ho =chó');
+    expect(spans).toContain('x:m ó=Đm, óc');
+    expect(spans).toContain('x: ch=chó');
+  });
+});
+
+describe('averageLinearModels', () => {
+  const examples = [
+    ['offensive', 'đm thằng ngu'],
+    ['hate', 'bọn này ngu như chó'],
+    ['clean', 'thầy dạy hay'],
+    ['clean', 'hôm nay trời đẹp'],
+  ].map(([label, text]) => ({ label: label!, text: text! }));
+  const base: TrainLinearModelOptions = {
+    task: 'offensive', labels: ['clean', 'offensive', 'hate'],
+    features: { wordNgramMax: 2, charNgramMin: 3, charNgramMax: 4, lexicon: false, intensifiers: false, symbols: true },
+    l2: 1e-3, iterations: 50, minCount: 1, pruneBelow: 0, decimals: 6, seed: 1, lexicon: null, lexiconPrior: 0,
+    classBalance: 0, nbSmoothing: 0, training: [], lexiconRecord: null, decision: null,
+  };
+
+  it("scores a text with the members' mean score", () => {
+    const a = trainLinearModel(examples, base);
+    const b = trainLinearModel(examples, { ...base, features: { ...base.features, charNgramMax: 0, charNgramMin: 0, accentNgramMax: 2, textCharNgramMin: 2, textCharNgramMax: 4 } });
+    const mean = averageLinearModels([a, b]);
+    expect(mean.features.accentNgramMax).toBe(2);
+    expect(mean.features.charNgramMax).toBe(4);
+    const logits = (json: LinearModelJson, text: string): number[] => referenceProbabilities(json, text).map((p) => Math.log(p));
+    for (const text of ['đm thằng này ngu', 'thầy dạy hay lắm', 'chó']) {
+      const expected = logits(a, text).map((x, l) => (x + logits(b, text)[l]!) / 2);
+      const got = logits(mean, text);
+      // Equal up to a constant per text (softmax) and the rounding of every weight to 4 decimals.
+      const shift = got[0]! - expected[0]!;
+      got.forEach((x, l) => expect(x - shift).toBeCloseTo(expected[l]!, 2));
+      const fast = compileLinearModel(mean).predict(text).probabilities;
+      fast.forEach((p, l) => expect(p).toBeCloseTo(referenceProbabilities(mean, text)[l]!, 10));
+    }
+  });
+
+  it('turns a clean/flagged model into clean/offensive/hate with the same flagged probability', () => {
+    const binary = trainLinearModel(
+      examples.map((e) => (e.label === 'clean' ? e : { ...e, label: 'offensive' })),
+      { ...base, labels: ['clean', 'offensive'] },
+    );
+    const three = flaggedAsLabels(binary, ['clean', 'offensive', 'hate']);
+    for (const text of ['đm thằng này ngu', 'thầy dạy hay lắm']) {
+      const [clean] = referenceProbabilities(binary, text);
+      const p = referenceProbabilities(three, text);
+      expect(p[0]).toBeCloseTo(clean!, 10);
+      expect(p[1]).toBeCloseTo(p[2]!, 10);
     }
   });
 });
