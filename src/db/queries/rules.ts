@@ -1,32 +1,14 @@
 // Reads and writes of staff rules and known claims.
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Verdict } from '../../domain/item.ts';
 import type { Claim, StaffRule } from '../../domain/rule.ts';
-import type { RuleCategory } from '../../domain/classification.ts';
-import type { StaffRuleKind } from '../../domain/rule.ts';
 import type { Db } from '../client.ts';
 import { claims, rules, settings } from '../schema.ts';
 
 /** Fields of a rule as staff submit it (already validated and NFC). */
-export interface RuleInput {
-  kind: StaffRuleKind;
-  category: RuleCategory;
-  pattern: string;
-  terms: string[];
-  windowWords: number | null;
-  weight: number;
-  enabled: boolean;
-  note: string | null;
-}
+export type RuleInput = Omit<StaffRule, 'id' | 'updatedAt'>;
 
 /** Fields of a claim as staff submit it (already validated and NFC). */
-export interface ClaimInput {
-  statement: string;
-  verdict: Verdict;
-  correction: string | null;
-  references: string[];
-  enabled: boolean;
-}
+export type ClaimInput = Omit<Claim, 'id' | 'updatedAt'>;
 
 const ruleColumns = {
   id: rules.id,
