@@ -87,7 +87,7 @@ export async function startService(
 
   const pipeline = pipelineDepsFor(config, database);
   const jobs = config.REDIS_URL
-    ? createBullmqRunner({ redisUrl: config.REDIS_URL, deps: pipeline })
+    ? createBullmqRunner({ redisUrl: config.REDIS_URL, deps: pipeline, prefix: config.QUEUE_PREFIX })
     : createInProcessRunner(pipeline, {
         onResult: (result) => logger.info('source refreshed', { ...result }),
         onError: (error, sourceId) => logger.error('background job failed', { sourceId, error: String(error) }),
