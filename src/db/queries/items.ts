@@ -1,7 +1,8 @@
 // Reads and writes of collected items: the triage list, one item, status changes, new items.
 import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Classification, Label } from '../../domain/classification.ts';
-import type { ClusterMember, DismissReason, Item, ItemStatus, StatusFilter, TriageEvent } from '../../domain/item.ts';
+import type { ClusterMember, DismissReason, Item, ItemStatus, StatusFilter, TriageEvent, Verdict } from '../../domain/item.ts';
+import { TRIAGE_ROLES } from '../../domain/user.ts';
 import { canChangeStatus } from '../../domain/item.ts';
 import type { Db } from '../client.ts';
 import { clusters, items, sources, triageEvents, users } from '../schema.ts';
@@ -21,8 +22,11 @@ export interface ItemFilters {
   limit: number;
 }
 
+/** An item with who it is assigned to (null: nobody). */
+export type TriageItem = Item & { assigneeId: number | null };
+
 export interface ItemPage {
-  items: Item[];
+  items: TriageItem[];
   nextCursor: string | null;
 }
 
@@ -48,6 +52,7 @@ const itemColumns = {
   revisionState: items.revisionState,
   clusterId: items.clusterId,
   version: items.version,
+  assigneeId: items.assigneeId,
 };
 
 type ItemRow = {
@@ -61,7 +66,7 @@ type ItemRow = {
 // How many items tell the story: needs the left join on clusters.
 const clusterSize = sql<number>`coalesce(${clusters.size}, 1)`.mapWith(Number);
 
-function toItem(row: ItemRow): Item {
+function toItem(row: ItemRow): TriageItem {
   return {
     id: Number(row.id),
     sourceId: row.sourceId,
@@ -83,6 +88,7 @@ function toItem(row: ItemRow): Item {
     clusterId: row.clusterId === null ? null : Number(row.clusterId),
     clusterSize: row.clusterSize,
     version: row.version,
+    assigneeId: row.assigneeId,
   };
 }
 
@@ -163,7 +169,7 @@ export async function listItems(db: Db, filters: ItemFilters): Promise<ItemPage>
 }
 
 /** Returns the item with its full text, or null. */
-export async function getItem(db: Db, id: number): Promise<Item | null> {
+export async function getItem(db: Db, id: number): Promise<TriageItem | null> {
   const [row] = await db
     .select({ ...itemColumns, clusterSize, body: items.body })
     .from(items)
@@ -206,28 +212,138 @@ export async function findExistingKeys(db: Db, sourceId: number, keyHashes: stri
 export async function insertNewItems(db: Db, newItems: NewItem[]): Promise<number> {
   if (newItems.length === 0) return 0;
   let stored = 0;
-  // Batches keep each statement well under PostgreSQL's parameter limit.
+  // One JSON parameter per batch, spread into rows by the server: building a multi-row insert
+  // with a parameter per field cost the workers more CPU than classifying the items.
   for (let start = 0; start < newItems.length; start += 500) {
-    const batch = newItems.slice(start, start + 500).map((item) => ({
-      ...item,
-      sortAt: item.publishedAt && item.publishedAt <= item.collectedAt ? item.publishedAt : item.collectedAt,
-      classifierVersion: item.classification.version,
+    const rows = newItems.slice(start, start + 500).map((item) => ({
+      source_id: item.sourceId,
+      key_hash: item.keyHash,
+      url: item.url,
+      title: item.title,
+      body: item.body,
+      author: item.author,
+      published_at: item.publishedAt?.toISOString() ?? null,
+      collected_at: item.collectedAt.toISOString(),
+      sort_at: (item.publishedAt && item.publishedAt <= item.collectedAt ? item.publishedAt : item.collectedAt).toISOString(),
+      search_text: item.searchText,
+      content_hash: item.contentHash,
+      labels: item.labels,
+      classification: item.classification,
+      classifier_version: item.classification.version,
+      priority: item.priority,
+      recheck_until: item.recheckUntil?.toISOString() ?? null,
     }));
-    const rows = await db
-      .insert(items)
-      .values(batch)
-      .onConflictDoNothing({ target: [items.sourceId, items.keyHash] })
-      .returning({ id: items.id });
-    stored += rows.length;
+    const result = await db.execute(sql`
+      insert into items (source_id, key_hash, url, title, body, author, published_at, collected_at, sort_at,
+        search_text, content_hash, labels, classification, classifier_version, priority, recheck_until)
+      select source_id, key_hash, url, title, body, author, published_at, collected_at, sort_at,
+        search_text, content_hash, labels, classification, classifier_version, priority, recheck_until
+      from json_populate_recordset(null::items, ${JSON.stringify(rows)}::json)
+      on conflict (source_id, key_hash) do nothing
+      returning id`);
+    stored += rowCount(result);
   }
   return stored;
 }
 
-export type StatusChange =
-  | { kind: 'changed'; item: Item }
+// postgres.js answers an array of rows, PGlite an object with `rows`.
+function rowCount(result: unknown): number {
+  if (Array.isArray(result)) return result.length;
+  const rows = (result as { rows?: unknown[] }).rows;
+  return rows?.length ?? 0;
+}
+
+export type ItemChangeOutcome =
+  | { kind: 'changed'; item: TriageItem }
   | { kind: 'not_found' }
   | { kind: 'conflict'; currentVersion: number }
-  | { kind: 'invalid_transition'; from: ItemStatus };
+  | { kind: 'invalid_transition'; from: ItemStatus }
+  | { kind: 'unknown_assignee' };
+/** The outcome of a status change (kept for callers that change only the status). */
+export type StatusChange = ItemChangeOutcome;
+
+/** A triage change: any of status, verdict, assignee, plus an optional note. */
+export interface ItemChange {
+  id: number;
+  status?: ItemStatus;
+  dismissReason?: DismissReason | null;
+  /** null clears the verdict. */
+  verdict?: Verdict | null;
+  /** null unassigns; the user must be an active triage user. */
+  assigneeId?: number | null;
+  note?: string | null;
+  expectedVersion?: number;
+  userId: number;
+}
+
+/**
+ * Returns the changed item after applying the change in one transaction: refuses stale versions,
+ * disallowed status moves and unknown assignees; logs one event per changed field (a note alone is one event).
+ */
+export async function changeItem(db: Db, change: ItemChange): Promise<ItemChangeOutcome> {
+  const outcome = await db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ status: items.status, verdict: items.verdict, assigneeId: items.assigneeId, version: items.version })
+      .from(items)
+      .where(eq(items.id, change.id))
+      .for('update');
+    if (!current) return { kind: 'not_found' } as const;
+    if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
+      return { kind: 'conflict', currentVersion: current.version } as const;
+    }
+    if (change.status !== undefined && !canChangeStatus(current.status, change.status)) {
+      return { kind: 'invalid_transition', from: current.status } as const;
+    }
+    const names = new Map<number, string>();
+    const wantedAssignee = change.assigneeId;
+    const assigneeIds = [current.assigneeId, wantedAssignee].filter((id): id is number => typeof id === 'number');
+    if (assigneeIds.length > 0) {
+      const rows = await tx
+        .select({ id: users.id, username: users.username, role: users.role, disabled: users.disabled })
+        .from(users)
+        .where(inArray(users.id, assigneeIds));
+      for (const row of rows) names.set(row.id, row.username);
+      if (typeof wantedAssignee === 'number' && wantedAssignee !== current.assigneeId) {
+        const assignee = rows.find((row) => row.id === wantedAssignee);
+        if (!assignee || assignee.disabled || !TRIAGE_ROLES.includes(assignee.role)) return { kind: 'unknown_assignee' } as const;
+      }
+    }
+    const note = change.note?.trim() || null;
+    const set: Partial<typeof items.$inferInsert> = {};
+    const events: Array<{ field: string; fromValue: string | null; toValue: string | null; note: string | null }> = [];
+    if (change.status !== undefined && change.status !== current.status) {
+      const reason = change.status === 'dismissed' ? (change.dismissReason ?? null) : null;
+      set.status = change.status;
+      set.dismissReason = reason;
+      events.push({
+        field: 'status',
+        fromValue: current.status,
+        toValue: change.status,
+        note: [reason, note].filter(Boolean).join(' · ') || null,
+      });
+    }
+    if (change.verdict !== undefined && change.verdict !== current.verdict) {
+      set.verdict = change.verdict;
+      events.push({ field: 'verdict', fromValue: current.verdict, toValue: change.verdict, note });
+    }
+    if (wantedAssignee !== undefined && wantedAssignee !== current.assigneeId) {
+      set.assigneeId = wantedAssignee;
+      const nameOf = (id: number | null) => (id === null ? null : (names.get(id) ?? `#${id}`));
+      events.push({ field: 'assignee', fromValue: nameOf(current.assigneeId), toValue: nameOf(wantedAssignee), note });
+    }
+    if (events.length === 0 && note) events.push({ field: 'note', fromValue: null, toValue: null, note });
+    if (events.length === 0) return { kind: 'unchanged' } as const;
+    await tx
+      .update(items)
+      .set({ ...set, version: sql`${items.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(items.id, change.id));
+    await tx.insert(triageEvents).values(events.map((event) => ({ ...event, itemId: change.id, userId: change.userId })));
+    return { kind: 'updated' } as const;
+  });
+  if (outcome.kind !== 'updated' && outcome.kind !== 'unchanged') return outcome;
+  const item = await getItem(db, change.id);
+  return item ? { kind: 'changed', item } : { kind: 'not_found' };
+}
 
 /** Changes an item's status and logs the event in one transaction; refuses stale versions. */
 export async function changeItemStatus(
@@ -241,42 +357,43 @@ export async function changeItemStatus(
     note?: string | null;
   },
 ): Promise<StatusChange> {
-  const outcome = await db.transaction(async (tx) => {
-    const [current] = await tx
-      .select({ status: items.status, version: items.version })
-      .from(items)
-      .where(eq(items.id, change.id))
-      .for('update');
-    if (!current) return { kind: 'not_found' } as const;
-    if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
-      return { kind: 'conflict', currentVersion: current.version } as const;
-    }
-    if (!canChangeStatus(current.status, change.status)) {
-      return { kind: 'invalid_transition', from: current.status } as const;
-    }
-    if (current.status === change.status) return { kind: 'unchanged' } as const;
-    await tx
-      .update(items)
-      .set({
-        status: change.status,
-        dismissReason: change.status === 'dismissed' ? (change.dismissReason ?? null) : null,
-        version: sql`${items.version} + 1`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(items.id, change.id));
-    await tx.insert(triageEvents).values({
-      itemId: change.id,
-      userId: change.userId,
-      field: 'status',
-      fromValue: current.status,
-      toValue: change.status,
-      note: change.note ?? (change.status === 'dismissed' ? (change.dismissReason ?? null) : null),
-    });
-    return { kind: 'updated' } as const;
-  });
-  if (outcome.kind !== 'updated' && outcome.kind !== 'unchanged') return outcome;
-  const item = await getItem(db, change.id);
-  return item ? { kind: 'changed', item } : { kind: 'not_found' };
+  return changeItem(db, change);
+}
+
+/** One audit-trail entry with the item it belongs to, for exports. */
+export interface ExportedEvent extends TriageEvent {
+  itemTitle: string;
+}
+
+/** Returns the audit trail of all items between two instants (either open), oldest first, at most `limit` rows. */
+export async function listEventsBetween(
+  db: Db,
+  range: { from?: Date; to?: Date; itemId?: number; limit: number },
+): Promise<ExportedEvent[]> {
+  const conditions: SQL[] = [];
+  if (range.from) conditions.push(gte(triageEvents.at, range.from));
+  if (range.to) conditions.push(lte(triageEvents.at, range.to));
+  if (range.itemId !== undefined) conditions.push(eq(triageEvents.itemId, range.itemId));
+  const rows = await db
+    .select({
+      id: triageEvents.id,
+      itemId: triageEvents.itemId,
+      itemTitle: items.title,
+      userId: triageEvents.userId,
+      username: users.username,
+      at: triageEvents.at,
+      field: triageEvents.field,
+      fromValue: triageEvents.fromValue,
+      toValue: triageEvents.toValue,
+      note: triageEvents.note,
+    })
+    .from(triageEvents)
+    .innerJoin(items, eq(items.id, triageEvents.itemId))
+    .leftJoin(users, eq(users.id, triageEvents.userId))
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(triageEvents.at, triageEvents.id)
+    .limit(range.limit);
+  return rows.map((row) => ({ ...row, id: Number(row.id), itemId: Number(row.itemId) }));
 }
 
 /** Returns the item's audit trail, oldest first, with who made each change. */
