@@ -1,6 +1,7 @@
 // One item: highlighted title and body, why it was flagged, and the triage buttons.
 import type { ExplanationSpan, Label, TextField } from '../../src/domain/classification.ts';
-import { canChangeStatus, type ClusterMember, type Item, type ItemStatus, type TriageEvent } from '../../src/domain/item.ts';
+import { canChangeStatus, VERDICTS, type ClusterMember, type Item, type ItemStatus, type TriageEvent } from '../../src/domain/item.ts';
+import { RESPONSE_CHANNELS, RESPONSE_KINDS, type ItemResponse } from '../../src/domain/response.ts';
 import { diffSentences, type ArticleRevision } from '../../src/domain/revision.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
@@ -23,6 +24,12 @@ export interface ItemPageProps {
   revisions?: readonly ArticleRevision[];
   /** Every item telling the same story (this one included), oldest first. */
   members?: readonly ClusterMember[];
+  /** Who the item is assigned to (a user id), or null. */
+  assigneeId?: number | null;
+  /** Whom triage may assign the item to (staff and admins); also names the current assignee. */
+  assignees?: readonly SessionUser[];
+  /** What was done about the item, oldest first. */
+  responses?: readonly ItemResponse[];
 }
 
 function RevisionList({ revisions, locale }: { revisions: readonly ArticleRevision[]; locale: Locale }) {
@@ -57,22 +64,172 @@ function RevisionList({ revisions, locale }: { revisions: readonly ArticleRevisi
 
 function EventList({ events, locale }: { events: readonly TriageEvent[]; locale: Locale }) {
   if (events.length === 0) return <p class="muted">{t(locale, 'item.eventsEmpty')}</p>;
-  const statusText = (value: string | null) =>
-    value ? t(locale, `status.${value}` as 'status.new') : t(locale, 'common.none');
+  const valueText = (field: string, value: string | null) => {
+    if (!value) return t(locale, 'common.none');
+    if (field === 'status') return t(locale, `status.${value}` as 'status.new');
+    if (field === 'verdict') return t(locale, `verdict.${value}` as 'verdict.fake');
+    return value;
+  };
+  const fieldText = (field: string) =>
+    field === 'status' || field === 'verdict' || field === 'assignee'
+      ? t(locale, `item.eventField.${field}`)
+      : field;
+  const lineOf = (event: TriageEvent) => {
+    const who = event.username ?? '—';
+    if (event.field === 'note') return t(locale, 'item.eventNote', { who });
+    if (event.field === 'response') return t(locale, 'item.eventResponse', { who, what: event.toValue ?? '—' });
+    return t(locale, 'item.eventLine', {
+      who,
+      field: fieldText(event.field),
+      from: valueText(event.field, event.fromValue),
+      to: valueText(event.field, event.toValue),
+    });
+  };
   return (
     <ol class="event-list">
       {events.map((event) => (
         <li>
-          <time>{formatDate(event.at, locale)}</time>{' '}
-          {t(locale, 'item.eventLine', {
-            who: event.username ?? '—',
-            field: event.field === 'status' ? t(locale, 'item.eventField.status') : event.field,
-            from: event.field === 'status' ? statusText(event.fromValue) : (event.fromValue ?? '—'),
-            to: event.field === 'status' ? statusText(event.toValue) : (event.toValue ?? '—'),
-          })}
-          {event.note && <span class="muted"> · {event.note}</span>}
+          <time>{formatDate(event.at, locale)}</time> {lineOf(event)}
+          {event.note && <span class="muted preserve"> · {event.note}</span>}
         </li>
       ))}
+    </ol>
+  );
+}
+
+function DecisionForm({
+  item,
+  locale,
+  assigneeId,
+  assignees,
+}: {
+  item: Item;
+  locale: Locale;
+  assigneeId: number | null;
+  assignees: readonly SessionUser[];
+}) {
+  return (
+    <form method="post" action={`/items/${item.id}/decision`} class="decision-form">
+      <input type="hidden" name="version" value={String(item.version)} />
+      <label>
+        {t(locale, 'item.verdict')}
+        <select name="verdict">
+          <option value="" selected={item.verdict === null}>
+            {t(locale, 'item.noVerdict')}
+          </option>
+          {VERDICTS.map((verdict) => (
+            <option value={verdict} selected={item.verdict === verdict}>
+              {t(locale, `verdict.${verdict}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t(locale, 'item.assignee')}
+        <select name="assigneeId">
+          <option value="" selected={assigneeId === null}>
+            {t(locale, 'item.unassigned')}
+          </option>
+          {assignees.map((assignee) => (
+            <option value={String(assignee.id)} selected={assigneeId === assignee.id}>
+              {assignee.username}
+            </option>
+          ))}
+          {/* Someone no longer able to triage stays selected, so saving the form does not unassign them by accident. */}
+          {assigneeId !== null && !assignees.some((assignee) => assignee.id === assigneeId) && (
+            <option value={String(assigneeId)} selected>
+              #{String(assigneeId)}
+            </option>
+          )}
+        </select>
+      </label>
+      <label>
+        {t(locale, 'item.note')}
+        <textarea name="note" rows={2} maxlength={2000}></textarea>
+      </label>
+      <button type="submit" class="button">
+        {t(locale, 'item.saveDecision')}
+      </button>
+    </form>
+  );
+}
+
+function ResponseForm({ item, locale }: { item: Item; locale: Locale }) {
+  return (
+    <form method="post" action={`/items/${item.id}/responses`} class="response-form">
+      <label>
+        {t(locale, 'item.responseKind')}
+        <select name="kind" required>
+          {RESPONSE_KINDS.map((kind) => (
+            <option value={kind}>{t(locale, `responseKind.${kind}`)}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t(locale, 'item.responseChannel')}
+        <select name="channel" required>
+          {RESPONSE_CHANNELS.map((channel) => (
+            <option value={channel}>{t(locale, `responseChannel.${channel}`)}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t(locale, 'item.responseText')}
+        <textarea name="text" rows={3} maxlength={5000} required></textarea>
+      </label>
+      <label>
+        {t(locale, 'item.responseLink')}
+        <input type="url" name="link" maxlength={2000} />
+      </label>
+      <label>
+        {t(locale, 'item.respondedAt')}
+        <input type="datetime-local" name="respondedAt" />
+      </label>
+      <label>
+        {t(locale, 'item.escalatedTo')}
+        <input type="text" name="escalatedTo" maxlength={300} />
+      </label>
+      <label>
+        {t(locale, 'item.escalationDue')}
+        <input type="date" name="dueAt" />
+      </label>
+      <button type="submit" class="button">
+        {t(locale, 'item.saveResponse')}
+      </button>
+    </form>
+  );
+}
+
+function ResponseList({ responses, locale }: { responses: readonly ItemResponse[]; locale: Locale }) {
+  if (responses.length === 0) return <p class="muted">{t(locale, 'item.responsesEmpty')}</p>;
+  return (
+    <ol class="response-list">
+      {responses.map((response) => {
+        const link = response.link ? safeHttpUrl(response.link) : null;
+        return (
+          <li>
+            <time>{formatDate(response.respondedAt, locale)}</time> {t(locale, `responseKind.${response.kind}`)} ·{' '}
+            {t(locale, `responseChannel.${response.channel}`)}{' '}
+            <span class="muted">· {t(locale, 'item.responseBy', { who: response.createdByName ?? '—' })}</span>
+            {response.escalatedTo && (
+              <p>
+                {t(locale, 'item.escalatedToLine', {
+                  to: response.escalatedTo,
+                  due: response.dueAt ? formatDate(response.dueAt, locale) : t(locale, 'common.none'),
+                })}
+              </p>
+            )}
+            <p class="preserve">{response.text}</p>
+            {link && (
+              <p class="break">
+                <a href={link} rel="noopener noreferrer nofollow" target="_blank">
+                  {response.link}
+                </a>
+              </p>
+            )}
+          </li>
+        );
+      })}
     </ol>
   );
 }
@@ -135,7 +292,19 @@ function StatusForms({ item, locale }: { item: Item; locale: Locale }) {
 }
 
 /** Returns the item page: highlighted text, labels, scores, source, safe link, status and actions. */
-export function ItemPage({ user, locale, item, canTriage, events = [], flash, revisions = [], members = [] }: ItemPageProps) {
+export function ItemPage({
+  user,
+  locale,
+  item,
+  canTriage,
+  events = [],
+  flash,
+  revisions = [],
+  members = [],
+  assigneeId = null,
+  assignees = [],
+  responses = [],
+}: ItemPageProps) {
   const classification = item.classification;
   const title = item.title.trim() || t(locale, 'items.noTitle');
   const scoreEntries = Object.entries(classification?.scores ?? {}) as [Label, number][];
@@ -155,6 +324,11 @@ export function ItemPage({ user, locale, item, canTriage, events = [], flash, re
       {flash === 'conflict' && (
         <p class="alert alert-error" role="alert">
           {t(locale, 'item.flash.conflict')}
+        </p>
+      )}
+      {flash === 'invalid' && (
+        <p class="alert alert-error" role="alert">
+          {t(locale, 'item.flash.invalid')}
         </p>
       )}
       {item.revisionState && (
@@ -180,6 +354,8 @@ export function ItemPage({ user, locale, item, canTriage, events = [], flash, re
           <section class="card triage" aria-labelledby="triage-heading">
             <h2 id="triage-heading">{t(locale, 'item.actions')}</h2>
             <StatusForms item={item} locale={locale} />
+            <h3>{t(locale, 'item.decision')}</h3>
+            <DecisionForm item={item} locale={locale} assigneeId={assigneeId} assignees={assignees} />
           </section>
         )}
 
@@ -266,9 +442,25 @@ export function ItemPage({ user, locale, item, canTriage, events = [], flash, re
           </section>
         )}
 
+        <section aria-labelledby="responses-heading">
+          <h2 id="responses-heading">{t(locale, 'item.responses')}</h2>
+          <ResponseList responses={responses} locale={locale} />
+          {canTriage && (
+            <>
+              <h3>{t(locale, 'item.responseForm')}</h3>
+              <ResponseForm item={item} locale={locale} />
+            </>
+          )}
+        </section>
+
         <section aria-labelledby="events-heading">
           <h2 id="events-heading">{t(locale, 'item.events')}</h2>
           <EventList events={events} locale={locale} />
+          <p>
+            <a href={`/api/items/${item.id}/events.csv`} download>
+              {t(locale, 'item.exportEvents')}
+            </a>
+          </p>
         </section>
 
         <section aria-labelledby="details-heading">
@@ -290,6 +482,12 @@ export function ItemPage({ user, locale, item, canTriage, events = [], flash, re
             <dd>{t(locale, `status.${item.status}`)}</dd>
             <dt>{t(locale, 'item.verdict')}</dt>
             <dd>{item.verdict ? t(locale, `verdict.${item.verdict}`) : t(locale, 'common.none')}</dd>
+            <dt>{t(locale, 'item.assignee')}</dt>
+            <dd>
+              {assigneeId === null
+                ? t(locale, 'item.unassigned')
+                : (assignees.find((assignee) => assignee.id === assigneeId)?.username ?? `#${assigneeId}`)}
+            </dd>
             {item.dismissReason && (
               <>
                 <dt>{t(locale, 'item.dismissReason')}</dt>

@@ -1,23 +1,39 @@
-// Items: the triage list, one item, status changes, the audit trail — JSON and pages.
+// Items: the triage list, one item, triage changes (status, verdict, assignee, notes), responses and the audit trail with its CSV export — JSON and pages.
 import { Hono } from 'hono';
 import { ItemListPage } from '../../dashboard/views/item-list-page.tsx';
 import { ItemPage } from '../../dashboard/views/item-page.tsx';
 import {
-  changeItemStatus,
+  changeItem,
   decodeCursor,
   getItem,
   listClusterMembers,
+  listEventsBetween,
   listItemEvents,
   listItems,
+  type ItemChange,
   type ItemFilters,
 } from '../db/queries/items.ts';
+import { insertResponse, listResponses } from '../db/queries/responses.ts';
 import { listRevisions } from '../db/queries/revisions.ts';
 import { listSources } from '../db/queries/sources.ts';
-import { ITEM_STATUSES, DISMISS_REASONS, type DismissReason, type ItemStatus } from '../domain/item.ts';
+import { listUsersByRole } from '../db/queries/users.ts';
+import { ITEM_STATUSES, DISMISS_REASONS, VERDICTS } from '../domain/item.ts';
 import { READ_ITEM_ROLES, TRIAGE_ROLES } from '../domain/user.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
-import { endOfDay, ItemListQuery, ItemPatchBody, parseId, startOfDay } from './query-schemas.ts';
+import { formatEventsCsv } from './events-csv.ts';
+import {
+  endOfDay,
+  EventExportQuery,
+  ItemListQuery,
+  ItemPatchBody,
+  parseId,
+  ResponseBody,
+  startOfDay,
+} from './query-schemas.ts';
+
+/** The most rows one audit-trail export holds; narrow the days for more. */
+const MAX_EXPORT_ROWS = 100_000;
 
 function filtersFrom(c: AppContext): ItemFilters {
   const parsed = ItemListQuery.safeParse(c.req.query());
@@ -44,24 +60,41 @@ function itemIdFrom(c: AppContext): number {
   return id;
 }
 
-async function applyStatus(
-  c: AppContext,
-  id: number,
-  change: { status: ItemStatus; dismissReason?: DismissReason; version?: number; note?: string },
-) {
+async function applyChange(c: AppContext, id: number, change: Omit<ItemChange, 'id' | 'userId'>) {
   const user = c.get('user')!;
-  const outcome = await changeItemStatus(c.get('deps').db, {
-    id,
-    status: change.status,
-    dismissReason: change.dismissReason,
-    expectedVersion: change.version,
-    note: change.note,
-    userId: user.id,
-  });
+  const outcome = await changeItem(c.get('deps').db, { ...change, id, userId: user.id });
   if (outcome.kind === 'not_found') throw new ApiError(404, 'not_found');
   if (outcome.kind === 'conflict') throw new ApiError(409, 'conflict', { currentVersion: outcome.currentVersion });
   if (outcome.kind === 'invalid_transition') throw new ApiError(409, 'conflict', { from: outcome.from, to: change.status });
+  if (outcome.kind === 'unknown_assignee') throw new ApiError(422, 'validation_failed', [{ path: ['assigneeId'], message: 'unknown assignee' }]);
   return outcome.item;
+}
+
+async function recordResponse(c: AppContext, id: number, body: ResponseBody) {
+  const response = await insertResponse(c.get('deps').db, {
+    itemId: id,
+    kind: body.kind,
+    channel: body.channel,
+    text: body.text,
+    link: body.link,
+    respondedAt: body.respondedAt ? new Date(body.respondedAt) : null,
+    escalatedTo: body.escalatedTo,
+    dueAt: body.dueAt ? endOfDay(body.dueAt) : null,
+    userId: c.get('user')!.id,
+  });
+  if (!response) throw new ApiError(404, 'not_found');
+  return response;
+}
+
+function versionOf(value: unknown): number | undefined {
+  return typeof value === 'string' && /^\d{1,9}$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
+}
+
+function csvResponse(c: AppContext, csv: string, filename: string) {
+  c.header('content-type', 'text/csv; charset=utf-8');
+  c.header('content-disposition', `attachment; filename="${filename}"`);
+  c.header('cache-control', 'no-store');
+  return c.body(csv);
 }
 
 /** Returns the item routes. */
@@ -83,7 +116,42 @@ export function itemRoutes(): Hono<AppEnv> {
     const id = itemIdFrom(c);
     const parsed = ItemPatchBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new ApiError(400, 'validation_failed', parsed.error.issues);
-    return c.json(await applyStatus(c, id, parsed.data));
+    const { version, ...change } = parsed.data;
+    return c.json(await applyChange(c, id, { ...change, expectedVersion: version }));
+  });
+
+  routes.post('/api/items/:id/responses', requireRole(...TRIAGE_ROLES), async (c) => {
+    const id = itemIdFrom(c);
+    const parsed = ResponseBody.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
+    return c.json(await recordResponse(c, id, parsed.data), 201);
+  });
+
+  routes.get('/api/items/:id/responses', requireRole(...READ_ITEM_ROLES), async (c) => {
+    const id = itemIdFrom(c);
+    const db = c.get('deps').db;
+    if (!(await getItem(db, id))) throw new ApiError(404, 'not_found');
+    return c.json({ responses: await listResponses(db, id) });
+  });
+
+  routes.get('/api/items/:id/events.csv', requireRole(...READ_ITEM_ROLES), async (c) => {
+    const id = itemIdFrom(c);
+    const db = c.get('deps').db;
+    if (!(await getItem(db, id))) throw new ApiError(404, 'not_found');
+    const events = await listEventsBetween(db, { itemId: id, limit: MAX_EXPORT_ROWS });
+    return csvResponse(c, formatEventsCsv(events), `item-${id}-events.csv`);
+  });
+
+  routes.get('/api/events.csv', requireRole(...READ_ITEM_ROLES), async (c) => {
+    const parsed = EventExportQuery.safeParse(c.req.query());
+    if (!parsed.success) throw new ApiError(400, 'validation_failed', parsed.error.issues);
+    const { from, to } = parsed.data;
+    const events = await listEventsBetween(c.get('deps').db, {
+      from: from ? startOfDay(from) : undefined,
+      to: to ? endOfDay(to) : undefined,
+      limit: MAX_EXPORT_ROWS,
+    });
+    return csvResponse(c, formatEventsCsv(events), `events-${from ?? 'start'}-${to ?? 'now'}.csv`);
   });
 
   routes.get('/api/items/:id/events', requireRole(...READ_ITEM_ROLES), async (c) => {
@@ -123,15 +191,19 @@ export function itemRoutes(): Hono<AppEnv> {
     const item = await getItem(db, id);
     if (!item) throw new ApiError(404, 'not_found');
     const user = c.get('user')!;
+    const canTriage = TRIAGE_ROLES.includes(user.role);
     return c.html(
       ItemPage({
         user,
         locale: c.get('locale'),
         item,
+        assigneeId: item.assigneeId,
+        assignees: await listUsersByRole(db, TRIAGE_ROLES),
+        responses: await listResponses(db, id),
         events: await listItemEvents(db, id),
         revisions: await listRevisions(db, id),
         members: item.clusterId !== null && item.clusterSize > 1 ? await listClusterMembers(db, item.clusterId) : [],
-        canTriage: TRIAGE_ROLES.includes(user.role),
+        canTriage,
         flash: c.req.query('flash'),
       }),
     );
@@ -143,14 +215,61 @@ export function itemRoutes(): Hono<AppEnv> {
     const status = ITEM_STATUSES.find((value) => value === form.status);
     if (!status) throw new ApiError(400, 'validation_failed');
     const reason = DISMISS_REASONS.find((value) => value === form.dismissReason);
-    const version = typeof form.version === 'string' && /^\d+$/.test(form.version) ? Number(form.version) : undefined;
     try {
-      await applyStatus(c, id, { status, dismissReason: reason, version });
+      await applyChange(c, id, { status, dismissReason: reason, expectedVersion: versionOf(form.version) });
       return c.redirect(`/items/${id}?flash=saved`, 303);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'conflict') return c.redirect(`/items/${id}?flash=conflict`, 303);
       throw error;
     }
+  });
+
+  routes.post('/items/:id/decision', requireRole(...TRIAGE_ROLES), async (c) => {
+    const id = itemIdFrom(c);
+    const form = await c.req.parseBody();
+    // Missing: unchanged; empty: cleared; anything else must be a known value.
+    const verdict =
+      form.verdict === undefined ? undefined : form.verdict === '' ? null : (VERDICTS.find((value) => value === form.verdict) ?? false);
+    const assigneeId =
+      form.assigneeId === undefined
+        ? undefined
+        : form.assigneeId === ''
+          ? null
+          : (parseId(typeof form.assigneeId === 'string' ? form.assigneeId : '') ?? false);
+    if (verdict === false || assigneeId === false) throw new ApiError(400, 'validation_failed');
+    const note = typeof form.note === 'string' ? form.note.normalize('NFC').trim().slice(0, 2000) : '';
+    try {
+      await applyChange(c, id, {
+        verdict,
+        assigneeId,
+        note: note || undefined,
+        expectedVersion: versionOf(form.version),
+      });
+      return c.redirect(`/items/${id}?flash=saved`, 303);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'conflict') return c.redirect(`/items/${id}?flash=conflict`, 303);
+      throw error;
+    }
+  });
+
+  routes.post('/items/:id/responses', requireRole(...TRIAGE_ROLES), async (c) => {
+    const id = itemIdFrom(c);
+    const form = await c.req.parseBody();
+    const respondedAt = typeof form.respondedAt === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(form.respondedAt)
+      ? `${form.respondedAt}:00+07:00`
+      : undefined;
+    const parsed = ResponseBody.safeParse({
+      kind: form.kind,
+      channel: form.channel,
+      text: form.text,
+      link: typeof form.link === 'string' ? form.link.trim() : undefined,
+      respondedAt,
+      escalatedTo: typeof form.escalatedTo === 'string' ? form.escalatedTo : undefined,
+      dueAt: typeof form.dueAt === 'string' ? form.dueAt : undefined,
+    });
+    if (!parsed.success) return c.redirect(`/items/${id}?flash=invalid`, 303);
+    await recordResponse(c, id, parsed.data);
+    return c.redirect(`/items/${id}?flash=saved`, 303);
   });
   return routes;
 }

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { LABELS } from '../domain/classification.ts';
 import { DISMISS_REASONS, ITEM_STATUSES, VERDICTS } from '../domain/item.ts';
+import { RESPONSE_CHANNELS, RESPONSE_KINDS } from '../domain/response.ts';
 import type { AppEnv } from './context.ts';
 import { API_ERROR_CODES } from './errors.ts';
 
@@ -74,6 +75,38 @@ export const OPENAPI_DOCUMENT = {
           verdict: { enum: [...VERDICTS, null] },
           dismissReason: { enum: [...DISMISS_REASONS, null] },
           version: { type: 'integer', description: 'Send it back in PATCH to detect conflicting edits.' },
+          assigneeId: { type: ['integer', 'null'] },
+        },
+      },
+      TriageEvent: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          itemId: { type: 'integer' },
+          userId: { type: ['integer', 'null'] },
+          username: { type: ['string', 'null'] },
+          at: { type: 'string', format: 'date-time' },
+          field: { type: 'string', description: '`status`, `verdict`, `assignee`, `note` or `response`' },
+          fromValue: { type: ['string', 'null'] },
+          toValue: { type: ['string', 'null'] },
+          note: { type: ['string', 'null'] },
+        },
+      },
+      Response: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          itemId: { type: 'integer' },
+          kind: { enum: [...RESPONSE_KINDS] },
+          channel: { enum: [...RESPONSE_CHANNELS] },
+          text: { type: 'string' },
+          link: { type: ['string', 'null'] },
+          respondedAt: { type: 'string', format: 'date-time' },
+          escalatedTo: { type: ['string', 'null'] },
+          dueAt: { type: ['string', 'null'], format: 'date-time' },
+          createdBy: { type: ['integer', 'null'] },
+          createdByName: { type: ['string', 'null'] },
+          createdAt: { type: 'string', format: 'date-time' },
         },
       },
       Source: {
@@ -155,23 +188,81 @@ export const OPENAPI_DOCUMENT = {
     '/api/items/{id}': {
       get: { summary: 'One item', parameters: [idParam], responses: { '200': json(ref('Item')), ...errors(401, 403, 404) } },
       patch: {
-        summary: 'Change an item’s status; with `version`, a stale edit gets 409',
+        summary:
+          'Change an item’s status, verdict or assignee, or add a note (at least one); each changed field is logged. ' +
+          'With `version`, a stale edit gets 409 and nothing changes; without it, the change applies.',
         parameters: [idParam],
         requestBody: json({
           type: 'object',
-          required: ['status'],
+          minProperties: 1,
+          additionalProperties: false,
           properties: {
             status: { enum: [...ITEM_STATUSES] },
+            verdict: { enum: [...VERDICTS, null], description: 'null clears the verdict' },
+            assigneeId: { type: ['integer', 'null'], description: 'An active staff or admin user; null unassigns' },
+            note: { type: 'string', maxLength: 2000 },
             dismissReason: { enum: [...DISMISS_REASONS] },
             version: { type: 'integer' },
-            note: { type: 'string' },
           },
         }),
-        responses: { '200': json(ref('Item')), ...errors(400, 401, 403, 404, 409) },
+        responses: { '200': json(ref('Item')), ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
     '/api/items/{id}/events': {
-      get: { summary: 'The item’s audit trail', parameters: [idParam], responses: { '200': { description: 'Events' }, ...errors(401, 403, 404) } },
+      get: {
+        summary: 'The item’s audit trail (append-only: no route edits or deletes an event)',
+        parameters: [idParam],
+        responses: {
+          '200': json({ type: 'object', properties: { events: { type: 'array', items: ref('TriageEvent') } } }),
+          ...errors(401, 403, 404),
+        },
+      },
+    },
+    '/api/items/{id}/events.csv': {
+      get: {
+        summary: 'The item’s audit trail as CSV (UTF-8 with BOM; formula-like cells prefixed with `\'`)',
+        parameters: [idParam],
+        responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(401, 403, 404) },
+      },
+    },
+    '/api/events.csv': {
+      get: {
+        summary: 'The audit trail of all items between two days as CSV (UTF-8 with BOM; formula-like cells prefixed with `\'`)',
+        parameters: [
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date' }, description: 'First day, Asia/Ho_Chi_Minh' },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date' }, description: 'Last day, Asia/Ho_Chi_Minh' },
+        ],
+        responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 403) },
+      },
+    },
+    '/api/items/{id}/responses': {
+      get: {
+        summary: 'What was done about the item, oldest first',
+        parameters: [idParam],
+        responses: {
+          '200': json({ type: 'object', properties: { responses: { type: 'array', items: ref('Response') } } }),
+          ...errors(401, 403, 404),
+        },
+      },
+      post: {
+        summary: 'Record a response; also logged in the audit trail as a `response` event',
+        parameters: [idParam],
+        requestBody: json({
+          type: 'object',
+          required: ['kind', 'channel', 'text'],
+          additionalProperties: false,
+          properties: {
+            kind: { enum: [...RESPONSE_KINDS] },
+            channel: { enum: [...RESPONSE_CHANNELS] },
+            text: { type: 'string', minLength: 1, maxLength: 5000 },
+            link: { type: ['string', 'null'], format: 'uri', description: 'http(s) only' },
+            respondedAt: { type: 'string', format: 'date-time', description: 'Defaults to now' },
+            escalatedTo: { type: ['string', 'null'], description: 'For an escalation: the body it went to' },
+            dueAt: { type: ['string', 'null'], format: 'date', description: 'For an escalation: the day an answer is due (Asia/Ho_Chi_Minh)' },
+          },
+        }),
+        responses: { '201': json(ref('Response')), ...errors(401, 403, 404, 422) },
+      },
     },
     '/api/sources': {
       get: {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { LABELS } from '../domain/classification.ts';
 import { DISMISS_REASONS, ITEM_STATUSES, VERDICTS } from '../domain/item.ts';
+import { RESPONSE_CHANNELS, RESPONSE_KINDS } from '../domain/response.ts';
 
 const VIETNAM_OFFSET = '+07:00';
 
@@ -36,15 +37,26 @@ export function endOfDay(value: string): Date {
   return new Date(`${value}T23:59:59.999${VIETNAM_OFFSET}`);
 }
 
-/** A status change: the version the client saw makes a stale edit a conflict. */
+/** A triage change (status, verdict, assignee, note — at least one): the version the client saw makes a stale edit a conflict. */
 export const ItemPatchBody = z
   .object({
-    status: z.enum(ITEM_STATUSES),
+    status: z.enum(ITEM_STATUSES).optional(),
+    verdict: z.enum(VERDICTS).nullable().optional(),
+    assigneeId: z.number().int().positive().nullable().optional(),
+    note: z
+      .string()
+      .max(2000)
+      .transform((value) => value.normalize('NFC').trim())
+      .optional(),
     dismissReason: z.enum(DISMISS_REASONS).optional(),
     version: z.number().int().positive().optional(),
-    note: z.string().max(2000).optional(),
   })
-  .strict();
+  .strict()
+  .refine(
+    (body) => body.status !== undefined || body.verdict !== undefined || body.assigneeId !== undefined || !!body.note,
+    'change at least one of status, verdict, assigneeId, note',
+  );
+export type ItemPatchBody = z.infer<typeof ItemPatchBody>;
 
 /** A new RSS source. */
 const httpUrl = z
@@ -135,3 +147,25 @@ export function linesOf(value: unknown): string[] {
         .filter(Boolean)
     : [];
 }
+
+/** A response staff record: what was done, on which channel, with an http(s) link where it can be seen. */
+export const ResponseBody = z
+  .object({
+    kind: z.enum(RESPONSE_KINDS),
+    channel: z.enum(RESPONSE_CHANNELS),
+    text: nfcText(5000),
+    link: z.preprocess((value) => (value === '' ? null : value), httpUrl.nullable()).default(null),
+    respondedAt: z.preprocess(emptyAsUndefined, z.iso.datetime({ offset: true }).optional()),
+    /** For an escalation: the body it went to (the education office, a school, the city). */
+    escalatedTo: z.preprocess((value) => (value === '' ? null : value), nfcText(300).nullable()).default(null),
+    /** For an escalation: by when an answer is due, a day in Asia/Ho_Chi_Minh. */
+    dueAt: z.preprocess((value) => (value === '' ? null : value), day.nullable()).default(null),
+  })
+  .strict();
+export type ResponseBody = z.infer<typeof ResponseBody>;
+
+/** The days an audit-trail export covers (either may be left open), Asia/Ho_Chi_Minh. */
+export const EventExportQuery = z.object({
+  from: z.preprocess(emptyAsUndefined, day.optional()),
+  to: z.preprocess(emptyAsUndefined, day.optional()),
+});

@@ -19,6 +19,7 @@ import type { StaffRuleKind } from '../domain/rule.ts';
 import type { DismissReason, ItemStatus, Verdict } from '../domain/item.ts';
 import type { HtmlSelectors, SourceKind } from '../domain/source.ts';
 import type { RevisionChange } from '../domain/revision.ts';
+import type { ResponseChannel, ResponseKind } from '../domain/response.ts';
 import type { Role } from '../domain/user.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -225,3 +226,25 @@ export const imports = pgTable('imports', {
   createdAt: createdAt(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
 });
+
+/** What was done about an item: kind, channel, text, link, when and by whom. */
+export const responses = pgTable(
+  'responses',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    itemId: bigint('item_id', { mode: 'number' })
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<ResponseKind>().notNull(),
+    channel: text('channel').$type<ResponseChannel>().notNull(),
+    text: text('text').notNull(),
+    /** http(s) only: checked when recorded. */
+    link: text('link'),
+    respondedAt: timestamp('responded_at', { withTimezone: true }).notNull().defaultNow(),
+    escalatedTo: text('escalated_to'),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('responses_item_idx').on(t.itemId, t.respondedAt)],
+);

@@ -1,4 +1,4 @@
-// Reads and writes of collected items: the triage list, one item, status changes, new items.
+// Reads and writes of collected items: the triage list, one item, triage changes and their audit trail, new items.
 import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Classification, Label } from '../../domain/classification.ts';
 import type { ClusterMember, DismissReason, Item, ItemStatus, StatusFilter, TriageEvent, Verdict } from '../../domain/item.ts';

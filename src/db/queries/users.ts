@@ -1,5 +1,5 @@
 // Reads and writes of users and their sessions.
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Role, SessionUser } from '../../domain/user.ts';
 import type { Db } from '../client.ts';
 import { sessions, users } from '../schema.ts';
@@ -25,6 +25,16 @@ export async function insertUser(db: Db, user: { username: string; role: Role; p
 export async function setUserPassword(db: Db, username: string, passwordHash: string): Promise<SessionUser | null> {
   const [row] = await db.update(users).set({ passwordHash }).where(eq(users.username, username)).returning();
   return row ? { id: row.id, username: row.username, role: row.role } : null;
+}
+
+/** Returns the active users with one of the roles, by name (e.g. who an item can be assigned to). */
+export async function listUsersByRole(db: Db, roles: readonly Role[]): Promise<SessionUser[]> {
+  if (roles.length === 0) return [];
+  return db
+    .select({ id: users.id, username: users.username, role: users.role })
+    .from(users)
+    .where(and(inArray(users.role, [...roles]), eq(users.disabled, false)))
+    .orderBy(users.username);
 }
 
 /** Returns how many users exist. */

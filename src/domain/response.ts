@@ -1,0 +1,35 @@
+// What staff did about an item: a correction, a reply, an escalation … on one of the plan's channels.
+
+export const RESPONSE_KINDS = ['correction', 'clarification', 'reply', 'escalation', 'report_up'] as const;
+export type ResponseKind = (typeof RESPONSE_KINDS)[number];
+
+/** The channels the ward's communication plan names. */
+export const RESPONSE_CHANNELS = [
+  'ward_portal',
+  'loudspeaker',
+  'notice_board',
+  'social_page',
+  'residential_meeting',
+  'school',
+  'press',
+  'report_up',
+] as const;
+export type ResponseChannel = (typeof RESPONSE_CHANNELS)[number];
+
+/** One recorded response to an item. */
+export interface ItemResponse {
+  id: number;
+  itemId: number;
+  kind: ResponseKind;
+  channel: ResponseChannel;
+  text: string;
+  /** Where the response can be seen; http(s) only. */
+  link: string | null;
+  respondedAt: Date;
+  /** The body an escalation went to (education office, a school, the city). */
+  escalatedTo: string | null;
+  dueAt: Date | null;
+  createdBy: number | null;
+  createdByName?: string | null;
+  createdAt: Date;
+}
