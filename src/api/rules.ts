@@ -175,6 +175,10 @@ export function ruleRoutes(): Hono<AppEnv> {
 
   routes.post('/settings/gazetteer', requireRole(...EDIT_RULE_ROLES), async (c) => {
     const form = await c.req.parseBody();
+    // The form always sends the three fields (empty when cleared); a post without them is not it.
+    if (!['wardNames', 'schools', 'residentialGroups'].every((field) => typeof form[field] === 'string')) {
+      throw new ApiError(400, 'validation_failed');
+    }
     const parsed = GazetteerBody.safeParse({
       wardNames: linesOf(form.wardNames),
       schools: linesOf(form.schools),
