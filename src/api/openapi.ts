@@ -126,6 +126,34 @@ export const OPENAPI_DOCUMENT = {
           nextFetchAt: { type: ['string', 'null'], format: 'date-time' },
         },
       },
+      Selectors: {
+        type: 'object',
+        description: 'CSS selectors of a web-page source (never XPath)',
+        properties: { item: { type: 'string' }, link: { type: 'string' }, title: { type: 'string' }, date: { type: 'string' }, body: { type: 'string' } },
+      },
+      RuleInput: {
+        type: 'object',
+        properties: {
+          kind: { enum: ['phrase', 'any_of', 'all_of_within', 'regex'] },
+          category: { enum: ['negative', 'misinformation', 'relevant'] },
+          pattern: { type: 'string', maxLength: 500 },
+          terms: { type: 'array', items: { type: 'string' }, maxItems: 50 },
+          windowWords: { type: ['integer', 'null'], minimum: 1, maximum: 50 },
+          weight: { type: 'number' },
+          enabled: { type: 'boolean' },
+          note: { type: ['string', 'null'] },
+        },
+      },
+      ClaimInput: {
+        type: 'object',
+        properties: {
+          statement: { type: 'string', maxLength: 2000 },
+          verdict: { enum: [...VERDICTS] },
+          correction: { type: ['string', 'null'] },
+          references: { type: 'array', items: { type: 'string', format: 'uri' } },
+          enabled: { type: 'boolean' },
+        },
+      },
       RefreshResult: {
         type: 'object',
         properties: {
@@ -270,14 +298,15 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': json({ type: 'object', properties: { sources: { type: 'array', items: ref('Source') } } }) },
       },
       post: {
-        summary: 'Add an RSS source (admin)',
+        summary: 'Add a feed or web-page source (admin)',
         requestBody: json({
           type: 'object',
           required: ['kind', 'name', 'url'],
           properties: {
-            kind: { const: 'rss' },
+            kind: { enum: ['rss', 'html'] },
             name: { type: 'string' },
             url: { type: 'string', format: 'uri' },
+            selectors: ref('Selectors'),
             pollIntervalSeconds: { type: 'integer', minimum: 60 },
           },
         }),
@@ -286,6 +315,79 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/sources/{id}/fetch': {
       post: { summary: 'Fetch a source now; returns counts', parameters: [idParam], responses: { '200': json(ref('RefreshResult')), ...errors(401, 403, 404) } },
+    },
+    '/api/sources/preview': {
+      post: {
+        summary: 'What a feed or web page would yield now, storing nothing (admin)',
+        requestBody: json({
+          type: 'object',
+          required: ['kind', 'url'],
+          properties: { kind: { enum: ['rss', 'html'] }, url: { type: 'string', format: 'uri' }, selectors: ref('Selectors') },
+        }),
+        responses: { '200': { description: '{input, feed, items} or {input, error}' }, ...errors(401, 403, 422) },
+      },
+    },
+    '/api/items/{id}/revisions': {
+      get: { summary: 'What re-checks found at the source: corrections and takedowns', parameters: [idParam], responses: { '200': { description: 'Revisions, newest first' }, ...errors(401, 403, 404) } },
+    },
+    '/api/rules': {
+      get: { summary: 'Staff rules', responses: { '200': { description: '{rules}' }, ...errors(401, 403) } },
+      post: {
+        summary: 'Add a rule (staff, admin): phrase, any_of, all_of_within or regex; validated, never a pattern that can hang',
+        requestBody: json(ref('RuleInput')),
+        responses: { '201': { description: 'The rule' }, ...errors(400, 401, 403, 422) },
+      },
+    },
+    '/api/rules/{id}': {
+      patch: { summary: 'Change or disable a rule; stored items are reclassified', parameters: [idParam], requestBody: json(ref('RuleInput')), responses: { '200': { description: 'The rule' }, ...errors(400, 401, 403, 404, 422) } },
+    },
+    '/api/claims': {
+      get: { summary: 'The register of known claims', responses: { '200': { description: '{claims}' }, ...errors(401, 403) } },
+      post: { summary: 'Record a claim with its verdict and correction', requestBody: json(ref('ClaimInput')), responses: { '201': { description: 'The claim' }, ...errors(401, 403, 422) } },
+    },
+    '/api/claims/{id}': {
+      patch: { summary: 'Change or disable a claim; stored items are matched again', parameters: [idParam], requestBody: json(ref('ClaimInput')), responses: { '200': { description: 'The claim' }, ...errors(400, 401, 403, 404, 422) } },
+    },
+    '/api/settings/gazetteer': {
+      get: { summary: "The ward's places used for relevance", responses: { '200': { description: '{wardNames, schools, residentialGroups}' }, ...errors(401, 403) } },
+      put: {
+        summary: "Replace the ward's places; stored items are reclassified",
+        requestBody: json({
+          type: 'object',
+          required: ['wardNames', 'schools', 'residentialGroups'],
+          properties: {
+            wardNames: { type: 'array', items: { type: 'string' } },
+            schools: { type: 'array', items: { type: 'string' } },
+            residentialGroups: { type: 'array', items: { type: 'string' } },
+          },
+        }),
+        responses: { '200': { description: 'The places' }, ...errors(401, 403, 422) },
+      },
+    },
+    '/api/reclassification': {
+      get: { summary: 'Progress of the last or current reclassification', responses: { '200': { description: '{progress}' }, ...errors(401, 403) } },
+    },
+    '/api/imports/preview': {
+      post: {
+        summary: 'Read an uploaded CSV/XLSX file: encoding, delimiter, headers, first rows, suggested mapping',
+        requestBody: json({ type: 'object', required: ['filename', 'contentBase64'], properties: { filename: { type: 'string' }, contentBase64: { type: 'string' } } }),
+        responses: { '200': { description: 'The preview' }, ...errors(401, 403, 413, 422) },
+      },
+    },
+    '/api/imports': {
+      get: { summary: 'Recent imports', responses: { '200': { description: '{imports}' }, ...errors(401, 403) } },
+      post: {
+        summary: 'Start an import with a column mapping; all valid rows are stored together or none',
+        requestBody: json({
+          type: 'object',
+          required: ['filename', 'contentBase64', 'mapping'],
+          properties: { filename: { type: 'string' }, contentBase64: { type: 'string' }, sourceName: { type: 'string' }, mapping: { type: 'object' } },
+        }),
+        responses: { '202': { description: '{id}' }, ...errors(401, 403, 413, 422) },
+      },
+    },
+    '/api/imports/{id}': {
+      get: { summary: "An import's progress and per-row errors", parameters: [idParam], responses: { '200': { description: 'The import' }, ...errors(401, 403, 404) } },
     },
   },
 } as const;
