@@ -21,6 +21,7 @@ const POLICY: Record<string, Policy> = {
   'GET /': 'public',
   'GET /health': 'public',
   'GET /static/:name': 'public',
+  'GET /favicon.ico': 'public',
   'GET /api/openapi.json': 'public',
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': 'public',
