@@ -4,17 +4,15 @@
 
 import { createHash } from 'node:crypto';
 import {
-  LABELS,
   type Classification,
   type Classifier,
   type ClassifierInput,
   type ExplanationSpan,
   type Label,
   type RuleCategory,
-  type TextField,
 } from '../domain/classification.ts';
 import type { Gazetteer } from '../domain/rule.ts';
-import { analyzeText } from '../text/analyze-text.ts';
+import { analyzeText, type Token } from '../text/analyze-text.ts';
 import { compileClaims, matchClaims, type ClaimDefinition } from './claim-matcher.ts';
 import type { Contribution, CompiledLinearModel, Prediction } from './linear-model.ts';
 import type { LoadedModels } from './load-models.ts';
@@ -98,31 +96,31 @@ export function createClassifier(parts: ClassifierParts = {}): Classifier {
     classify({ title, body, kind = 'article' }: ClassifierInput): Classification {
       // One text, one analysis: the title, a line break (a sentence boundary), then the body.
       const text = body ? `${title}\n${body}` : title;
-      const bodyStart = title.length + 1;
+      const titleLength = title.length;
       const tokens = analyzeText(text);
-      const locate = (start: number, end: number): { field: TextField; start: number; end: number } | null => {
-        if (end <= title.length) return { field: 'title', start, end };
-        if (start >= bodyStart) return { field: 'body', start: start - bodyStart, end: end - bodyStart };
-        return null; // straddles the boundary: nothing a reader could be shown
-      };
       const spans: ExplanationSpan[] = [];
       const scores: Partial<Record<Label, number>> = {};
-      const add = (label: Label, weight: number) => {
-        scores[label] = (scores[label] ?? 0) + weight;
-      };
 
       for (const match of matchStaffRules(matcher, text, tokens)) {
         const source = sources.get(match.ruleId);
-        const place = locate(match.start, match.end);
-        if (!source || !place) continue;
-        const weight = match.weight * (place.field === 'title' ? TITLE_WEIGHT_FACTOR : 1);
-        add(source.category, weight);
-        spans.push({ ...place, text: text.slice(match.start, match.end), category: source.category, ruleId: source.ruleId, weight });
+        if (!source) continue;
+        const span = spanAt(text, titleLength, match.start, match.end, source.category, source.ruleId, match.weight, true);
+        if (!span) continue;
+        scores[source.category] = (scores[source.category] ?? 0) + span.weight;
+        spans.push(span);
       }
-      const ruleScores = { ...scores };
+      // What the rules alone scored, before the models and claims add to the scores.
+      const ruleRelevant = scores.relevant ?? 0;
+      const ruleNegative = scores.negative ?? 0;
+      const ruleMisinformation = scores.misinformation ?? 0;
 
       const claimMatches = claimIndex ? matchClaims(claimIndex, tokens) : [];
-      const falseClaim = claimMatches.some((match) => match.verdict === 'fake' || match.verdict === 'false');
+      let falseClaim = false;
+      let bestClaimScore = -Infinity;
+      for (const match of claimMatches) {
+        if (match.verdict === 'fake' || match.verdict === 'false') falseClaim = true;
+        bestClaimScore = maxOf(bestClaimScore, match.score);
+      }
 
       let sentiment: Prediction | null = null;
       let offensive: Prediction | null = null;
@@ -131,57 +129,52 @@ export function createClassifier(parts: ClassifierParts = {}): Classifier {
         offensive = models.offensive.predictTokens(tokens, text);
       }
       const sentimentLabel = sentiment?.label as 'negative' | 'neutral' | 'positive' | undefined;
-      const sentimentProbability = sentiment ? Math.max(...sentiment.probabilities) : 0;
+      let sentimentProbability = 0;
+      if (sentiment) {
+        sentimentProbability = -Infinity;
+        for (const probability of sentiment.probabilities) sentimentProbability = maxOf(sentimentProbability, probability);
+      }
 
       // The models learnt from comments and students' feedback. News articles are another kind of
       // text (mostly neutral reporting, which the models barely saw): there they only add to the
       // scores, and labels come from rules and claims.
       const modelsLabel = kind === 'comment';
-      const relevant = (ruleScores.relevant ?? 0) >= LABEL_THRESHOLD || claimMatches.length > 0;
+      const relevant = ruleRelevant >= LABEL_THRESHOLD || claimMatches.length > 0;
       const negative =
-        (ruleScores.negative ?? 0) >= LABEL_THRESHOLD ||
-        (modelsLabel && sentimentLabel === 'negative' && sentimentProbability >= SENTIMENT_THRESHOLD);
-      const misinformation = (ruleScores.misinformation ?? 0) >= LABEL_THRESHOLD || falseClaim;
+        ruleNegative >= LABEL_THRESHOLD || (modelsLabel && sentimentLabel === 'negative' && sentimentProbability >= SENTIMENT_THRESHOLD);
+      const misinformation = ruleMisinformation >= LABEL_THRESHOLD || falseClaim;
       const isOffensive = modelsLabel && (offensive?.flagged ?? false);
       const positive = modelsLabel && !negative && !isOffensive && sentimentLabel === 'positive' && sentimentProbability >= SENTIMENT_THRESHOLD;
 
       if (sentiment) {
-        if (sentimentLabel === 'negative') add('negative', sentimentProbability);
-        if (sentimentLabel === 'positive') add('positive', sentimentProbability);
+        if (sentimentLabel === 'negative') scores.negative = (scores.negative ?? 0) + sentimentProbability;
+        if (sentimentLabel === 'positive') scores.positive = (scores.positive ?? 0) + sentimentProbability;
       }
       if (offensive) scores.offensive = offensive.flaggedProbability;
-      if (falseClaim) add('misinformation', Math.max(...claimMatches.map((match) => match.score)));
+      if (falseClaim) scores.misinformation = (scores.misinformation ?? 0) + bestClaimScore;
 
-      // Explanations of the models: only for what is shown, so the common case stays cheap.
-      const explain = (model: CompiledLinearModel, category: Label, ruleId: string) => {
-        const prediction = model.predictTokens(tokens, text, { explain: true, top: MODEL_SPANS });
-        for (const contribution of prediction.contributions ?? []) pushModelSpan(contribution, category, ruleId);
-      };
-      const pushModelSpan = (contribution: Contribution, category: Label, ruleId: string) => {
-        if (contribution.weight <= 0) return;
-        const place = locate(contribution.start, contribution.end);
-        if (place) spans.push({ ...place, text: text.slice(contribution.start, contribution.end), category, ruleId, weight: contribution.weight });
-      };
-
-      // Items about neither education nor the ward are kept but not flagged.
-      const candidates: Record<Label, boolean> = {
-        misinformation: misinformation && relevant,
-        negative: negative && relevant,
-        offensive: isOffensive && relevant,
-        relevant,
-        positive: positive && relevant,
-      };
-      const labels = LABELS.filter((label) => candidates[label]);
-      // Only labels that stand are explained (explanations cost several predictions).
-      if (models && candidates.negative && modelsLabel && sentimentLabel === 'negative') explain(models.sentiment, 'negative', 'model:sentiment');
-      if (models && candidates.positive) explain(models.sentiment, 'positive', 'model:sentiment');
-      if (models && candidates.offensive) explain(models.offensive, 'offensive', 'model:offensive');
+      // Items about neither education nor the ward are kept but not flagged (LABELS order).
+      const standsNegative = negative && relevant;
+      const standsMisinformation = misinformation && relevant;
+      const standsOffensive = isOffensive && relevant;
+      const standsPositive = positive && relevant;
+      const labels: Label[] = [];
+      if (standsNegative) labels.push('negative');
+      if (standsMisinformation) labels.push('misinformation');
+      if (standsOffensive) labels.push('offensive');
+      if (relevant) labels.push('relevant');
+      if (standsPositive) labels.push('positive');
+      // Explanations of the models: only for labels that stand (explanations cost several predictions),
+      // so the common case stays cheap.
+      if (models && standsNegative && modelsLabel && sentimentLabel === 'negative') explainInto(spans, models.sentiment, tokens, text, titleLength, 'negative', 'model:sentiment');
+      if (models && standsPositive) explainInto(spans, models.sentiment, tokens, text, titleLength, 'positive', 'model:sentiment');
+      if (models && standsOffensive) explainInto(spans, models.offensive, tokens, text, titleLength, 'offensive', 'model:offensive');
       const classification: Classification = { labels, scores, spans, version };
       if (sentiment && sentimentLabel) {
-        classification.sentiment = {
-          label: sentimentLabel,
-          probabilities: Object.fromEntries(models!.sentiment.labels.map((label, index) => [label, sentiment!.probabilities[index] ?? 0])),
-        };
+        const probabilities: Record<string, number> = {};
+        const sentimentLabels = models!.sentiment.labels;
+        for (let index = 0; index < sentimentLabels.length; index++) probabilities[sentimentLabels[index]!] = sentiment.probabilities[index] ?? 0;
+        classification.sentiment = { label: sentimentLabel, probabilities };
       }
       if (offensive) classification.offensiveProbability = offensive.flaggedProbability;
       if (claimMatches.length > 0) classification.claimMatches = claimMatches;
@@ -189,6 +182,56 @@ export function createClassifier(parts: ClassifierParts = {}): Classifier {
     },
   };
 }
+
+/** Returns the larger of two numbers as Math.max does (NaN wins), without spreading arrays. */
+function maxOf(a: number, b: number): number {
+  return a !== a || b !== b ? NaN : b > a ? b : a;
+}
+
+/**
+ * Returns the span of the characters [start, end) of `title\nbody` in its field, or null when it
+ * straddles the boundary (nothing a reader could be shown). `titleFactor` weighs title matches by
+ * TITLE_WEIGHT_FACTOR.
+ */
+function spanAt(
+  text: string,
+  titleLength: number,
+  start: number,
+  end: number,
+  category: Label,
+  ruleId: string,
+  weight: number,
+  titleFactor: boolean,
+): ExplanationSpan | null {
+  if (end <= titleLength) {
+    return { field: 'title', start, end, text: text.slice(start, end), category, ruleId, weight: titleFactor ? weight * TITLE_WEIGHT_FACTOR : weight };
+  }
+  const bodyStart = titleLength + 1;
+  if (start >= bodyStart) {
+    return { field: 'body', start: start - bodyStart, end: end - bodyStart, text: text.slice(start, end), category, ruleId, weight: titleFactor ? weight * 1 : weight };
+  }
+  return null;
+}
+
+/** Adds a model's explanation of the text (its phrases that raised the label) to the spans. */
+function explainInto(
+  spans: ExplanationSpan[],
+  model: CompiledLinearModel,
+  tokens: readonly Token[],
+  text: string,
+  titleLength: number,
+  category: Label,
+  ruleId: string,
+): void {
+  const prediction = model.predictTokens(tokens, text, EXPLAIN_OPTIONS);
+  const contributions: readonly Contribution[] = prediction.contributions ?? [];
+  for (const contribution of contributions) {
+    if (contribution.weight <= 0) continue;
+    const span = spanAt(text, titleLength, contribution.start, contribution.end, category, ruleId, contribution.weight, false);
+    if (span) spans.push(span);
+  }
+}
+const EXPLAIN_OPTIONS = { explain: true, top: MODEL_SPANS } as const;
 
 /** Returns a classifier by rules only (seed rules unless others are given): no models, no claims. */
 export function createRuleClassifier(rules: readonly KeywordRule[] = SEED_RULES): Classifier {

@@ -182,10 +182,45 @@ export function visitFeatures(
   lexicon: ReadonlyMap<string, readonly [number, number]> | null,
   visitSpan: FeatureVisitor,
 ): void {
+  visitFeaturesOf(tokens, text, options, lexicon, visitSpan, null);
+}
+
+/**
+ * What a compiled model knows of the tokens being visited, so that explanations build only the keys
+ * the model has weights for. `word(i, k)` and `accent(i, k)` answer for the n-gram of tokens
+ * i … i+k, `skip(i)` for the skip-bigram of tokens i and i+2 (a feature index, ABSENT, or
+ * PREFIX_ONLY when only longer n-grams start so); `key` is a feature index's key; `charKeysOf` a
+ * syllable's weighted `c:` keys in visiting order.
+ */
+interface KnownFeatures {
+  word(i: number, k: number): number;
+  skip(i: number): number;
+  accent(i: number, k: number): number;
+  key(index: number): string;
+  /** A syllable's weighted `c:` features (indexes) in visiting order. */
+  charIndexesOf(norm: string): readonly number[];
+}
+
+/** A FeatureVisitor that is also given the feature's index when the model knows it (-1 otherwise). */
+type IndexedFeatureVisitor = (key: string, value: number, start: number, end: number, index: number) => void;
+
+/**
+ * visitFeatures, leaving out (when `known` is given) the word, skip, accent and character n-grams
+ * the model has no weights for, which the caller would ignore: the same visits otherwise, in the
+ * same order.
+ */
+function visitFeaturesOf(
+  tokens: readonly Token[],
+  text: string,
+  options: FeatureOptions,
+  lexicon: ReadonlyMap<string, readonly [number, number]> | null,
+  visitSpan: IndexedFeatureVisitor,
+  known: KnownFeatures | null,
+): void {
   const n = tokens.length;
-  const visit = (key: string, value: number, first: number, last: number): void =>
-    visitSpan(key, value, (tokens[first] as Token).start, (tokens[last] as Token).end);
-  if (options.symbols) visitSymbols(tokens, text, (key, start, end) => visitSpan(key, lengthScale(options, n), start, end));
+  const visit = (key: string, value: number, first: number, last: number, index = -1): void =>
+    visitSpan(key, value, (tokens[first] as Token).start, (tokens[last] as Token).end, index);
+  if (options.symbols) visitSymbols(tokens, text, (key, start, end) => visitSpan(key, lengthScale(options, n), start, end, -1));
   const one = lengthScale(options, n);
   const boundaries = Math.min(options.boundaries ?? 0, 2);
   if (boundaries > 0) {
@@ -215,18 +250,24 @@ export function visitFeatures(
   const contrastAt = options.contrast ? lastContrast(tokens) : n;
   for (let i = 0; i < n; i++) {
     const token = tokens[i] as Token;
-    let key = markedNorm(token);
-    visit(key, one, i, i);
-    if (i > contrastAt) {
-      visit('>' + key, one, i, i);
-      if (i + 1 < n) visit('>' + key + ' ' + markedNorm(tokens[i + 1] as Token), one, i, i + 1);
+    if (known !== null) {
+      visitKnownNgrams(known, options, i, n, visit, one, i > contrastAt ? token : null, tokens);
+    } else {
+      let key = markedNorm(token);
+      visit(key, one, i, i);
+      if (i > contrastAt) {
+        visit('>' + key, one, i, i);
+        if (i + 1 < n) visit('>' + key + ' ' + markedNorm(tokens[i + 1] as Token), one, i, i + 1);
+      }
+      for (let k = 1; k < options.wordNgramMax && i + k < n; k++) {
+        key += ' ' + markedNorm(tokens[i + k] as Token);
+        visit(key, one, i, i + k);
+      }
+      if (options.skipBigrams && i + 2 < n) visit(markedNorm(token) + ' * ' + markedNorm(tokens[i + 2] as Token), one, i, i + 2);
     }
-    for (let k = 1; k < options.wordNgramMax && i + k < n; k++) {
-      key += ' ' + markedNorm(tokens[i + k] as Token);
-      visit(key, one, i, i + k);
-    }
-    if (options.skipBigrams && i + 2 < n) visit(markedNorm(token) + ' * ' + markedNorm(tokens[i + 2] as Token), one, i, i + 2);
-    if (options.charNgramMax > 0) {
+    if (options.charNgramMax > 0 && known !== null) {
+      for (const index of known.charIndexesOf(token.norm)) visit(known.key(index), one, i, i, index);
+    } else if (options.charNgramMax > 0) {
       const wrapped = '<' + token.norm + '>';
       for (let length = options.charNgramMin; length <= options.charNgramMax; length++) {
         for (let s = 0; s + length <= wrapped.length; s++) visit('c:' + wrapped.slice(s, s + length), one, i, i);
@@ -234,7 +275,15 @@ export function visitFeatures(
     }
     if (options.intensifiers && token.intensified) visit('+' + token.norm, one, i, i);
     const accentMax = options.accentNgramMax ?? 0;
-    if (accentMax > 0) {
+    if (accentMax > 0 && known !== null) {
+      const unigram = known.accent(i, 0);
+      if (unigram >= 0) visit(known.key(unigram), one, i, i, unigram);
+      for (let k = 1; unigram !== ABSENT && k < accentMax && i + k < n; k++) {
+        const found = known.accent(i, k);
+        if (found === ABSENT) break;
+        if (found >= 0) visit(known.key(found), one, i, i + k, found);
+      }
+    } else if (accentMax > 0) {
       let accented = 'a:' + token.lower;
       visit(accented, one, i, i);
       for (let k = 1; k < accentMax && i + k < n; k++) {
@@ -253,6 +302,35 @@ export function visitFeatures(
         if (scores[1] > 0) visit('lex:' + mark + 'neg', one * scores[1], i, i + k);
       }
     }
+  }
+}
+
+/** The word n-gram, contrast and skip-bigram visits of token i, of weighted keys only (contrast keys are visited as built). */
+function visitKnownNgrams(
+  known: KnownFeatures,
+  options: FeatureOptions,
+  i: number,
+  n: number,
+  visit: (key: string, value: number, first: number, last: number, index?: number) => void,
+  one: number,
+  contrastToken: Token | null,
+  tokens: readonly Token[],
+): void {
+  const unigram = known.word(i, 0);
+  if (unigram >= 0) visit(known.key(unigram), one, i, i, unigram);
+  if (contrastToken !== null) {
+    const key = markedNorm(contrastToken);
+    visit('>' + key, one, i, i);
+    if (i + 1 < n) visit('>' + key + ' ' + markedNorm(tokens[i + 1] as Token), one, i, i + 1);
+  }
+  for (let k = 1; unigram !== ABSENT && k < options.wordNgramMax && i + k < n; k++) {
+    const found = known.word(i, k);
+    if (found === ABSENT) break; // no weighted n-gram starts this way
+    if (found >= 0) visit(known.key(found), one, i, i + k, found);
+  }
+  if (options.skipBigrams && i + 2 < n) {
+    const found = known.skip(i);
+    if (found >= 0) visit(known.key(found), one, i, i + 2, found);
   }
 }
 
@@ -407,6 +485,19 @@ class IntKeyTable {
       this.set(keys[k] as number, keys[k + 1] as number, keys[k + 2] as number, keys[k + 3] as number, value);
     }
   }
+}
+
+const MAX_RECENT_IDS = 4096;
+
+/** Returns the syllable's id in the vocabulary (0 when absent), through a small bounded Map of recent answers. */
+function recentId(recent: Map<string, number>, vocabulary: ReadonlyMap<string, number>, syllable: string): number {
+  let id = recent.get(syllable);
+  if (id === undefined) {
+    id = vocabulary.get(syllable) ?? 0;
+    if (recent.size >= MAX_RECENT_IDS) recent.clear();
+    recent.set(syllable, id);
+  }
+  return id;
 }
 
 /** A model ready to predict: integer feature ids and one flat weight array. */
@@ -606,6 +697,12 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     }
   };
 
+  // The ids of recently seen syllables (0: not in the vocabulary), in small Maps that stay in the
+  // processor's caches: most syllables of a text are common ones, and a lookup in the full
+  // vocabulary is a trip to memory.
+  const recentIds = new Map<string, number>();
+  const recentAccentIds = new Map<string, number>();
+
   const predictTokens = (
     tokens: readonly Token[],
     text: string,
@@ -618,9 +715,9 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     }
     for (let i = 0; i < n; i++) {
       const token = tokens[i] as Token;
-      const id = vocabulary.get(token.norm);
-      ids[i] = id === undefined ? 0 : 2 * id + (token.negated ? 1 : 0);
-      if (accentMax > 0) accentIds[i] = accentVocabulary.get(token.lower) ?? 0;
+      const id = recentId(recentIds, vocabulary, token.norm);
+      ids[i] = id === 0 ? 0 : 2 * id + (token.negated ? 1 : 0);
+      if (accentMax > 0) accentIds[i] = recentId(recentAccentIds, accentVocabulary, token.lower);
     }
     scores.fill(0);
     const contrastAt = options.contrast ? lastContrast(tokens) : n;
@@ -725,37 +822,119 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
   };
 
   let weightsByKey: Map<string, number[]> | undefined;
+  // A syllable's `c:` features that carry weights, in visiting order (bounded cache).
+  const charKeyCache = new Map<string, readonly number[]>();
+  const charIndexesOf = (norm: string): readonly number[] => {
+    let keys = charKeyCache.get(norm);
+    if (keys === undefined) {
+      const list: number[] = [];
+      const wrapped = '<' + norm + '>';
+      for (let length = options.charNgramMin; length <= options.charNgramMax; length++) {
+        for (let s = 0; s + length <= wrapped.length; s++) {
+          const index = charFeatures.get(wrapped.slice(s, s + length));
+          if (index !== undefined) list.push(index);
+        }
+      }
+      keys = list;
+      if (charKeyCache.size > 100_000) charKeyCache.clear();
+      charKeyCache.set(norm, keys);
+    }
+    return keys;
+  };
+  // Answers from the ids predictTokens filled for the tokens being explained.
+  const known: KnownFeatures = {
+    word(i, k) {
+      const a = ids[i] as number;
+      if (a === 0) return ABSENT;
+      if (k === 0) return table.get(KIND_WORD, a, 0, 0);
+      const b = ids[i + 1] as number;
+      if (b === 0) return ABSENT;
+      if (k === 1) return table.get(KIND_WORD, a, b, 0);
+      const c = ids[i + 2] as number;
+      return c === 0 || k > 2 ? ABSENT : table.get(KIND_WORD, a, b, c);
+    },
+    skip(i) {
+      const a = ids[i] as number;
+      const c = ids[i + 2] as number;
+      return a === 0 || c === 0 ? ABSENT : table.get(KIND_SKIP, a, c, 0);
+    },
+    accent(i, k) {
+      const x = accentIds[i] as number;
+      if (x === 0) return ABSENT;
+      if (k === 0) return table.get(KIND_ACCENT, x, 0, 0);
+      const y = accentIds[i + 1] as number;
+      if (y === 0) return ABSENT;
+      if (k === 1) return table.get(KIND_ACCENT, x, y, 0);
+      const z = accentIds[i + 2] as number;
+      return z === 0 || k > 2 ? ABSENT : table.get(KIND_ACCENT, x, y, z);
+    },
+    key: (index) => featureKeys[index] as string,
+    charIndexesOf,
+  };
+  // Per label: each feature's weight for it minus the mean of the other labels' (filled on first use).
+  const marginsByLabel: (Float64Array | undefined)[] = [];
+  const marginOf = (row: readonly number[], labelIndex: number): number => {
+    let others = 0;
+    for (let l = 0; l < labelCount; l++) if (l !== labelIndex) others += row[l] as number;
+    return (row[labelIndex] as number) - (labelCount > 1 ? others / (labelCount - 1) : 0);
+  };
+  const marginsFor = (labelIndex: number): Float64Array => {
+    let margins = marginsByLabel[labelIndex];
+    if (margins === undefined) {
+      margins = new Float64Array(featureKeys.length);
+      for (let index = 0; index < featureKeys.length; index++) margins[index] = marginOf(json.weights[featureKeys[index] as string] as number[], labelIndex);
+      marginsByLabel[labelIndex] = margins;
+    }
+    return margins;
+  };
+  interface Found {
+    feature: string;
+    start: number;
+    end: number;
+    weight: number;
+  }
   const explainTokens = (tokens: readonly Token[], text: string, labelIndex: number, top: number): Contribution[] => {
-    const found: Contribution[] = [];
+    const found: Found[] = [];
     // A Map, not the JSON object: a text saying `constructor` must not find Object.prototype's.
     weightsByKey ??= new Map(Object.entries(json.weights));
     const rows = weightsByKey;
-    visitFeatures(tokens, text, options, options.lexicon ? lexiconByPhrase : null, (key, value, start, end) => {
-      const row = rows.get(key);
-      if (row === undefined) return;
-      let others = 0;
-      for (let l = 0; l < labelCount; l++) if (l !== labelIndex) others += row[l] as number;
-      const margin = (row[labelIndex] as number) - (labelCount > 1 ? others / (labelCount - 1) : 0);
-      if (margin === 0) return;
-      found.push({ feature: key, start, end, text: text.slice(start, end), weight: value * margin });
-    });
+    const margins = marginsFor(labelIndex);
+    visitFeaturesOf(
+      tokens,
+      text,
+      options,
+      options.lexicon ? lexiconByPhrase : null,
+      (key, value, start, end, index) => {
+        let margin: number;
+        if (index >= 0) margin = margins[index] as number;
+        else {
+          const row = rows.get(key);
+          if (row === undefined) return;
+          margin = marginOf(row, labelIndex);
+        }
+        if (margin === 0) return;
+        found.push({ feature: key, start, end, weight: value * margin });
+      },
+      known,
+    );
     // Overlapping n-grams of one phrase are merged: the span is their union, the weight their sum.
+    // After sorting, the n-grams of one span are neighbours.
     found.sort((a, b) => a.start - b.start || a.end - b.end);
-    const merged = new Map<string, Contribution>();
+    const merged: Found[] = [];
+    let last: Found | undefined;
     for (const contribution of found) {
-      const key = `${contribution.start}:${contribution.end}`;
-      const existing = merged.get(key);
-      if (existing === undefined) merged.set(key, { ...contribution });
-      else {
-        existing.weight += contribution.weight;
-        existing.feature += ' | ' + contribution.feature;
+      if (last !== undefined && last.start === contribution.start && last.end === contribution.end) {
+        last.weight += contribution.weight;
+        last.feature += ' | ' + contribution.feature;
+      } else {
+        last = { feature: contribution.feature, start: contribution.start, end: contribution.end, weight: contribution.weight };
+        merged.push(last);
       }
     }
-    return [...merged.values()]
-      .filter((c) => c.weight > 0)
-      .sort((a, b) => b.weight - a.weight || a.start - b.start)
+    const shown = merged.filter((c) => c.weight > 0).sort((a, b) => b.weight - a.weight || a.start - b.start);
+    return shown
       .slice(0, top)
-      .map((c) => ({ ...c, weight: Math.round(c.weight * 1000) / 1000 }));
+      .map((c) => ({ feature: c.feature, start: c.start, end: c.end, text: text.slice(c.start, c.end), weight: Math.round(c.weight * 1000) / 1000 }));
   };
 
   return {

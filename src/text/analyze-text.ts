@@ -31,7 +31,27 @@ const NEEDS_NORMALIZING = /[\u0300-\u036f\u00ad\u200b-\u200f\u202a-\u202e\u2060-
 const LOWER = new Map<string, string>();
 const MAX_REMEMBERED = 100_000;
 
+// Per code unit: 1 when it is its own lowercase and needs no normalising, 0 when not, 2 unknown yet.
+const LOWER_STABLE = new Uint8Array(0x10000).fill(2);
+
+/** Returns true when every code unit of the text is its own lowercase and none needs normalising. */
+function isLowerStable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    let stable = LOWER_STABLE[code] as number;
+    if (stable === 2) {
+      const character = String.fromCharCode(code);
+      stable = code >= 0xd800 && code <= 0xdfff ? 0 : character.toLowerCase() === character && !NEEDS_NORMALIZING.test(character) ? 1 : 0;
+      LOWER_STABLE[code] = stable;
+    }
+    if (stable === 0) return false;
+  }
+  return true;
+}
+
 function lowerOf(text: string): string {
+  // Lowercase NFC syllables (most accented text) only need the tone placement unified.
+  if (isLowerStable(text)) return unifyTonePlacement(text);
   let lower = LOWER.get(text);
   if (lower === undefined) {
     const lowercase = text.toLowerCase();

@@ -36,21 +36,76 @@ const TONE_AFTER_U = new RegExp(
   `${NOT_WORD_BEFORE}(${INITIAL_BEFORE_U})?([uU])([${tonedClass('y')}])${NOT_WORD_AFTER}`,
   'giu',
 );
-const ANY_MOVABLE_TONE = new RegExp(`[${tonedClass('aey')}]`, 'u');
 
 function moveToneToFirstVowel(_whole: string, initial: string | undefined, first: string, toned: string): string {
   const [bare, mark] = TONED_VOWEL.get(toned) ?? [toned, ''];
   return (initial ?? '') + (first + mark).normalize('NFC') + bare;
 }
 
+const ANY_MOVABLE_TONE = new RegExp(`[${tonedClass('aey')}]`, 'u');
+/** Up to this length, the character scans below are cheaper than the regular expressions and ICU. */
+const SHORT_TEXT = 256;
+
+// Code units of the toned vowels each pattern moves from: `a`/`e` after `o`, `y` after `u`.
+const TONED_A_E = new Set([...tonedClass('ae')].map((ch) => ch.charCodeAt(0)));
+const TONED_Y = new Set([...tonedClass('y')].map((ch) => ch.charCodeAt(0)));
+
+/** Returns true when some toned `a`/`e` follows `o`/`O` or some toned `y` follows `u`/`U`: only then can a pattern match. */
+function hasMovableTone(text: string): boolean {
+  const last = text.length - 1;
+  for (let i = 0; i < last; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 111 || code === 79) {
+      if (TONED_A_E.has(text.charCodeAt(i + 1))) return true;
+    } else if (code === 117 || code === 85) {
+      if (TONED_Y.has(text.charCodeAt(i + 1))) return true;
+    }
+  }
+  return false;
+}
+
 /** Returns the text with `oà`/`oé`/`uỳ`-style tone placement rewritten as `òa`/`óe`/`ùy`; same length. */
 export function unifyTonePlacement(nfcText: string): string {
-  if (!ANY_MOVABLE_TONE.test(nfcText)) return nfcText;
+  // Short texts: one pass over the characters; long ones: the regular expression usually stops at
+  // the first toned vowel, well before a scan for a movable pair would end.
+  if (nfcText.length <= SHORT_TEXT ? !hasMovableTone(nfcText) : !ANY_MOVABLE_TONE.test(nfcText)) return nfcText;
   return nfcText.replace(TONE_AFTER_O, moveToneToFirstVowel).replace(TONE_AFTER_U, moveToneToFirstVowel);
+}
+
+/**
+ * Returns true when every code unit is one that NFC leaves alone whatever surrounds it and that
+ * normalizeText keeps: tab, newline, printable ASCII, Latin-1 and Latin Extended-A/B letters and
+ * symbols, the precomposed Vietnamese letters (U+1E00–U+1EFF), common punctuation, currency,
+ * symbols and dingbats, and emoji (surrogate pairs of U+1F000–U+1FBFF). None of these has a
+ * canonical decomposition or composes with a neighbour; combining marks, invisible and control
+ * characters and CR are not in the set, so such text needs the full normaliser.
+ */
+function isPlainNfc(input: string): boolean {
+  for (let i = 0; i < input.length; i++) {
+    const code = input.charCodeAt(i);
+    if (code < 0x300) {
+      if (code >= 0x20 ? code >= 0x7f && (code <= 0x9f || code === 0xad) : code !== 9 && code !== 10) return false;
+    } else if (code >= 0x1e00 && code <= 0x1eff) {
+      continue;
+    } else if (code >= 0x2010 && code <= 0x2027) {
+      continue;
+    } else if ((code >= 0x2030 && code <= 0x205e) || (code >= 0x20a0 && code <= 0x20c0) || (code >= 0x2190 && code <= 0x21ff) || (code >= 0x2600 && code <= 0x27bf)) {
+      continue;
+    } else if (code >= 0xd83c && code <= 0xd83e) {
+      const next = input.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Returns the text in NFC, tone marks placed the project's way, invisible and control characters removed, CRLF made LF. */
 export function normalizeText(input: string): string {
+  // Most text arrives already in NFC without invisible characters: nothing to remove or compose.
+  if (input.length <= SHORT_TEXT && isPlainNfc(input)) return unifyTonePlacement(input);
   // Invisible characters go before NFC so that a zero-width space between a letter and its
   // combining mark cannot keep the pair from composing.
   const nfc = input.replace(/\r\n?/g, '\n').replace(INVISIBLE, '').normalize('NFC');
