@@ -11,7 +11,8 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
-  // Keyboard triage in the queue: j / k move between rows, Enter opens the current row.
+  // Keyboard triage in the queue: j / k move between rows, x selects the current row for the
+  // bulk form, Enter opens the current row.
   var rows = Array.prototype.slice.call(document.querySelectorAll('tr[data-row]'));
   if (rows.length === 0) return;
   var current = -1;
@@ -45,6 +46,12 @@
     } else if (event.key === 'k') {
       event.preventDefault();
       select(current < 0 ? 0 : current - 1);
+    } else if (event.key === 'x' && current >= 0) {
+      var box = rows[current].querySelector('input[data-row-select]');
+      if (box) {
+        event.preventDefault();
+        box.checked = !box.checked;
+      }
     } else if (event.key === 'Enter' && current >= 0 && document.activeElement === document.body) {
       // A focused link already opens on Enter by itself; this covers focus lost to the page.
       var href = rows[current].getAttribute('data-href');

@@ -1,6 +1,6 @@
 // The triage queue: filters, one row per item with why it was flagged, and paging.
 import { LABELS, type ExplanationSpan, type Label } from '../../src/domain/classification.ts';
-import { STATUS_FILTERS, type Item, type StatusFilter } from '../../src/domain/item.ts';
+import { DISMISS_REASONS, STATUS_FILTERS, type Item, type StatusFilter } from '../../src/domain/item.ts';
 import type { Source } from '../../src/domain/source.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
@@ -19,17 +19,33 @@ export interface ItemFilters {
   from?: string;
   to?: string;
   order?: ItemOrder;
+  /** Only open items past their response deadline, earliest first. */
+  overdue?: boolean;
 }
+
+/** An item as the queue lists it: with its response deadline when it has one. */
+export type QueueItem = Item & { dueAt?: Date | null };
 
 /** Props of ItemListPage. */
 export interface ItemListPageProps {
   user: SessionUser;
   locale: Locale;
-  items: readonly Item[];
+  items: readonly QueueItem[];
   filters: ItemFilters;
   nextCursor: string | null;
   sources: readonly Pick<Source, 'id' | 'name'>[];
+  /** How many open items are past their deadline (the overdue link); hidden when undefined. */
+  overdueCount?: number;
+  /** The instant deadlines are compared with. */
+  now?: Date;
+  /** Shows the row checkboxes and the bulk form. */
+  canTriage?: boolean;
+  /** What the last bulk change did: how many of how many items changed. */
+  bulkResult?: { ok: number; total: number };
 }
+
+/** The statuses the bulk form offers. */
+const BULK_STATUSES = ['in_review', 'responded', 'escalated', 'dismissed', 'new'] as const;
 
 /** How many matched words a row shows before summarising the rest as "+n more". */
 const MAX_REASONS_PER_ROW = 6;
@@ -44,6 +60,7 @@ export function buildItemsQuery(filters: ItemFilters, cursor?: string | null): s
   if (filters.from) params.set('from', filters.from);
   if (filters.to) params.set('to', filters.to);
   if (filters.order) params.set('order', filters.order);
+  if (filters.overdue) params.set('overdue', 'true');
   if (cursor) params.set('cursor', cursor);
   const query = params.toString();
   return query ? `?${query}` : '';
@@ -169,10 +186,34 @@ function FilterForm({ locale, filters, sources }: Pick<ItemListPageProps, 'local
   );
 }
 
-function ItemRow({ item, locale }: { item: Item; locale: Locale }) {
+function DueLine({ item, locale, now }: { item: QueueItem; locale: Locale; now: Date }) {
+  if (!item.dueAt) return null;
+  const open = item.status === 'new' || item.status === 'in_review';
+  const overdue = open && item.dueAt.getTime() < now.getTime();
+  return (
+    <span class={`time due${overdue ? ' due-overdue' : ''}`}>
+      {t(locale, 'items.dueAt', { date: formatDate(item.dueAt, locale) })}
+      {overdue && <strong class="overdue-mark"> · {t(locale, 'items.overdueMark')}</strong>}
+    </span>
+  );
+}
+
+function ItemRow({ item, locale, now, canTriage }: { item: QueueItem; locale: Locale; now: Date; canTriage: boolean }) {
   const href = `/items/${item.id}`;
   return (
     <tr class={`item-row status-row-${item.status}`} data-row data-href={href}>
+      {canTriage && (
+        <td class="cell-select">
+          <input
+            type="checkbox"
+            name="ids"
+            value={String(item.id)}
+            form="bulk-form"
+            data-row-select
+            aria-label={t(locale, 'items.bulk.select', { title: item.title.trim() || t(locale, 'items.noTitle') })}
+          />
+        </td>
+      )}
       <td data-label={t(locale, 'items.col.labels')}>
         <LabelBadges labels={item.labels} locale={locale} />
       </td>
@@ -194,6 +235,7 @@ function ItemRow({ item, locale }: { item: Item; locale: Locale }) {
         <span class="time muted">
           {t(locale, 'items.collected', { date: formatDate(item.collectedAt, locale) })}
         </span>
+        <DueLine item={item} locale={locale} now={now} />
       </td>
       <td data-label={t(locale, 'items.col.status')}>
         <StatusBadge status={item.status} locale={locale} />
@@ -206,20 +248,84 @@ function ItemRow({ item, locale }: { item: Item; locale: Locale }) {
   );
 }
 
-/** Returns the triage queue page: filter form, item table, and a next-page link keeping filters. */
-export function ItemListPage({ user, locale, items, filters, nextCursor, sources }: ItemListPageProps) {
+function BulkForm({ locale, filters }: { locale: Locale; filters: ItemFilters }) {
+  return (
+    <form id="bulk-form" class="bulk-form" method="post" action="/items/bulk" aria-label={t(locale, 'items.bulk.title')}>
+      <input type="hidden" name="back" value={buildItemsQuery(filters)} />
+      <label>
+        {t(locale, 'items.bulk.status')}
+        <select name="status" required>
+          {BULK_STATUSES.map((status) => (
+            <option value={status}>{t(locale, `status.${status}`)}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t(locale, 'items.bulk.dismissReason')}
+        <select name="dismissReason">
+          <option value="">{t(locale, 'common.none')}</option>
+          {DISMISS_REASONS.map((reason) => (
+            <option value={reason}>{t(locale, `dismissReason.${reason}`)}</option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" class="button">
+        {t(locale, 'items.bulk.apply')}
+      </button>
+    </form>
+  );
+}
+
+/** Returns the triage queue page: filter form, overdue link, item table with bulk actions, and a next-page link keeping filters. */
+export function ItemListPage({
+  user,
+  locale,
+  items,
+  filters,
+  nextCursor,
+  sources,
+  overdueCount,
+  now = new Date(),
+  canTriage = false,
+  bulkResult,
+}: ItemListPageProps) {
   return (
     <Layout title={t(locale, 'items.title')} user={user} locale={locale} section="items">
       <h1>{t(locale, 'items.title')}</h1>
+      {bulkResult && (
+        <p class={`alert ${bulkResult.ok === bulkResult.total ? 'alert-ok' : 'alert-error'}`} role="status">
+          {t(locale, 'items.bulk.done', { ok: bulkResult.ok, total: bulkResult.total })}
+        </p>
+      )}
       <FilterForm locale={locale} filters={filters} sources={sources} />
+      {overdueCount !== undefined && (
+        <p class="overdue-link">
+          {filters.overdue ? (
+            <a href="/items">{t(locale, 'items.overdueBack')}</a>
+          ) : (
+            <a class={overdueCount > 0 ? 'due-overdue' : undefined} href="/items?overdue=true">
+              {t(locale, 'items.overdueLink', { count: overdueCount })}
+            </a>
+          )}
+        </p>
+      )}
       {items.length === 0 ? (
         <p class="empty-state">{t(locale, 'items.empty')}</p>
       ) : (
         <>
-          <p class="muted keyboard-hint">{t(locale, 'items.keyboardHint')}</p>
+          <p class="muted keyboard-hint">
+            {t(locale, 'items.keyboardHint')}
+            {canTriage && ` ${t(locale, 'items.keyboardHintBulk')}`}
+          </p>
+          {canTriage && <BulkForm locale={locale} filters={filters} />}
           <table class="item-table" data-nav-table>
             <thead>
               <tr>
+                {canTriage && (
+                  <th scope="col">
+                    <span class="visually-hidden">{t(locale, 'items.bulk.selectColumn')}</span>
+                  </th>
+                )}
                 <th scope="col">{t(locale, 'items.col.labels')}</th>
                 <th scope="col">{t(locale, 'items.col.title')}</th>
                 <th scope="col">{t(locale, 'items.col.source')}</th>
@@ -230,7 +336,7 @@ export function ItemListPage({ user, locale, items, filters, nextCursor, sources
             </thead>
             <tbody>
               {items.map((item) => (
-                <ItemRow item={item} locale={locale} />
+                <ItemRow item={item} locale={locale} now={now} canTriage={canTriage} />
               ))}
             </tbody>
           </table>

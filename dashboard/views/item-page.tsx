@@ -1,6 +1,6 @@
 // One item: highlighted title and body, why it was flagged, and the triage buttons.
 import type { ExplanationSpan, Label, TextField } from '../../src/domain/classification.ts';
-import { canChangeStatus, VERDICTS, type ClusterMember, type Item, type ItemStatus, type TriageEvent } from '../../src/domain/item.ts';
+import { canChangeStatus, explainPriority, VERDICTS, type ClusterMember, type Item, type ItemStatus, type TriageEvent } from '../../src/domain/item.ts';
 import { RESPONSE_CHANNELS, RESPONSE_KINDS, type ItemResponse } from '../../src/domain/response.ts';
 import { diffSentences, type ArticleRevision } from '../../src/domain/revision.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
@@ -14,7 +14,8 @@ import { safeHttpUrl } from './safe-http-url.ts';
 export interface ItemPageProps {
   user: SessionUser;
   locale: Locale;
-  item: Item;
+  /** The item, with when a response is due when it has a deadline. */
+  item: Item & { dueAt?: Date | null };
   canTriage: boolean;
   /** The audit trail, oldest first. */
   events?: readonly TriageEvent[];
@@ -244,6 +245,17 @@ const TRIAGE_TARGETS = [
 
 function spansOf(item: Item, field: TextField): ExplanationSpan[] {
   return (item.classification?.spans ?? []).filter((span) => span.field === field);
+}
+
+/** Returns the priority spelled out from its parts, e.g. "Tin sai lệch +300 · Tiêu cực +200 · then newer first". */
+export function priorityExplanation(item: Pick<Item, 'labels'>, locale: Locale): string {
+  return explainPriority(item.labels)
+    .map((part) =>
+      part.reason === 'recency'
+        ? t(locale, 'item.priorityRecency')
+        : t(locale, 'item.priorityPart', { label: t(locale, `label.${part.reason}`), points: part.points }),
+    )
+    .join(' · ');
 }
 
 function formatScore(score: number): string {
@@ -495,7 +507,12 @@ export function ItemPage({
               </>
             )}
             <dt>{t(locale, 'item.priority')}</dt>
-            <dd>{String(item.priority)}</dd>
+            <dd>
+              {String(item.priority)}
+              <span class="muted priority-explained"> = {priorityExplanation(item, locale)}</span>
+            </dd>
+            <dt>{t(locale, 'item.dueAt')}</dt>
+            <dd>{formatDate(item.dueAt ?? null, locale)}</dd>
             <dt>{t(locale, 'item.scores')}</dt>
             <dd>
               {scoreEntries.length === 0 ? (

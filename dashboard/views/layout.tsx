@@ -5,7 +5,7 @@ import { READ_ITEM_ROLES, TRIAGE_ROLES, type SessionUser } from '../../src/domai
 import { t, type Locale } from '../i18n/messages.ts';
 
 /** Which top-level section a page belongs to, to mark it in the nav. */
-export type NavSection = 'items' | 'sources' | 'rules' | 'claims' | 'imports';
+export type NavSection = 'items' | 'sources' | 'rules' | 'claims' | 'imports' | 'feedback';
 
 /** Props of Layout. */
 export interface LayoutProps {
@@ -25,6 +25,8 @@ const DOCTYPE = raw('<!DOCTYPE html>');
 export function Layout({ title, user, locale, section, children }: LayoutProps) {
   const otherLocale: Locale = locale === 'vi' ? 'en' : 'vi';
   const canReadItems = user ? READ_ITEM_ROLES.includes(user.role) : false;
+  // MTTQ officers pass citizens' opinions on; admins may too.
+  const canSubmitFeedback = user ? user.role === 'mttq' || user.role === 'admin' : false;
   return (
     <>
       {DOCTYPE}
@@ -41,7 +43,7 @@ export function Layout({ title, user, locale, section, children }: LayoutProps) 
             {t(locale, 'app.skipToContent')}
           </a>
           <header class="site-header">
-            <a class="brand" href={canReadItems ? '/items' : user ? '/' : '/login'}>
+            <a class="brand" href={canReadItems ? '/items' : canSubmitFeedback ? '/feedback' : user ? '/' : '/login'}>
               {t(locale, 'app.name')}
             </a>
             <nav class="site-nav" aria-label={t(locale, 'nav.main')}>
@@ -65,6 +67,11 @@ export function Layout({ title, user, locale, section, children }: LayoutProps) 
                     </a>
                   )}
                 </>
+              )}
+              {canSubmitFeedback && (
+                <a href="/feedback" aria-current={section === 'feedback' ? 'page' : undefined}>
+                  {t(locale, 'nav.feedback')}
+                </a>
               )}
             </nav>
             <div class="site-user">

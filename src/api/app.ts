@@ -6,12 +6,14 @@ import { secureHeaders } from 'hono/secure-headers';
 import { ErrorPage } from '../../dashboard/views/error-page.tsx';
 import { apiErrorText, type Locale } from '../../dashboard/i18n/messages.ts';
 import { authRoutes } from './auth.ts';
-import { type AppDeps, type AppEnv, isApiPath } from './context.ts';
+import { type AppDeps, type AppEnv, homeOf, isApiPath } from './context.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { IMPORT_BODY_LIMIT_BYTES, importRoutes } from './imports.ts';
 import { itemRoutes } from './items.ts';
 import { claimRoutes } from './claims.ts';
+import { feedbackRoutes } from './feedback.ts';
+import { settingsRoutes } from './settings.ts';
 import { ruleRoutes } from './rules.ts';
 import { openapiRoutes } from './openapi.ts';
 import { loadSession } from './session.ts';
@@ -72,8 +74,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', sourceRoutes());
   app.route('/', ruleRoutes());
   app.route('/', claimRoutes());
+  app.route('/', settingsRoutes());
   app.route('/', importRoutes(deps.importer));
-  app.get('/', (c) => c.redirect(c.get('user') ? '/items' : '/login', 303));
+  app.route('/', feedbackRoutes());
+  app.get('/', (c) => c.redirect(homeOf(c.get('user')), 303));
 
   app.notFound((c) => {
     throw new ApiError(404, 'not_found');

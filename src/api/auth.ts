@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { LoginPage } from '../../dashboard/views/login-page.tsx';
 import { deleteSession, findUserForLogin } from '../db/queries/users.ts';
 import type { SessionUser } from '../domain/user.ts';
-import type { AppContext, AppEnv } from './context.ts';
+import { homeOf, type AppContext, type AppEnv } from './context.ts';
 import { ApiError } from './errors.ts';
 import { DUMMY_HASH, verifyPassword } from './password.ts';
 import { createRateLimiter } from './rate-limit.ts';
@@ -25,8 +25,8 @@ function clientAddress(c: AppContext): string {
 }
 
 // Only same-site paths: "next" must never send a person to another site after login.
-function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/items';
+function safeNext(next: string | undefined): string | null {
+  return next && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : null;
 }
 
 /** Returns the login/logout routes (JSON and pages). */
@@ -65,21 +65,22 @@ export function authRoutes(): Hono<AppEnv> {
   });
 
   routes.get('/login', (c) => {
-    if (c.get('user')) return c.redirect(safeNext(c.req.query('next')), 303);
-    return c.html(LoginPage({ locale: c.get('locale'), next: safeNext(c.req.query('next')) }));
+    const user = c.get('user');
+    if (user) return c.redirect(safeNext(c.req.query('next')) ?? homeOf(user), 303);
+    return c.html(LoginPage({ locale: c.get('locale'), next: safeNext(c.req.query('next')) ?? undefined }));
   });
 
   routes.post('/login', async (c) => {
     const form = await c.req.parseBody();
     const username = typeof form.username === 'string' ? form.username : '';
     const password = typeof form.password === 'string' ? form.password : '';
-    const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
+    const next = safeNext(typeof form.next === 'string' ? form.next : undefined) ?? undefined;
     const locale = c.get('locale');
     try {
       const user = username && password ? await authenticate(c, username, password) : null;
       if (!user) return c.html(LoginPage({ locale, error: 'invalid_credentials', username, next }), 401);
       await startSession(c, user);
-      return c.redirect(next, 303);
+      return c.redirect(next ?? homeOf(user), 303);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'rate_limited') {
         return c.html(LoginPage({ locale, error: 'rate_limited', username, next }), 429);

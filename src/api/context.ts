@@ -37,6 +37,12 @@ export type AppEnv = {
 
 export type AppContext = Context<AppEnv>;
 
+/** Returns where a person starts: MTTQ officers at their submissions, everyone else at the queue. */
+export function homeOf(user: { role: string } | null): string {
+  if (!user) return '/login';
+  return user.role === 'mttq' ? '/feedback' : '/items';
+}
+
 /** Returns true when the request is for a JSON API route. */
 export function isApiPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/');

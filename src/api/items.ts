@@ -4,6 +4,7 @@ import { ItemListPage } from '../../dashboard/views/item-list-page.tsx';
 import { ItemPage } from '../../dashboard/views/item-page.tsx';
 import {
   changeItem,
+  countOverdueItems,
   decodeCursor,
   getItem,
   listClusterMembers,
@@ -23,6 +24,7 @@ import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 import { formatEventsCsv } from './events-csv.ts';
 import {
+  BulkChangeBody,
   endOfDay,
   EventExportQuery,
   ItemListQuery,
@@ -49,6 +51,8 @@ function filtersFrom(c: AppContext): ItemFilters {
     to: query.to ? endOfDay(query.to) : undefined,
     foldedQuery: q || undefined,
     order: query.order,
+    overdue: query.overdue || undefined,
+    now: c.get('deps').now?.(),
     cursor: query.cursor,
     limit: query.limit,
   };
@@ -86,6 +90,33 @@ async function recordResponse(c: AppContext, id: number, body: ResponseBody) {
   return response;
 }
 
+/** What became of one item of a bulk change. */
+export interface BulkOutcome {
+  id: number;
+  ok: boolean;
+  error?: 'not_found' | 'invalid_transition' | 'unknown_assignee';
+}
+
+// One item at a time, each in its own transaction: one item that cannot move does not hold back the rest.
+async function applyBulkChange(c: AppContext, body: BulkChangeBody): Promise<BulkOutcome[]> {
+  const { ids, ...change } = body;
+  const db = c.get('deps').db;
+  const userId = c.get('user')!.id;
+  const outcomes: BulkOutcome[] = [];
+  for (const id of new Set(ids)) {
+    const outcome = await changeItem(db, { ...change, id, userId });
+    if (outcome.kind === 'changed') outcomes.push({ id, ok: true });
+    else if (outcome.kind === 'conflict') outcomes.push({ id, ok: false, error: 'invalid_transition' });
+    else outcomes.push({ id, ok: false, error: outcome.kind });
+  }
+  return outcomes;
+}
+
+/** Returns the queue's query string sent back by the bulk form, or empty when it is not one. */
+function queueQueryOf(value: unknown): string {
+  return typeof value === 'string' && /^\?[A-Za-z0-9_.~%=&+-]{0,1000}$/.test(value) ? value : '';
+}
+
 function versionOf(value: unknown): number | undefined {
   return typeof value === 'string' && /^\d{1,9}$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
 }
@@ -110,6 +141,12 @@ export function itemRoutes(): Hono<AppEnv> {
     const item = await getItem(c.get('deps').db, itemIdFrom(c));
     if (!item) throw new ApiError(404, 'not_found');
     return c.json(item);
+  });
+
+  routes.post('/api/items/bulk', requireRole(...TRIAGE_ROLES), async (c) => {
+    const parsed = BulkChangeBody.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
+    return c.json({ results: await applyBulkChange(c, parsed.data) });
   });
 
   routes.patch('/api/items/:id', requireRole(...TRIAGE_ROLES), async (c) => {
@@ -172,15 +209,25 @@ export function itemRoutes(): Hono<AppEnv> {
     const db = c.get('deps').db;
     const query = ItemListQuery.safeParse(c.req.query());
     const filters = filtersFrom(c);
-    const [page, sources] = await Promise.all([listItems(db, filters), listSources(db)]);
+    const [page, sources, overdueCount] = await Promise.all([
+      listItems(db, filters),
+      listSources(db),
+      countOverdueItems(db, c.get('deps').now?.()),
+    ]);
+    const bulk = /^(\d{1,3})-(\d{1,3})$/.exec(c.req.query('bulk') ?? '');
+    const user = c.get('user')!;
     return c.html(
       ItemListPage({
-        user: c.get('user')!,
+        user,
         locale: c.get('locale'),
         items: page.items,
         nextCursor: page.nextCursor,
         filters: query.success ? query.data : ItemListQuery.parse({}),
         sources,
+        overdueCount,
+        now: c.get('deps').now?.() ?? new Date(),
+        canTriage: TRIAGE_ROLES.includes(user.role),
+        bulkResult: bulk ? { ok: Number(bulk[1]), total: Number(bulk[2]) } : undefined,
       }),
     );
   });
@@ -207,6 +254,24 @@ export function itemRoutes(): Hono<AppEnv> {
         flash: c.req.query('flash'),
       }),
     );
+  });
+
+  routes.post('/items/bulk', requireRole(...TRIAGE_ROLES), async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    const rawIds = form.ids === undefined ? [] : Array.isArray(form.ids) ? form.ids : [form.ids];
+    const ids = rawIds.map((value) => parseId(typeof value === 'string' ? value : ''));
+    const status = ITEM_STATUSES.find((value) => value === form.status);
+    const reason = DISMISS_REASONS.find((value) => value === form.dismissReason);
+    const parsed = BulkChangeBody.safeParse({
+      ids,
+      status,
+      dismissReason: status === 'dismissed' ? reason : undefined,
+    });
+    if (!parsed.success) throw new ApiError(400, 'validation_failed', parsed.error.issues);
+    const outcomes = await applyBulkChange(c, parsed.data);
+    const back = queueQueryOf(form.back);
+    const done = `bulk=${outcomes.filter((outcome) => outcome.ok).length}-${outcomes.length}`;
+    return c.redirect(`/items${back ? `${back}&${done}` : `?${done}`}`, 303);
   });
 
   routes.post('/items/:id/status', requireRole(...TRIAGE_ROLES), async (c) => {

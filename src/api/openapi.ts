@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { LABELS } from '../domain/classification.ts';
 import { DISMISS_REASONS, ITEM_STATUSES, VERDICTS } from '../domain/item.ts';
 import { RESPONSE_CHANNELS, RESPONSE_KINDS } from '../domain/response.ts';
+import { CONSENT_VERSIONS, FEEDBACK_CHANNELS, MAX_FEEDBACK_CHARS } from '../domain/feedback.ts';
 import type { AppEnv } from './context.ts';
 import { API_ERROR_CODES } from './errors.ts';
 
@@ -34,6 +35,17 @@ export const OPENAPI_DOCUMENT = {
             required: ['code', 'message'],
             properties: { code: { enum: [...API_ERROR_CODES] }, message: { type: 'string' }, details: {} },
           },
+        },
+      },
+      Deadlines: {
+        type: 'object',
+        required: ['misinformation', 'negative', 'offensive', 'feedback'],
+        additionalProperties: false,
+        properties: {
+          misinformation: { type: 'integer', minimum: 1, maximum: 2000, default: 24 },
+          negative: { type: 'integer', minimum: 1, maximum: 2000, default: 72 },
+          offensive: { type: 'integer', minimum: 1, maximum: 2000, default: 72 },
+          feedback: { type: 'integer', minimum: 1, maximum: 2000, default: 168, description: 'Citizen feedback (form and import sources)' },
         },
       },
       Span: {
@@ -76,6 +88,7 @@ export const OPENAPI_DOCUMENT = {
           dismissReason: { enum: [...DISMISS_REASONS, null] },
           version: { type: 'integer', description: 'Send it back in PATCH to detect conflicting edits.' },
           assigneeId: { type: ['integer', 'null'] },
+          dueAt: { type: ['string', 'null'], format: 'date-time', description: 'When a response is due; null: no deadline' },
         },
       },
       TriageEvent: {
@@ -201,6 +214,12 @@ export const OPENAPI_DOCUMENT = {
           { name: 'to', in: 'query', schema: { type: 'string', format: 'date' }, description: 'Last day, Asia/Ho_Chi_Minh' },
           { name: 'q', in: 'query', schema: { type: 'string' }, description: 'Text, matched with or without diacritics' },
           { name: 'order', in: 'query', schema: { enum: ['priority', 'newest'], default: 'priority' } },
+          {
+            name: 'overdue',
+            in: 'query',
+            schema: { enum: ['true', 'false'] },
+            description: 'true: only open items (new, in_review) past their response deadline, earliest deadline first',
+          },
           { name: 'cursor', in: 'query', schema: { type: 'string' } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
         ],
@@ -210,6 +229,46 @@ export const OPENAPI_DOCUMENT = {
             properties: { items: { type: 'array', items: ref('Item') }, nextCursor: { type: ['string', 'null'] } },
           }),
           ...errors(400, 401, 403),
+        },
+      },
+    },
+    '/api/items/bulk': {
+      post: {
+        summary:
+          'Apply one change (status, verdict, assignee, note) to up to 200 items, without a version check; ' +
+          'each item changes in its own transaction and is logged like a single change',
+        requestBody: json({
+          type: 'object',
+          required: ['ids'],
+          additionalProperties: false,
+          properties: {
+            ids: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 200 },
+            status: { enum: [...ITEM_STATUSES] },
+            verdict: { enum: [...VERDICTS, null] },
+            assigneeId: { type: ['integer', 'null'] },
+            dismissReason: { enum: [...DISMISS_REASONS] },
+            note: { type: 'string', maxLength: 2000 },
+          },
+        }),
+        responses: {
+          '200': json({
+            type: 'object',
+            properties: {
+              results: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['id', 'ok'],
+                  properties: {
+                    id: { type: 'integer' },
+                    ok: { type: 'boolean' },
+                    error: { enum: ['not_found', 'invalid_transition', 'unknown_assignee'] },
+                  },
+                },
+              },
+            },
+          }),
+          ...errors(401, 403, 422),
         },
       },
     },
@@ -364,6 +423,14 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': { description: 'The places' }, ...errors(401, 403, 422) },
       },
     },
+    '/api/settings/deadlines': {
+      get: { summary: 'Response deadlines in hours per severity', responses: { '200': json(ref('Deadlines')), ...errors(401, 403) } },
+      put: {
+        summary: 'Replace the response deadlines (admin); items stored from now on get the new due dates',
+        requestBody: json(ref('Deadlines')),
+        responses: { '200': json(ref('Deadlines')), ...errors(401, 403, 422) },
+      },
+    },
     '/api/reclassification': {
       get: { summary: 'Progress of the last or current reclassification', responses: { '200': { description: '{progress}' }, ...errors(401, 403) } },
     },
@@ -388,6 +455,101 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/imports/{id}': {
       get: { summary: "An import's progress and per-row errors", parameters: [idParam], responses: { '200': { description: 'The import' }, ...errors(401, 403, 404) } },
+    },
+    '/api/feedback': {
+      post: {
+        summary:
+          "Pass on a citizen's opinion (mttq, admin). Committed in one transaction before anything else; " +
+          'answers a receipt code. Name and contact are stored apart and never answered back.',
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,200}$' },
+            description: 'A retry with the same key from the same user answers the first submission (200) and stores nothing new',
+          },
+        ],
+        requestBody: json({
+          type: 'object',
+          required: ['content', 'consent'],
+          additionalProperties: false,
+          properties: {
+            content: { type: 'string', minLength: 1, maxLength: MAX_FEEDBACK_CHARS, description: 'Stored NFC; zero-width and direction-override characters removed' },
+            topic: { type: ['string', 'null'], maxLength: 200 },
+            residentialGroup: { type: ['string', 'null'], maxLength: 200 },
+            school: { type: ['string', 'null'], maxLength: 300 },
+            channel: { enum: [...FEEDBACK_CHANNELS, null] },
+            receivedAt: { type: ['string', 'null'], description: 'yyyy-mm-dd (Asia/Ho_Chi_Minh) or an ISO date-time with offset' },
+            citizen: {
+              type: ['object', 'null'],
+              additionalProperties: false,
+              properties: {
+                name: { type: ['string', 'null'], maxLength: 200, description: 'No control characters' },
+                contact: { type: ['string', 'null'], maxLength: 200, description: 'No control characters' },
+              },
+            },
+            consent: {
+              type: 'object',
+              required: ['given', 'version'],
+              additionalProperties: false,
+              properties: { given: { const: true }, version: { enum: [...CONSENT_VERSIONS] } },
+            },
+          },
+        }),
+        responses: {
+          '201': json({ type: 'object', required: ['receipt', 'id'], properties: { receipt: { type: 'string', example: 'PA-7KQ2M9XD' }, id: { type: 'integer' } } }),
+          '200': { description: 'The same Idempotency-Key was used before: the first submission', ...json({ type: 'object', properties: { receipt: { type: 'string' }, id: { type: 'integer' } } }) },
+          ...errors(400, 401, 403, 422),
+        },
+      },
+    },
+    '/api/feedback/mine': {
+      get: {
+        summary: "The caller's own submissions, newest first, with the item's status and the ward's responses, and a count per month",
+        responses: {
+          '200': json({
+            type: 'object',
+            properties: {
+              feedback: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    receipt: { type: 'string' },
+                    itemId: { type: 'integer' },
+                    content: { type: 'string' },
+                    topic: { type: ['string', 'null'] },
+                    residentialGroup: { type: ['string', 'null'] },
+                    school: { type: ['string', 'null'] },
+                    channel: { enum: [...FEEDBACK_CHANNELS, null] },
+                    receivedAt: { type: ['string', 'null'], format: 'date-time' },
+                    createdAt: { type: 'string', format: 'date-time' },
+                    status: { enum: [...ITEM_STATUSES] },
+                    responses: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: {
+                          kind: { enum: [...RESPONSE_KINDS] },
+                          channel: { enum: [...RESPONSE_CHANNELS] },
+                          text: { type: 'string' },
+                          respondedAt: { type: 'string', format: 'date-time' },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+              monthly: {
+                type: 'array',
+                items: { type: 'object', properties: { month: { type: 'string', example: '2026-11' }, count: { type: 'integer' } } },
+              },
+            },
+          }),
+          ...errors(401, 403),
+        },
+      },
     },
   },
 } as const;

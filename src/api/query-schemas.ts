@@ -22,6 +22,8 @@ export const ItemListQuery = z.object({
   to: z.preprocess(emptyAsUndefined, day.optional()),
   q: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
   order: z.preprocess(emptyAsUndefined, z.enum(['priority', 'newest']).default('priority')),
+  /** Only open items past their response deadline, earliest first. */
+  overdue: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()).transform((value) => value === 'true'),
   cursor: z.preprocess(emptyAsUndefined, z.string().max(300).optional()),
   limit: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(50)),
 });
@@ -169,3 +171,31 @@ export const EventExportQuery = z.object({
   from: z.preprocess(emptyAsUndefined, day.optional()),
   to: z.preprocess(emptyAsUndefined, day.optional()),
 });
+
+/** A change applied to many items at once (no version check: the list the client saw may be older). */
+export const BulkChangeBody = z
+  .object({
+    ids: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(200),
+    status: z.enum(ITEM_STATUSES).optional(),
+    verdict: z.enum(VERDICTS).nullable().optional(),
+    assigneeId: z.number().int().positive().nullable().optional(),
+    dismissReason: z.enum(DISMISS_REASONS).optional(),
+    note: z
+      .string()
+      .max(2000)
+      .transform((value) => value.normalize('NFC').trim())
+      .optional(),
+  })
+  .strict()
+  .refine(
+    (body) => body.status !== undefined || body.verdict !== undefined || body.assigneeId !== undefined || !!body.note,
+    'change at least one of status, verdict, assigneeId, note',
+  );
+export type BulkChangeBody = z.infer<typeof BulkChangeBody>;
+
+const deadlineHours = z.number().int().min(1).max(2000);
+
+/** Response deadlines in hours per severity. */
+export const DeadlinesBody = z
+  .object({ misinformation: deadlineHours, negative: deadlineHours, offensive: deadlineHours, feedback: deadlineHours })
+  .strict();

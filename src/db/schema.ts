@@ -20,6 +20,7 @@ import type { DismissReason, ItemStatus, Verdict } from '../domain/item.ts';
 import type { HtmlSelectors, SourceKind } from '../domain/source.ts';
 import type { RevisionChange } from '../domain/revision.ts';
 import type { ResponseChannel, ResponseKind } from '../domain/response.ts';
+import type { FeedbackChannel } from '../domain/feedback.ts';
 import type { Role } from '../domain/user.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -102,6 +103,10 @@ export const items = pgTable(
     index('items_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
     index('items_cluster_idx').on(t.clusterId),
     index('items_recheck_idx').on(t.recheckUntil).where(sql`recheck_until is not null`),
+    // The overdue view: open items with a response deadline, earliest deadline first.
+    index('items_overdue_idx')
+      .on(t.dueAt)
+      .where(sql`status in ('new', 'in_review') and due_at is not null`),
   ],
 );
 
@@ -248,3 +253,42 @@ export const responses = pgTable(
   },
   (t) => [index('responses_item_idx').on(t.itemId, t.respondedAt)],
 );
+
+/** An opinion a citizen gave the Fatherland Front (MTTQ), passed to the ward as an item. */
+export const feedback = pgTable(
+  'feedback',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    itemId: bigint('item_id', { mode: 'number' })
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    /** The code given to whoever submitted it, to follow it up. */
+    receipt: text('receipt').notNull().unique(),
+    /** A client's retry with the same key (same submitter) answers the first submission. */
+    idempotencyKey: text('idempotency_key'),
+    submittedBy: integer('submitted_by').references(() => users.id, { onDelete: 'set null' }),
+    topic: text('topic'),
+    residentialGroup: text('residential_group'),
+    school: text('school'),
+    channel: text('channel').$type<FeedbackChannel>(),
+    receivedAt: timestamp('received_at', { withTimezone: true }),
+    consentVersion: text('consent_version').notNull(),
+    consentGivenAt: timestamp('consent_given_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('feedback_idempotency_unique').on(t.submittedBy, t.idempotencyKey),
+    index('feedback_submitter_idx').on(t.submittedBy, t.createdAt),
+    index('feedback_item_idx').on(t.itemId),
+  ],
+);
+
+/** The citizen's name and contact, kept apart from the opinion: personal data, for admin and staff only. */
+export const feedbackContacts = pgTable('feedback_contacts', {
+  feedbackId: bigint('feedback_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => feedback.id, { onDelete: 'cascade' }),
+  name: text('name'),
+  contact: text('contact'),
+  createdAt: createdAt(),
+});

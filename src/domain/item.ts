@@ -87,14 +87,29 @@ export interface ClusterMember {
   status: ItemStatus;
 }
 
+/** One part of an item's priority: a label's points, or recency (which orders items of equal points). */
+export interface PriorityPart {
+  reason: Label | 'recency';
+  points: number;
+}
+
+const LABEL_POINTS: ReadonlyArray<readonly [Label, number]> = [
+  ['misinformation', 300],
+  ['negative', 200],
+  ['offensive', 150],
+  ['relevant', 100],
+];
+
+/** Returns the parts an item's priority is made of, largest first, ending with recency (0 points: newer first among equals). */
+export function explainPriority(labels: readonly Label[]): PriorityPart[] {
+  const parts: PriorityPart[] = LABEL_POINTS.filter(([label]) => labels.includes(label)).map(([reason, points]) => ({ reason, points }));
+  parts.push({ reason: 'recency', points: 0 });
+  return parts;
+}
+
 /** Returns a priority score: flagged labels first, then newer items. Higher sorts first. */
 export function computePriority(labels: readonly Label[]): number {
-  let priority = 0;
-  if (labels.includes('misinformation')) priority += 300;
-  if (labels.includes('negative')) priority += 200;
-  if (labels.includes('offensive')) priority += 150;
-  if (labels.includes('relevant')) priority += 100;
-  return priority;
+  return explainPriority(labels).reduce((sum, part) => sum + part.points, 0);
 }
 
 /** Returns true when an item carries a label staff must look at. */

@@ -14,10 +14,12 @@ import {
   type ImportRequest,
   type ImportRowError,
 } from '../domain/feedback-import.ts';
+import { DEADLINES_SETTING, DEFAULT_DEADLINES, type Deadlines, dueAtFor, withDefaultDeadlines } from '../domain/deadline.ts';
 import { computePriority } from '../domain/item.ts';
 import type { Db } from '../db/client.ts';
 import { finishImport, findOrCreateImportSource, insertImport, updateImportProgress } from '../db/queries/imports.ts';
 import { findExistingKeys, insertNewItems, type NewItem } from '../db/queries/items.ts';
+import { getSetting } from '../db/queries/settings.ts';
 import { foldText } from '../text/fold-text.ts';
 import { normalizeText } from '../text/normalize-text.ts';
 
@@ -189,7 +191,7 @@ export function checkRow(
   };
 }
 
-function toNewItem(row: CheckedRow, sourceId: number, collectedAt: Date, classifier: Classifier): NewItem {
+function toNewItem(row: CheckedRow, sourceId: number, collectedAt: Date, classifier: Classifier, deadlines: Deadlines): NewItem {
   const classification = classifier.classify({ title: row.title, body: row.content, kind: 'comment' });
   return {
     sourceId,
@@ -206,6 +208,8 @@ function toNewItem(row: CheckedRow, sourceId: number, collectedAt: Date, classif
     labels: classification.labels,
     classification,
     priority: computePriority(classification.labels),
+    // Imported rows are citizen feedback: every one is owed an answer.
+    dueAt: dueAtFor(classification.labels, 'import', collectedAt, deadlines),
   };
 }
 
@@ -243,6 +247,7 @@ export async function runImport(
     await updateImportProgress(deps.db, importId, { status: 'running', totalRows, processedRows: processed });
     const startedAt = now();
     const classifier = await deps.classifiers.get();
+    const deadlines = withDefaultDeadlines(await getSetting(deps.db, DEADLINES_SETTING, DEFAULT_DEADLINES));
     const seen = new Set<string>();
     const fresh: NewItem[] = [];
     let lastReported = processed;
@@ -265,7 +270,7 @@ export async function runImport(
       const known = await findExistingKeys(deps.db, sourceId, candidates.map((row) => row.keyHash));
       for (const row of candidates) {
         if (known.has(row.keyHash)) skipped += 1; // stored by an earlier import into this source
-        else fresh.push(toNewItem(row, sourceId, startedAt, classifier));
+        else fresh.push(toNewItem(row, sourceId, startedAt, classifier, deadlines));
         processed += 1;
       }
       if (processed - lastReported >= progressEvery) {

@@ -7,11 +7,13 @@ import { parseFeed } from '../collectors/rss.ts';
 import { safeFetch } from '../collectors/safe-fetch.ts';
 import { canonicalizeUrl } from '../domain/canonical-url.ts';
 import type { ClassifierProvider } from '../domain/classification.ts';
+import { DEADLINES_SETTING, DEFAULT_DEADLINES, dueAtFor, withDefaultDeadlines } from '../domain/deadline.ts';
 import { computePriority, isFlagged, type ParsedEntry } from '../domain/item.ts';
 import { nextTryAfterFailure, nextTryAfterSuccess } from '../domain/source-state.ts';
 import type { RefreshResult } from '../domain/source.ts';
 import type { Db } from '../db/client.ts';
 import { findExistingKeys, insertNewItems, type NewItem } from '../db/queries/items.ts';
+import { getSetting } from '../db/queries/settings.ts';
 import { getSource, recordSourceFailure, recordSourceSuccess } from '../db/queries/sources.ts';
 import { foldText } from '../text/fold-text.ts';
 
@@ -109,6 +111,7 @@ export async function refreshSource(deps: PipelineDeps, sourceId: number, option
   }
   const known = await findExistingKeys(deps.db, sourceId, [...byKey.keys()]);
   const classifier = await deps.classifiers.get();
+  const deadlines = withDefaultDeadlines(await getSetting(deps.db, DEADLINES_SETTING, DEFAULT_DEADLINES));
   const fresh: NewItem[] = [];
   for (const [keyHash, entry] of byKey) {
     if (known.has(keyHash)) continue;
@@ -127,6 +130,7 @@ export async function refreshSource(deps: PipelineDeps, sourceId: number, option
       labels: classification.labels,
       classification,
       priority: computePriority(classification.labels),
+      dueAt: dueAtFor(classification.labels, source.kind, startedAt, deadlines),
       recheckUntil:
         isFlagged(classification.labels) && entry.link
           ? new Date(startedAt.getTime() + (deps.recheckDays ?? DEFAULT_RECHECK_DAYS) * 86_400_000)

@@ -257,3 +257,18 @@ describe('web-page sources', () => {
     }
   });
 });
+
+describe('landing', () => {
+  it('sends MTTQ officers to their submissions and staff to the queue after login', async () => {
+    for (const [role, home] of [['mttq', '/feedback'], ['staff', '/items']] as const) {
+      const username = `landing-${role}`;
+      await t.signIn(role, username);
+      const response = await t.request('/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username, password: PASSWORD }).toString(),
+      });
+      expect(response.headers.get('location'), role).toBe(home);
+    }
+  });
+});

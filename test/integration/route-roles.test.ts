@@ -12,6 +12,7 @@ type Policy = 'public' | readonly Role[];
 const TRIAGE: readonly Role[] = ['admin', 'staff'];
 const READERS: readonly Role[] = ['admin', 'staff', 'leader'];
 const ADMIN: readonly Role[] = ['admin'];
+const FEEDBACK: readonly Role[] = ['mttq', 'admin'];
 
 /**
  * Who may use each route. A route the app registers but this table does not name fails the walk:
@@ -32,6 +33,10 @@ const POLICY: Record<string, Policy> = {
   'GET /api/items': READERS,
   'GET /api/items/:id': READERS,
   'PATCH /api/items/:id': TRIAGE,
+  'POST /api/items/bulk': TRIAGE,
+  'POST /items/bulk': TRIAGE,
+  'GET /api/settings/deadlines': READERS,
+  'PUT /api/settings/deadlines': ADMIN,
   'GET /api/items/:id/events': READERS,
   'GET /api/items/:id/events.csv': READERS,
   'GET /api/events.csv': READERS,
@@ -83,6 +88,13 @@ const POLICY: Record<string, Policy> = {
   'POST /imports/preview': TRIAGE,
   'POST /imports': TRIAGE,
   'GET /imports/:id': TRIAGE,
+
+  'POST /api/feedback': FEEDBACK,
+  'GET /api/feedback/mine': FEEDBACK,
+  'GET /feedback': FEEDBACK,
+  'GET /feedback/new': FEEDBACK,
+  'POST /feedback/new': FEEDBACK,
+  'GET /feedback/:id': FEEDBACK,
 };
 
 const WALKERS: ReadonlyArray<Role | 'signed-out'> = ['signed-out', 'mttq', 'leader', 'staff', 'admin'];

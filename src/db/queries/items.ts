@@ -1,5 +1,5 @@
 // Reads and writes of collected items: the triage list, one item, triage changes and their audit trail, new items.
-import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Classification, Label } from '../../domain/classification.ts';
 import type { ClusterMember, DismissReason, Item, ItemStatus, StatusFilter, TriageEvent, Verdict } from '../../domain/item.ts';
 import { TRIAGE_ROLES } from '../../domain/user.ts';
@@ -18,12 +18,16 @@ export interface ItemFilters {
   /** Already folded (lowercase, no diacritics) by the caller, so it matches with or without them. */
   foldedQuery?: string;
   order: ItemOrder;
+  /** Open items whose response deadline has passed, earliest deadline first (the order is ignored). */
+  overdue?: boolean;
+  /** The instant "overdue" is measured at (default: now). */
+  now?: Date;
   cursor?: string;
   limit: number;
 }
 
-/** An item with who it is assigned to (null: nobody). */
-export type TriageItem = Item & { assigneeId: number | null };
+/** An item with who it is assigned to (null: nobody) and when a response is due (null: no deadline). */
+export type TriageItem = Item & { assigneeId: number | null; dueAt: Date | null };
 
 export interface ItemPage {
   items: TriageItem[];
@@ -53,6 +57,7 @@ const itemColumns = {
   clusterId: items.clusterId,
   version: items.version,
   assigneeId: items.assigneeId,
+  dueAt: items.dueAt,
 };
 
 type ItemRow = {
@@ -89,11 +94,14 @@ function toItem(row: ItemRow): TriageItem {
     clusterSize: row.clusterSize,
     version: row.version,
     assigneeId: row.assigneeId,
+    dueAt: row.dueAt,
   };
 }
 
 interface Cursor {
   p?: number;
+  /** The overdue view's position: its due_at. */
+  d?: string;
   t: string;
   i: number;
 }
@@ -110,7 +118,9 @@ export function decodeCursor(value: string): Cursor | null {
     const { p, t, i } = parsed as Record<string, unknown>;
     if (typeof t !== 'string' || Number.isNaN(Date.parse(t)) || !Number.isSafeInteger(i)) return null;
     if (p !== undefined && !Number.isSafeInteger(p)) return null;
-    return { p: p as number | undefined, t, i: i as number };
+    const { d } = parsed as Record<string, unknown>;
+    if (d !== undefined && (typeof d !== 'string' || Number.isNaN(Date.parse(d)))) return null;
+    return { p: p as number | undefined, d: d as string | undefined, t, i: i as number };
   } catch {
     return null;
   }
@@ -124,7 +134,11 @@ function escapeLike(value: string): string {
 export async function listItems(db: Db, filters: ItemFilters): Promise<ItemPage> {
   // A story told by several sources is one case: the queue shows its first-collected item.
   const conditions: SQL[] = [sql`(${items.clusterId} is null or ${clusters.representativeItemId} = ${items.id})`];
-  if (filters.status === 'open') conditions.push(sql`${items.status} in ('new', 'in_review')`);
+  if (filters.overdue) {
+    // Matches the partial index items_overdue_idx: open items with a deadline, earliest first.
+    const now = (filters.now ?? new Date()).toISOString();
+    conditions.push(sql`${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${now}::timestamptz`);
+  } else if (filters.status === 'open') conditions.push(sql`${items.status} in ('new', 'in_review')`);
   else if (filters.status !== 'all') conditions.push(eq(items.status, filters.status));
   if (filters.label) conditions.push(sql`${items.labels} @> array[${filters.label}]::text[]`);
   if (filters.sourceId !== undefined) conditions.push(eq(items.sourceId, filters.sourceId));
@@ -137,14 +151,17 @@ export async function listItems(db: Db, filters: ItemFilters): Promise<ItemPage>
   if (cursor) {
     // Row comparisons let the index jump straight to the cursor (all keys sort the same way).
     const at = sql`${new Date(cursor.t).toISOString()}::timestamptz`;
-    if (filters.order === 'priority' && cursor.p !== undefined) {
+    if (filters.overdue && cursor.d !== undefined) {
+      conditions.push(sql`(${items.dueAt}, ${items.id}) > (${new Date(cursor.d).toISOString()}::timestamptz, ${cursor.i})`);
+    } else if (filters.order === 'priority' && cursor.p !== undefined) {
       conditions.push(sql`(${items.priority}, ${items.sortAt}, ${items.id}) < (${cursor.p}, ${at}, ${cursor.i})`);
     } else {
       conditions.push(sql`(${items.sortAt}, ${items.id}) < (${at}, ${cursor.i})`);
     }
   }
-  const order =
-    filters.order === 'priority'
+  const order = filters.overdue
+    ? [asc(items.dueAt), asc(items.id)]
+    : filters.order === 'priority'
       ? [desc(items.priority), desc(items.sortAt), desc(items.id)]
       : [desc(items.sortAt), desc(items.id)];
   const rows = await db
@@ -160,12 +177,26 @@ export async function listItems(db: Db, filters: ItemFilters): Promise<ItemPage>
   const nextCursor =
     rows.length > filters.limit && last
       ? encodeCursor({
-          p: filters.order === 'priority' ? last.priority : undefined,
+          p: filters.order === 'priority' && !filters.overdue ? last.priority : undefined,
+          d: filters.overdue ? last.dueAt?.toISOString() : undefined,
           t: last.sortAt.toISOString(),
           i: Number(last.id),
         })
       : null;
   return { items: page.map(toItem), nextCursor };
+}
+
+/** Returns how many open items (as the overdue view shows them: one per cluster) are past their deadline. */
+export async function countOverdueItems(db: Db, now: Date = new Date()): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(items)
+    .leftJoin(clusters, eq(clusters.id, items.clusterId))
+    .where(
+      sql`${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${now.toISOString()}::timestamptz
+        and (${items.clusterId} is null or ${clusters.representativeItemId} = ${items.id})`,
+    );
+  return row?.count ?? 0;
 }
 
 /** Returns the item with its full text, or null. */
@@ -196,6 +227,8 @@ export interface NewItem {
   priority: number;
   /** Flagged articles are re-fetched until then to notice corrections and takedowns. */
   recheckUntil?: Date | null;
+  /** When a response is due (see dueAtFor); null or missing: no deadline. */
+  dueAt?: Date | null;
 }
 
 /** Returns which of these keys the source already has. */
@@ -232,12 +265,13 @@ export async function insertNewItems(db: Db, newItems: NewItem[]): Promise<numbe
       classifier_version: item.classification.version,
       priority: item.priority,
       recheck_until: item.recheckUntil?.toISOString() ?? null,
+      due_at: item.dueAt?.toISOString() ?? null,
     }));
     const result = await db.execute(sql`
       insert into items (source_id, key_hash, url, title, body, author, published_at, collected_at, sort_at,
-        search_text, content_hash, labels, classification, classifier_version, priority, recheck_until)
+        search_text, content_hash, labels, classification, classifier_version, priority, recheck_until, due_at)
       select source_id, key_hash, url, title, body, author, published_at, collected_at, sort_at,
-        search_text, content_hash, labels, classification, classifier_version, priority, recheck_until
+        search_text, content_hash, labels, classification, classifier_version, priority, recheck_until, due_at
       from json_populate_recordset(null::items, ${JSON.stringify(rows)}::json)
       on conflict (source_id, key_hash) do nothing
       returning id`);

@@ -1,0 +1,354 @@
+// The MTTQ officer's pages: their submissions with status and the ward's responses, a monthly
+// count, and the opinion form with consent (errors beside their fields, typed values kept).
+import { CURRENT_CONSENT_VERSION, FEEDBACK_CHANNELS, MAX_FEEDBACK_CHARS, type MonthlyCount, type OwnFeedback } from '../../src/domain/feedback.ts';
+import type { SessionUser } from '../../src/domain/user.ts';
+import { formatDate, hasMessage, t, type Locale } from '../i18n/messages.ts';
+import { Layout } from './layout.tsx';
+
+/** A field-level validation problem: `code` names the message. */
+export interface FeedbackFieldError {
+  field: string;
+  code: string;
+}
+
+/** What the form shows: empty, or what was just submitted. */
+export interface FeedbackFormValues {
+  content: string;
+  topic: string;
+  residentialGroup: string;
+  school: string;
+  channel: string;
+  receivedAt: string;
+  citizenName: string;
+  citizenContact: string;
+  consent: boolean;
+  /** Sent again with the form: a double submit stores one opinion. */
+  idempotencyKey: string;
+}
+
+/** Returns the message for a feedback validation error code. */
+export function feedbackErrorText(locale: Locale, code: string): string {
+  const key = `feedbackError.${code}`;
+  return hasMessage(key) ? t(locale, key) : t(locale, 'feedbackError.invalid');
+}
+
+function monthLabel(month: string): string {
+  const [year, mon] = month.split('-');
+  return `${mon}/${year}`;
+}
+
+function ResponsesList({ locale, feedback }: { locale: Locale; feedback: OwnFeedback }) {
+  if (feedback.responses.length === 0) return <p class="muted">{t(locale, 'feedback.noResponse')}</p>;
+  return (
+    <ol class="response-list">
+      {feedback.responses.map((response) => (
+        <li>
+          <strong>{t(locale, `responseKind.${response.kind}`)}</strong> · {t(locale, `responseChannel.${response.channel}`)} ·{' '}
+          <time datetime={response.respondedAt.toISOString()}>{formatDate(response.respondedAt, locale)}</time>
+          <p class="preserve">{response.text}</p>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** Props of FeedbackListPage. */
+export interface FeedbackListPageProps {
+  user: SessionUser;
+  locale: Locale;
+  feedback: readonly OwnFeedback[];
+  monthly: readonly MonthlyCount[];
+}
+
+/** Returns the officer's own submissions, newest first, with a count per month. */
+export function FeedbackListPage({ user, locale, feedback, monthly }: FeedbackListPageProps) {
+  return (
+    <Layout title={t(locale, 'feedback.title')} user={user} locale={locale} section="feedback">
+      <h1>{t(locale, 'feedback.title')}</h1>
+      <p>
+        <a class="button button-primary" href="/feedback/new">
+          {t(locale, 'feedback.new')}
+        </a>
+      </p>
+      <section aria-labelledby="feedback-monthly">
+        <h2 id="feedback-monthly">{t(locale, 'feedback.monthly')}</h2>
+        {monthly.length === 0 ? (
+          <p class="muted">{t(locale, 'feedback.empty')}</p>
+        ) : (
+          <table class="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t(locale, 'feedback.col.month')}</th>
+                <th scope="col">{t(locale, 'feedback.col.count')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {monthly.map((row) => (
+                <tr>
+                  <td data-label={t(locale, 'feedback.col.month')}>{monthLabel(row.month)}</td>
+                  <td data-label={t(locale, 'feedback.col.count')}>{String(row.count)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section aria-labelledby="feedback-list">
+        <h2 id="feedback-list">{t(locale, 'feedback.list')}</h2>
+        {feedback.length === 0 ? (
+          <p class="muted">{t(locale, 'feedback.empty')}</p>
+        ) : (
+          <table class="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t(locale, 'feedback.col.receipt')}</th>
+                <th scope="col">{t(locale, 'feedback.col.content')}</th>
+                <th scope="col">{t(locale, 'feedback.col.created')}</th>
+                <th scope="col">{t(locale, 'feedback.col.status')}</th>
+                <th scope="col">{t(locale, 'feedback.col.responses')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {feedback.map((entry) => (
+                <tr>
+                  <td data-label={t(locale, 'feedback.col.receipt')}>
+                    <a href={`/feedback/${entry.id}`}>{entry.receipt}</a>
+                  </td>
+                  <td data-label={t(locale, 'feedback.col.content')} class="break">
+                    {entry.content.length > 160 ? `${entry.content.slice(0, 159)}…` : entry.content}
+                  </td>
+                  <td data-label={t(locale, 'feedback.col.created')}>{formatDate(entry.createdAt, locale)}</td>
+                  <td data-label={t(locale, 'feedback.col.status')}>{t(locale, `status.${entry.status}`)}</td>
+                  <td data-label={t(locale, 'feedback.col.responses')}>{String(entry.responses.length)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+/** Props of FeedbackDetailPage. */
+export interface FeedbackDetailPageProps {
+  user: SessionUser;
+  locale: Locale;
+  feedback: OwnFeedback;
+  created?: boolean;
+}
+
+/** Returns one of the officer's submissions with its status and the ward's responses. */
+export function FeedbackDetailPage({ user, locale, feedback, created }: FeedbackDetailPageProps) {
+  const none = t(locale, 'common.none');
+  return (
+    <Layout title={feedback.receipt} user={user} locale={locale} section="feedback">
+      <p>
+        <a href="/feedback">{t(locale, 'feedback.back')}</a>
+      </p>
+      <h1>{t(locale, 'feedback.detailTitle', { receipt: feedback.receipt })}</h1>
+      {created && (
+        <p class="alert alert-ok" role="status">
+          {t(locale, 'feedback.created', { receipt: feedback.receipt })}
+        </p>
+      )}
+      <dl class="details">
+        <dt>{t(locale, 'feedback.col.status')}</dt>
+        <dd>{t(locale, `status.${feedback.status}`)}</dd>
+        <dt>{t(locale, 'feedback.field.topic')}</dt>
+        <dd>{feedback.topic ?? none}</dd>
+        <dt>{t(locale, 'feedback.field.residentialGroup')}</dt>
+        <dd>{feedback.residentialGroup ?? none}</dd>
+        <dt>{t(locale, 'feedback.field.school')}</dt>
+        <dd>{feedback.school ?? none}</dd>
+        <dt>{t(locale, 'feedback.field.channel')}</dt>
+        <dd>{feedback.channel ? t(locale, `feedbackChannel.${feedback.channel}`) : none}</dd>
+        <dt>{t(locale, 'feedback.field.receivedAt')}</dt>
+        <dd>{formatDate(feedback.receivedAt, locale)}</dd>
+        <dt>{t(locale, 'feedback.col.created')}</dt>
+        <dd>{formatDate(feedback.createdAt, locale)}</dd>
+      </dl>
+      <h2>{t(locale, 'feedback.field.content')}</h2>
+      <p class="preserve">{feedback.content}</p>
+      <h2>{t(locale, 'feedback.responses')}</h2>
+      <ResponsesList locale={locale} feedback={feedback} />
+    </Layout>
+  );
+}
+
+/** Props of FeedbackFormPage. */
+export interface FeedbackFormPageProps {
+  user: SessionUser;
+  locale: Locale;
+  values: FeedbackFormValues;
+  errors?: readonly FeedbackFieldError[];
+  /** The ward's residential groups (tổ dân phố); free text when empty. */
+  residentialGroups: readonly string[];
+  /** Known schools, offered as suggestions. */
+  schools: readonly string[];
+}
+
+/** Returns the opinion form: labels on every field, errors beside their fields, consent with its purpose. */
+export function FeedbackFormPage({ user, locale, values, errors = [], residentialGroups, schools }: FeedbackFormPageProps) {
+  const errorsFor = (field: string) => errors.filter((error) => error.field === field || error.field.startsWith(`${field}.`));
+  const described = (field: string, hint?: string) => (errorsFor(field).length > 0 ? `feedback-${field}-error` : hint);
+  const invalid = (field: string) => (errorsFor(field).length > 0 ? 'true' : undefined);
+  const ErrorFor = ({ field }: { field: string }) => {
+    const mine = errorsFor(field);
+    if (mine.length === 0) return null;
+    return (
+      <p class="field-error" id={`feedback-${field}-error`}>
+        {[...new Set(mine.map((error) => feedbackErrorText(locale, error.code)))].join(' ')}
+      </p>
+    );
+  };
+  const groupKnown = residentialGroups.length > 0 && (values.residentialGroup === '' || residentialGroups.includes(values.residentialGroup));
+  return (
+    <Layout title={t(locale, 'feedback.new')} user={user} locale={locale} section="feedback">
+      <p>
+        <a href="/feedback">{t(locale, 'feedback.back')}</a>
+      </p>
+      <h1>{t(locale, 'feedback.new')}</h1>
+      <form class="stack-form card" method="post" action="/feedback/new" novalidate>
+        {errors.length > 0 && (
+          <p class="alert alert-error" role="alert">
+            {t(locale, 'feedback.invalid')}
+          </p>
+        )}
+        <input type="hidden" name="idempotencyKey" value={values.idempotencyKey} />
+        <label for="feedback-content">{t(locale, 'feedback.field.content')}</label>
+        <textarea
+          id="feedback-content"
+          name="content"
+          rows={8}
+          required
+          maxlength={MAX_FEEDBACK_CHARS}
+          aria-invalid={invalid('content')}
+          aria-describedby={described('content')}
+        >
+          {values.content}
+        </textarea>
+        <ErrorFor field="content" />
+        <label for="feedback-topic">{t(locale, 'feedback.field.topic')}</label>
+        <input id="feedback-topic" name="topic" type="text" maxlength={200} value={values.topic} aria-invalid={invalid('topic')} aria-describedby={described('topic')} />
+        <ErrorFor field="topic" />
+        <label for="feedback-residentialGroup">{t(locale, 'feedback.field.residentialGroup')}</label>
+        {groupKnown ? (
+          <select id="feedback-residentialGroup" name="residentialGroup" aria-invalid={invalid('residentialGroup')} aria-describedby={described('residentialGroup')}>
+            <option value="">{t(locale, 'feedback.choose')}</option>
+            {residentialGroups.map((group) => (
+              <option value={group} selected={values.residentialGroup === group}>
+                {group}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id="feedback-residentialGroup"
+            name="residentialGroup"
+            type="text"
+            maxlength={200}
+            value={values.residentialGroup}
+            aria-invalid={invalid('residentialGroup')}
+            aria-describedby={described('residentialGroup')}
+          />
+        )}
+        <ErrorFor field="residentialGroup" />
+        <label for="feedback-school">{t(locale, 'feedback.field.school')}</label>
+        <input
+          id="feedback-school"
+          name="school"
+          type="text"
+          maxlength={300}
+          value={values.school}
+          list={schools.length > 0 ? 'feedback-schools' : undefined}
+          aria-invalid={invalid('school')}
+          aria-describedby={described('school')}
+        />
+        {schools.length > 0 && (
+          <datalist id="feedback-schools">
+            {schools.map((school) => (
+              <option value={school} />
+            ))}
+          </datalist>
+        )}
+        <ErrorFor field="school" />
+        <label for="feedback-channel">{t(locale, 'feedback.field.channel')}</label>
+        <select id="feedback-channel" name="channel" aria-invalid={invalid('channel')} aria-describedby={described('channel')}>
+          <option value="">{t(locale, 'feedback.choose')}</option>
+          {FEEDBACK_CHANNELS.map((channel) => (
+            <option value={channel} selected={values.channel === channel}>
+              {t(locale, `feedbackChannel.${channel}`)}
+            </option>
+          ))}
+        </select>
+        <ErrorFor field="channel" />
+        <label for="feedback-receivedAt">{t(locale, 'feedback.field.receivedAt')}</label>
+        <input
+          id="feedback-receivedAt"
+          name="receivedAt"
+          type="date"
+          value={values.receivedAt}
+          aria-invalid={invalid('receivedAt')}
+          aria-describedby={described('receivedAt')}
+        />
+        <ErrorFor field="receivedAt" />
+        <fieldset>
+          <legend>{t(locale, 'feedback.citizen')}</legend>
+          <p class="muted" id="feedback-citizen-hint">
+            {t(locale, 'feedback.citizenHint')}
+          </p>
+          <label for="feedback-citizenName">{t(locale, 'feedback.field.citizenName')}</label>
+          <input
+            id="feedback-citizenName"
+            name="citizenName"
+            type="text"
+            maxlength={200}
+            autocomplete="off"
+            value={values.citizenName}
+            aria-invalid={invalid('citizen.name')}
+            aria-describedby={described('citizen.name', 'feedback-citizen-hint')}
+          />
+          <ErrorFor field="citizen.name" />
+          <label for="feedback-citizenContact">{t(locale, 'feedback.field.citizenContact')}</label>
+          <input
+            id="feedback-citizenContact"
+            name="citizenContact"
+            type="text"
+            maxlength={200}
+            autocomplete="off"
+            value={values.citizenContact}
+            aria-invalid={invalid('citizen.contact')}
+            aria-describedby={described('citizen.contact', 'feedback-citizen-hint')}
+          />
+          <ErrorFor field="citizen.contact" />
+        </fieldset>
+        <fieldset>
+          <legend>{t(locale, 'feedback.consentTitle')}</legend>
+          <p id="feedback-consent-text">{t(locale, 'feedback.consentText.1')}</p>
+          <label class="checkbox">
+            <input
+              type="checkbox"
+              name="consent"
+              value={CURRENT_CONSENT_VERSION}
+              checked={values.consent}
+              required
+              aria-invalid={invalid('consent')}
+              aria-describedby={described('consent', 'feedback-consent-text')}
+            />{' '}
+            {t(locale, 'feedback.consentCheck', { version: CURRENT_CONSENT_VERSION })}
+          </label>
+          <ErrorFor field="consent" />
+        </fieldset>
+        <div class="form-actions">
+          <button type="submit" class="button button-primary">
+            {t(locale, 'feedback.submit')}
+          </button>
+          <a class="button" href="/feedback">
+            {t(locale, 'common.cancel')}
+          </a>
+        </div>
+      </form>
+    </Layout>
+  );
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "items_overdue_idx" ON "items" USING btree ("due_at") WHERE status in ('new', 'in_review') and due_at is not null;

@@ -1,0 +1,193 @@
+// Reads and writes of MTTQ feedback: the submission, its item and the citizen's contact in one
+// transaction; an officer's own submissions with the ward's responses and a monthly count.
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Classification, Label } from '../../domain/classification.ts';
+import type { FeedbackResponseView, FeedbackSubmission, MonthlyCount, OwnFeedback } from '../../domain/feedback.ts';
+import type { Db } from '../client.ts';
+import { feedback, feedbackContacts, items, responses, sources } from '../schema.ts';
+
+/** The item a submission becomes, classified by the caller. */
+export interface FeedbackItem {
+  sourceName: string;
+  keyHash: string;
+  title: string;
+  searchText: string;
+  contentHash: string;
+  labels: Label[];
+  classification: Classification | null;
+  priority: number;
+}
+
+/** One submission to store. */
+export interface NewFeedback {
+  submission: FeedbackSubmission;
+  item: FeedbackItem;
+  receipt: string;
+  idempotencyKey: string | null;
+  userId: number;
+  now: Date;
+}
+
+/** What storing answered: `created` false when an earlier submission with the same key was found. */
+export interface StoredFeedback {
+  id: number;
+  receipt: string;
+  itemId: number;
+  created: boolean;
+}
+
+async function findByKey(db: Pick<Db, 'select'>, userId: number, key: string): Promise<StoredFeedback | null> {
+  const [row] = await db
+    .select({ id: feedback.id, receipt: feedback.receipt, itemId: feedback.itemId })
+    .from(feedback)
+    .where(and(eq(feedback.submittedBy, userId), eq(feedback.idempotencyKey, key)));
+  return row ? { id: Number(row.id), receipt: row.receipt, itemId: Number(row.itemId), created: false } : null;
+}
+
+/**
+ * Stores the submission, its item (in the per-install form source, created on first use) and the
+ * citizen's contact in ONE transaction. A key the submitter already used answers the first submission.
+ */
+export async function insertFeedback(db: Db, input: NewFeedback): Promise<StoredFeedback> {
+  const { submission, item, now } = input;
+  return db.transaction(async (tx) => {
+    if (input.idempotencyKey !== null) {
+      // Concurrent retries with one key wait for each other here instead of racing to insert.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`duluan:feedback:${input.userId}:${input.idempotencyKey}`}))`);
+      const existing = await findByKey(tx, input.userId, input.idempotencyKey);
+      if (existing) return existing;
+    }
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`duluan:form-source:${item.sourceName}`}))`);
+    let [source] = await tx
+      .select({ id: sources.id })
+      .from(sources)
+      .where(and(eq(sources.kind, 'form'), eq(sources.name, item.sourceName)))
+      .orderBy(sources.id)
+      .limit(1);
+    if (!source) {
+      [source] = await tx.insert(sources).values({ kind: 'form', name: item.sourceName, url: null, enabled: true }).returning({ id: sources.id });
+      if (!source) throw new Error('db: insert into sources returned no row');
+    }
+    const publishedAt = submission.receivedAt && submission.receivedAt <= now ? submission.receivedAt : null;
+    const [itemRow] = await tx
+      .insert(items)
+      .values({
+        sourceId: source.id,
+        keyHash: item.keyHash,
+        url: null,
+        title: item.title,
+        body: submission.content,
+        author: null,
+        publishedAt,
+        collectedAt: now,
+        sortAt: publishedAt ?? now,
+        searchText: item.searchText,
+        contentHash: item.contentHash,
+        labels: item.labels,
+        classification: item.classification,
+        classifierVersion: item.classification?.version ?? null,
+        priority: item.priority,
+      })
+      .returning({ id: items.id });
+    if (!itemRow) throw new Error('db: insert into items returned no row');
+    const [row] = await tx
+      .insert(feedback)
+      .values({
+        itemId: itemRow.id,
+        receipt: input.receipt,
+        idempotencyKey: input.idempotencyKey,
+        submittedBy: input.userId,
+        topic: submission.topic,
+        residentialGroup: submission.residentialGroup,
+        school: submission.school,
+        channel: submission.channel,
+        receivedAt: submission.receivedAt,
+        consentVersion: submission.consentVersion,
+        consentGivenAt: now,
+      })
+      .returning({ id: feedback.id });
+    if (!row) throw new Error('db: insert into feedback returned no row');
+    if (submission.citizenName !== null || submission.citizenContact !== null) {
+      await tx.insert(feedbackContacts).values({ feedbackId: row.id, name: submission.citizenName, contact: submission.citizenContact });
+    }
+    return { id: Number(row.id), receipt: input.receipt, itemId: Number(itemRow.id), created: true };
+  });
+}
+
+/** Returns the earlier submission made with this key by this user, or null. */
+export async function findFeedbackByKey(db: Db, userId: number, key: string): Promise<StoredFeedback | null> {
+  return findByKey(db, userId, key);
+}
+
+const ownColumns = {
+  id: feedback.id,
+  receipt: feedback.receipt,
+  itemId: feedback.itemId,
+  content: items.body,
+  topic: feedback.topic,
+  residentialGroup: feedback.residentialGroup,
+  school: feedback.school,
+  channel: feedback.channel,
+  receivedAt: feedback.receivedAt,
+  createdAt: feedback.createdAt,
+  status: items.status,
+};
+
+async function withResponses(db: Db, rows: Array<Omit<OwnFeedback, 'responses'>>): Promise<OwnFeedback[]> {
+  const itemIds = rows.map((row) => row.itemId);
+  const byItem = new Map<number, FeedbackResponseView[]>();
+  if (itemIds.length > 0) {
+    const found = await db
+      .select({ itemId: responses.itemId, kind: responses.kind, channel: responses.channel, text: responses.text, respondedAt: responses.respondedAt })
+      .from(responses)
+      .where(inArray(responses.itemId, itemIds))
+      .orderBy(responses.respondedAt, responses.id);
+    for (const { itemId, ...response } of found) {
+      const list = byItem.get(Number(itemId)) ?? [];
+      list.push(response);
+      byItem.set(Number(itemId), list);
+    }
+  }
+  return rows.map((row) => ({ ...row, responses: byItem.get(row.itemId) ?? [] }));
+}
+
+type OwnRow = { [K in keyof typeof ownColumns]: unknown } & Record<string, unknown>;
+
+function toOwn(row: OwnRow): Omit<OwnFeedback, 'responses'> {
+  return { ...(row as unknown as Omit<OwnFeedback, 'responses'>), id: Number(row.id), itemId: Number(row.itemId) };
+}
+
+/** Returns the user's own submissions, newest first, with status and the ward's responses. Never contacts. */
+export async function listOwnFeedback(db: Db, userId: number, limit = 200): Promise<OwnFeedback[]> {
+  const rows = await db
+    .select(ownColumns)
+    .from(feedback)
+    .innerJoin(items, eq(items.id, feedback.itemId))
+    .where(eq(feedback.submittedBy, userId))
+    .orderBy(desc(feedback.createdAt), desc(feedback.id))
+    .limit(limit);
+  return withResponses(db, rows.map(toOwn));
+}
+
+/** Returns one of the user's own submissions, or null when it is not theirs or does not exist. */
+export async function getOwnFeedback(db: Db, userId: number, id: number): Promise<OwnFeedback | null> {
+  const rows = await db
+    .select(ownColumns)
+    .from(feedback)
+    .innerJoin(items, eq(items.id, feedback.itemId))
+    .where(and(eq(feedback.submittedBy, userId), eq(feedback.id, id)));
+  const [found] = await withResponses(db, rows.map(toOwn));
+  return found ?? null;
+}
+
+/** Returns how many submissions the user made in each month (Asia/Ho_Chi_Minh), newest month first. */
+export async function countOwnFeedbackByMonth(db: Db, userId: number): Promise<MonthlyCount[]> {
+  const month = sql<string>`to_char(${feedback.createdAt} at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM')`;
+  const rows = await db
+    .select({ month, count: sql<number>`count(*)`.mapWith(Number) })
+    .from(feedback)
+    .where(eq(feedback.submittedBy, userId))
+    .groupBy(month)
+    .orderBy(desc(month));
+  return rows.map((row) => ({ month: String(row.month), count: row.count }));
+}
