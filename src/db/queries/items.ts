@@ -399,6 +399,20 @@ export interface ExportedEvent extends TriageEvent {
   itemTitle: string;
 }
 
+
+// An event with the name of who made it: the audit trail on the item and in exports.
+const eventColumns = {
+  id: triageEvents.id,
+  itemId: triageEvents.itemId,
+  userId: triageEvents.userId,
+  username: users.username,
+  at: triageEvents.at,
+  field: triageEvents.field,
+  fromValue: triageEvents.fromValue,
+  toValue: triageEvents.toValue,
+  note: triageEvents.note,
+};
+
 /** Returns the audit trail of all items between two instants (either open), oldest first, at most `limit` rows. */
 export async function listEventsBetween(
   db: Db,
@@ -409,18 +423,7 @@ export async function listEventsBetween(
   if (range.to) conditions.push(lte(triageEvents.at, range.to));
   if (range.itemId !== undefined) conditions.push(eq(triageEvents.itemId, range.itemId));
   const rows = await db
-    .select({
-      id: triageEvents.id,
-      itemId: triageEvents.itemId,
-      itemTitle: items.title,
-      userId: triageEvents.userId,
-      username: users.username,
-      at: triageEvents.at,
-      field: triageEvents.field,
-      fromValue: triageEvents.fromValue,
-      toValue: triageEvents.toValue,
-      note: triageEvents.note,
-    })
+    .select({ ...eventColumns, itemTitle: items.title })
     .from(triageEvents)
     .innerJoin(items, eq(items.id, triageEvents.itemId))
     .leftJoin(users, eq(users.id, triageEvents.userId))
@@ -433,17 +436,7 @@ export async function listEventsBetween(
 /** Returns the item's audit trail, oldest first, with who made each change. */
 export async function listItemEvents(db: Db, itemId: number): Promise<TriageEvent[]> {
   return db
-    .select({
-      id: triageEvents.id,
-      itemId: triageEvents.itemId,
-      userId: triageEvents.userId,
-      username: users.username,
-      at: triageEvents.at,
-      field: triageEvents.field,
-      fromValue: triageEvents.fromValue,
-      toValue: triageEvents.toValue,
-      note: triageEvents.note,
-    })
+    .select(eventColumns)
     .from(triageEvents)
     .leftJoin(users, eq(users.id, triageEvents.userId))
     .where(eq(triageEvents.itemId, itemId))
