@@ -46,14 +46,18 @@ async function run(argv: string[]): Promise<number> {
   }
   const config: Config = loadConfig();
   switch (command) {
+    // Signal handlers go in before start-up begins: a SIGTERM that arrives while starting waits
+    // for the start to finish and then shuts down cleanly, instead of killing the process.
     case 'start': {
-      const service = await startService(config);
-      stopOnSignals(service.stop);
+      const starting = startService(config);
+      stopOnSignals(async () => (await starting).stop());
+      await starting;
       return -1;
     }
     case 'worker': {
-      const worker = await startWorker(config);
-      stopOnSignals(worker.stop);
+      const starting = startWorker(config);
+      stopOnSignals(async () => (await starting).stop());
+      await starting;
       return -1;
     }
     case 'migrate': {
