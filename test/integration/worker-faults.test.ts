@@ -161,7 +161,8 @@ describe.runIf(canRun)('workers under faults', () => {
     cleanups.push(() => worker.kill('SIGKILL'));
     await worker.waitFor(/worker started/);
     expect(worker.output()).toMatch(/WARN could not read Redis maxmemory-policy.*noeviction/);
-    expect(await worker.kill('SIGTERM')).toBe(0);
+    const code = await worker.kill('SIGTERM');
+    expect(code, worker.output()).toBe(0);
     expect(worker.output()).toMatch(/worker stopped \{"outcome":"drained"\}/);
   });
 
