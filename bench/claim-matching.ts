@@ -20,7 +20,8 @@ import {
 import { compileStaffRules, matchStaffRules, matchStaffRulesNaively } from '../src/classifiers/staff-rules.ts';
 import { analyzeText, type Token } from '../src/text/analyze-text.ts';
 import { readClaimFixtures, scoreClaimMatching } from '../test/fixtures/claims/read-claim-fixtures.ts';
-import { BENCH_RULE_REGEXES as REGEXES, BENCH_SEED, buildBenchClaims, buildBenchStaffRules, createRandom } from './classifier-fixtures.ts';
+import { BENCH_RULE_REGEXES as REGEXES, BENCH_SEED, buildBenchClaims, buildBenchStaffRules } from './classifier-fixtures.ts';
+import { createRandom } from './seeded-random.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '1' } } });
 const SECONDS = Number(values.seconds);

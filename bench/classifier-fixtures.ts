@@ -2,6 +2,7 @@
 // spliced ones) and 1,000 staff rules (phrases, any-of, all-of-within, 20 regexes), generated
 // deterministically so that every run and every benchmark works on the same rules and claims.
 // Shared by bench/claim-matching.ts and bench/classify.ts.
+import { pickWith } from './seeded-random.ts';
 import type { ClaimDefinition } from '../src/classifiers/claim-matcher.ts';
 import type { StaffRuleDefinition } from '../src/classifiers/staff-rules.ts';
 import type { Gazetteer } from '../src/domain/rule.ts';
@@ -9,22 +10,6 @@ import type { Gazetteer } from '../src/domain/rule.ts';
 /** The seed both benchmarks start their generator from. */
 export const BENCH_SEED = 20261128;
 
-/** Returns a small deterministic generator (mulberry32) of numbers in [0, 1). */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Returns one element of the list chosen by `random`. */
-function pickWith<T>(random: () => number, list: readonly T[]): T {
-  return list[Math.floor(random() * list.length)]!;
-}
 
 const words = (text: string): string[] => text.split(' ');
 

@@ -16,7 +16,8 @@ import { foldText, foldWithOffsets } from '../src/text/fold-text.ts';
 import { normalizeText } from '../src/text/normalize-text.ts';
 import { tokenizeSyllables } from '../src/text/tokenize-syllables.ts';
 import { readClaimFixtures } from '../test/fixtures/claims/read-claim-fixtures.ts';
-import { BENCH_SEED, buildBenchClaims, buildBenchGazetteer, buildBenchStaffRules, createRandom } from './classifier-fixtures.ts';
+import { BENCH_SEED, buildBenchClaims, buildBenchGazetteer, buildBenchStaffRules } from './classifier-fixtures.ts';
+import { createRandom } from './seeded-random.ts';
 
 const { values } = parseArgs({
   options: {

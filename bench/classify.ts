@@ -45,7 +45,8 @@ import type { Classification, ClassifierInput } from '../src/domain/classificati
 import { analyzeText, type Token } from '../src/text/analyze-text.ts';
 import { normalizeText } from '../src/text/normalize-text.ts';
 import { readClaimFixtures } from '../test/fixtures/claims/read-claim-fixtures.ts';
-import { BENCH_SEED, buildBenchClaims, buildBenchGazetteer, buildBenchStaffRules, createRandom } from './classifier-fixtures.ts';
+import { BENCH_SEED, buildBenchClaims, buildBenchGazetteer, buildBenchStaffRules } from './classifier-fixtures.ts';
+import { createRandom } from './seeded-random.ts';
 
 const { values } = parseArgs({
   options: {

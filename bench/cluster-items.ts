@@ -23,7 +23,8 @@ import { items } from '../src/db/schema.ts';
 import { CANDIDATE_DISTANCE, clusterItems, CLUSTER_WINDOW_DAYS, MIN_JACCARD, SHORT_MIN_JACCARD, SHORT_TEXT_SYLLABLES } from '../src/pipeline/cluster-items.ts';
 import { foldText } from '../src/text/fold-text.ts';
 import { shingleText } from '../src/text/simhash.ts';
-import { createRandom, generateItems, type GeneratedItem } from './generate-items.ts';
+import { generateItems, type GeneratedItem } from './generate-items.ts';
+import { createRandom } from './seeded-random.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const COPY_SHARE = 0.2;

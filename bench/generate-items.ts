@@ -1,6 +1,7 @@
 // Synthetic but realistic items for benchmarks: Vietnamese education news and feedback with
 // diacritics, label shares close to what the classifier produces, and a triage backlog in which
 // most items are still open (the worst case for the queue query).
+import { pickWith } from './seeded-random.ts';
 import { createHash } from 'node:crypto';
 import type { Classification, Label } from '../src/domain/classification.ts';
 import type { ItemStatus } from '../src/domain/item.ts';
@@ -56,28 +57,13 @@ const RARE: { phrase: string; share: number }[] = [
 const AUTHORS = ['Phóng viên', 'Ban biên tập', 'Người dân', 'Phụ huynh lớp 3A', 'Cộng tác viên', null];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Returns a seeded pseudo-random generator in [0, 1), so every run loads the same data. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(random: () => number, list: readonly T[]): T {
-  return list[Math.floor(random() * list.length)]!;
-}
 
 function sentence(random: () => number, extra: string[]): string {
   const words: string[] = [];
   const length = 3 + Math.floor(random() * 4);
   for (let i = 0; i < length; i++) {
     const roll = random();
-    words.push(roll < 0.45 ? pick(random, TOPICS) : roll < 0.7 ? pick(random, FILLERS) : pick(random, VERBS));
+    words.push(roll < 0.45 ? pickWith(random, TOPICS) : roll < 0.7 ? pickWith(random, FILLERS) : pickWith(random, VERBS));
   }
   if (extra.length && random() < 0.5) words.splice(Math.floor(random() * words.length), 0, extra.shift()!);
   const text = words.join(' ');
@@ -114,11 +100,11 @@ export function generateItems(
     const labels = drawLabels(random);
     // Words that explain the labels go into the text, as the rules would have found them.
     const extra: string[] = [];
-    if (labels.includes('negative')) extra.push(pick(random, NEGATIVE));
-    if (labels.includes('misinformation')) extra.push(pick(random, MISINFORMATION));
+    if (labels.includes('negative')) extra.push(pickWith(random, NEGATIVE));
+    if (labels.includes('misinformation')) extra.push(pickWith(random, MISINFORMATION));
     for (const rare of RARE) if (random() < rare.share) extra.push(rare.phrase);
 
-    const titleWords = [pick(random, VERBS), pick(random, TOPICS), pick(random, FILLERS), pick(random, TOPICS)];
+    const titleWords = [pickWith(random, VERBS), pickWith(random, TOPICS), pickWith(random, FILLERS), pickWith(random, TOPICS)];
     if (extra.length && random() < 0.3) titleWords.push(extra[0]!);
     const title = titleWords.join(' ').replace(/^./, (c) => c.toUpperCase());
     const targetLength = 300 + Math.floor(random() * 300);
@@ -136,7 +122,7 @@ export function generateItems(
       url: `https://tin-giao-duc.example.vn/bai-viet/${n}`,
       title,
       body,
-      author: pick(random, AUTHORS),
+      author: pickWith(random, AUTHORS),
       publishedAt,
       collectedAt,
       sortAt: publishedAt ?? collectedAt,

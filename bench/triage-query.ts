@@ -19,7 +19,8 @@ import { listItems, type ItemFilters } from '../src/db/queries/items.ts';
 import { insertSource } from '../src/db/queries/sources.ts';
 import * as schema from '../src/db/schema.ts';
 import { foldText } from '../src/text/fold-text.ts';
-import { createRandom, generateItems, type GeneratedItem } from './generate-items.ts';
+import { generateItems, type GeneratedItem } from './generate-items.ts';
+import { createRandom } from './seeded-random.ts';
 
 const TARGET_P95_MS = 50;
 const SOURCE_COUNT = 20;

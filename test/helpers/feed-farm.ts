@@ -3,7 +3,8 @@
 // act while a worker is in the middle of a fetch.
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { createRandom, generateItems } from '../../bench/generate-items.ts';
+import { generateItems } from '../../bench/generate-items.ts';
+import { createRandom } from '../../bench/seeded-random.ts';
 
 export interface FeedFarm {
   /** Returns the URL of feed `index` (0-based). */
