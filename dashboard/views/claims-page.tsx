@@ -4,6 +4,7 @@ import type { Claim } from '../../src/domain/rule.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, hasMessage, t, type Locale } from '../i18n/messages.ts';
 import { VerdictBadge } from './label-badges.tsx';
+import { FormActions } from './form-actions.tsx';
 import { Layout } from './layout.tsx';
 import { ReclassificationStatus, type ReclassificationView } from './reclassification-status.tsx';
 import type { FieldError } from './rules-page.tsx';
@@ -80,16 +81,7 @@ function ClaimForm({ locale, form, errors }: { locale: Locale; form: ClaimFormVa
       <label class="checkbox">
         <input type="checkbox" name="enabled" value="true" checked={form.enabled} /> {t(locale, 'claims.field.enabled')}
       </label>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary">
-          {t(locale, 'common.save')}
-        </button>
-        {form.id && (
-          <a class="button" href="/claims">
-            {t(locale, 'common.cancel')}
-          </a>
-        )}
-      </div>
+      <FormActions locale={locale} cancelHref={form.id ? '/claims' : undefined} />
     </form>
   );
 }

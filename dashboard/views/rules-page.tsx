@@ -3,6 +3,7 @@ import { RULE_CATEGORIES } from '../../src/domain/classification.ts';
 import { STAFF_RULE_KINDS, type Gazetteer, type StaffRule } from '../../src/domain/rule.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { hasMessage, t, type Locale } from '../i18n/messages.ts';
+import { FormActions } from './form-actions.tsx';
 import { Layout } from './layout.tsx';
 import { ReclassificationStatus, type ReclassificationView } from './reclassification-status.tsx';
 
@@ -118,16 +119,7 @@ function RuleForm({ locale, form, errors }: { locale: Locale; form: RuleFormValu
       <label class="checkbox">
         <input type="checkbox" name="enabled" value="true" checked={form.enabled} /> {t(locale, 'rules.field.enabled')}
       </label>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary">
-          {t(locale, 'common.save')}
-        </button>
-        {form.id && (
-          <a class="button" href="/rules">
-            {t(locale, 'common.cancel')}
-          </a>
-        )}
-      </div>
+      <FormActions locale={locale} cancelHref={form.id ? '/rules' : undefined} />
     </form>
   );
 }
