@@ -5,6 +5,7 @@ import {
   real,
   bigint,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -22,6 +23,12 @@ import type { RevisionChange } from '../domain/revision.ts';
 import type { ResponseChannel, ResponseKind } from '../domain/response.ts';
 import type { FeedbackChannel } from '../domain/feedback.ts';
 import type { Role } from '../domain/user.ts';
+
+/** Binary data (attachments): bytea, read and written as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array)),
+});
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -248,6 +255,9 @@ export const responses = pgTable(
     respondedAt: timestamp('responded_at', { withTimezone: true }).notNull().defaultNow(),
     escalatedTo: text('escalated_to'),
     dueAt: timestamp('due_at', { withTimezone: true }),
+    /** The escalation's answer from the body it went to, recorded later. */
+    answer: text('answer'),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
     createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
@@ -274,6 +284,11 @@ export const feedback = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }),
     consentVersion: text('consent_version').notNull(),
     consentGivenAt: timestamp('consent_given_at', { withTimezone: true }).notNull(),
+    /** Sent through the public form (no login) rather than by an MTTQ officer. */
+    isPublic: boolean('is_public').notNull().default(false),
+    /** When the citizen's contact was deleted, and why (`retention` or `request`); the data is gone. */
+    contactDeletedAt: timestamp('contact_deleted_at', { withTimezone: true }),
+    contactDeletedReason: text('contact_deleted_reason').$type<'retention' | 'request'>(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -291,4 +306,98 @@ export const feedbackContacts = pgTable('feedback_contacts', {
   name: text('name'),
   contact: text('contact'),
   createdAt: createdAt(),
+});
+
+/** A file attached to a feedback submission (image or PDF), checked by content and size before it is kept. */
+export const feedbackAttachments = pgTable(
+  'feedback_attachments',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    feedbackId: bigint('feedback_id', { mode: 'number' })
+      .notNull()
+      .references(() => feedback.id, { onDelete: 'cascade' }),
+    /** The name the uploader gave, cleaned; never used as a path. */
+    filename: text('filename').notNull(),
+    /** The type found by reading the content (magic bytes), not the one the client claimed. */
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    data: bytea('data').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('feedback_attachments_feedback_idx').on(t.feedbackId)],
+);
+
+/** A citizen's request to see or delete their data: what was done, never the data itself. */
+export const dataSubjectRequests = pgTable('data_subject_requests', {
+  id: serial('id').primaryKey(),
+  kind: text('kind').$type<'access' | 'deletion'>().notNull(),
+  /** How the submissions were found: by receipt code or by contact (the value itself is not kept). */
+  foundBy: text('found_by').$type<'receipt' | 'contact'>().notNull(),
+  submissionsFound: integer('submissions_found').notNull().default(0),
+  contactsDeleted: integer('contacts_deleted').notNull().default(0),
+  performedBy: integer('performed_by').references(() => users.id, { onDelete: 'set null' }),
+  note: text('note'),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A named queue filter a staff member keeps for the daily pass. */
+export const savedViews = pgTable(
+  'saved_views',
+  {
+    id: serial('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The queue's query string (status, label, q, …) as the queue page reads it. */
+    query: text('query').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('saved_views_user_name_unique').on(t.userId, t.name)],
+);
+
+/** A ready text for a response, offered for items with a given verdict. */
+export const responseTemplates = pgTable('response_templates', {
+  id: serial('id').primaryKey(),
+  verdict: text('verdict').$type<Verdict>().notNull(),
+  kind: text('kind').$type<ResponseKind>().notNull(),
+  channel: text('channel').$type<ResponseChannel>().notNull(),
+  title: text('title').notNull(),
+  text: text('text').notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Alerts raised (morning digest, known false claim, surge), each sent once by e-mail and webhook. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').$type<'digest' | 'claim_match' | 'surge'>().notNull(),
+    /** What makes two alerts the same (e.g. `claim:12:item:345`, `digest:2026-11-28`): raised once. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    itemId: bigint('item_id', { mode: 'number' }).references(() => items.id, { onDelete: 'set null' }),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** The queue address the alert links to. */
+    link: text('link').notNull(),
+    createdAt: createdAt(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('alerts_pending_idx').on(t.createdAt).where(sql`delivered_at is null`)],
+);
+
+/** The weekly summary for leadership, stored as generated so later edits do not change it. */
+export const weeklyReports = pgTable('weekly_reports', {
+  /** ISO week in Asia/Ho_Chi_Minh, e.g. `2026-W48`. */
+  week: text('week').primaryKey(),
+  summary: jsonb('summary').notNull(),
+  generatedAt: timestamp('generated_at', { withTimezone: true }).notNull().defaultNow(),
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  deliveryError: text('delivery_error'),
 });
