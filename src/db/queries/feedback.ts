@@ -1,6 +1,6 @@
 // Reads and writes of MTTQ feedback: the submission, its item and the citizen's contact in one
 // transaction; an officer's own submissions with the ward's responses and a monthly count.
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Classification, Label } from '../../domain/classification.ts';
 import type { FeedbackResponseView, FeedbackSubmission, MonthlyCount, OwnFeedback } from '../../domain/feedback.ts';
 import type { Db } from '../client.ts';
@@ -24,7 +24,10 @@ export interface NewFeedback {
   item: FeedbackItem;
   receipt: string;
   idempotencyKey: string | null;
-  userId: number;
+  /** The MTTQ officer who submitted it; null for the public form. */
+  userId: number | null;
+  /** Sent through the public form (no login). */
+  isPublic?: boolean;
   now: Date;
 }
 
@@ -36,11 +39,13 @@ export interface StoredFeedback {
   created: boolean;
 }
 
-async function findByKey(db: Pick<Db, 'select'>, userId: number, key: string): Promise<StoredFeedback | null> {
+async function findByKey(db: Pick<Db, 'select'>, userId: number | null, key: string): Promise<StoredFeedback | null> {
+  // Public submissions have no submitter: their keys are matched among public submissions.
+  const submitter = userId === null ? and(isNull(feedback.submittedBy), eq(feedback.isPublic, true)) : eq(feedback.submittedBy, userId);
   const [row] = await db
     .select({ id: feedback.id, receipt: feedback.receipt, itemId: feedback.itemId })
     .from(feedback)
-    .where(and(eq(feedback.submittedBy, userId), eq(feedback.idempotencyKey, key)));
+    .where(and(submitter, eq(feedback.idempotencyKey, key)));
   return row ? { id: Number(row.id), receipt: row.receipt, itemId: Number(row.itemId), created: false } : null;
 }
 
@@ -97,6 +102,7 @@ export async function insertFeedback(db: Db, input: NewFeedback): Promise<Stored
         receipt: input.receipt,
         idempotencyKey: input.idempotencyKey,
         submittedBy: input.userId,
+        isPublic: input.isPublic ?? false,
         topic: submission.topic,
         residentialGroup: submission.residentialGroup,
         school: submission.school,
@@ -115,7 +121,7 @@ export async function insertFeedback(db: Db, input: NewFeedback): Promise<Stored
 }
 
 /** Returns the earlier submission made with this key by this user, or null. */
-export async function findFeedbackByKey(db: Db, userId: number, key: string): Promise<StoredFeedback | null> {
+export async function findFeedbackByKey(db: Db, userId: number | null, key: string): Promise<StoredFeedback | null> {
   return findByKey(db, userId, key);
 }
 
