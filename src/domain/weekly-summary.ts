@@ -46,7 +46,12 @@ export interface WeeklySummary {
   generatedAt: string;
   /** True when nothing was collected that week: the writers say so rather than show zeros as news. */
   empty: boolean;
-  totals: ItemStoryCount & { flaggedStories: number };
+  /**
+   * flaggedStories: stories with a misinformation, negative or offensive copy; concernStories: negative or
+   * misleading stories not dismissed as false positives (topConcerns lists the first of them);
+   * positiveStories: stories with a positive copy and no flagged one (positiveStories lists the first).
+   */
+  totals: ItemStoryCount & { flaggedStories: number; concernStories: number; positiveStories: number };
   /** Seven rows, Monday first; `date` is the local date `YYYY-MM-DD`. */
   byDay: Array<{ date: string } & ItemStoryCount>;
   bySource: Array<{ sourceId: number; sourceName: string } & ItemStoryCount>;

@@ -1,0 +1,136 @@
+// The weekly summary for leadership: JSON, CSV/XLSX of the week's items, the official .docx, the
+// page, an administrator's regeneration of the stored snapshot, and the report's header details.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { WeeklyReportPage } from '../../dashboard/views/weekly-report-page.tsx';
+import { apiErrorText } from '../../dashboard/i18n/messages.ts';
+import { getSetting, putSetting } from '../db/queries/settings.ts';
+import { listWeekItems, replaceWeeklySnapshot } from '../db/queries/weekly-report.ts';
+import { IsoWeekError, assertWeekStarted, lastCompleteIsoWeek, parseIsoWeek, type IsoWeek } from '../domain/iso-week.ts';
+import { DEFAULT_REPORT_SETTINGS, REPORT_SETTING, withDefaultReportSettings } from '../domain/report-settings.ts';
+import { READ_ITEM_ROLES } from '../domain/user.ts';
+import { writeWeeklyCsv } from '../reports/weekly-csv.ts';
+import { writeWeeklyDocx } from '../reports/weekly-docx.ts';
+import { computeWeeklySummary, readWeeklySummary } from '../reports/weekly-summary.ts';
+import { writeWeeklyXlsx } from '../reports/weekly-xlsx.ts';
+import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { ApiError } from './errors.ts';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+// One line of text: NFC, trimmed, no control characters (they would break the document).
+const line = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((value) => value.normalize('NFC').trim())
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'control characters are not allowed');
+
+/** The official report's header details, as an administrator sets them. */
+export const ReportSettingsBody = z
+  .object({
+    wardName: line(100).refine((value) => value !== '', 'required'),
+    place: line(100).refine((value) => value !== '', 'required'),
+    recipients: z.array(line(200).refine((value) => value !== '', 'required')).max(20),
+    signerTitle: line(100).refine((value) => value !== '', 'required'),
+    signerName: line(100),
+  })
+  .strict();
+
+function nowOf(c: AppContext): Date {
+  return c.get('deps').now?.() ?? new Date();
+}
+
+/** Returns the week asked for (default: the last complete week); throws ApiError 400/422 for a malformed or future week. */
+function weekOf(c: AppContext, text: string | undefined): IsoWeek {
+  const now = nowOf(c);
+  if (text === undefined || text.trim() === '') return lastCompleteIsoWeek(now);
+  try {
+    return assertWeekStarted(parseIsoWeek(text), now);
+  } catch (error) {
+    if (error instanceof IsoWeekError) {
+      throw new ApiError(error.code === 'week_in_future' ? 422 : 400, error.code, { week: text.slice(0, 40), reason: error.message });
+    }
+    throw error;
+  }
+}
+
+function download(c: AppContext, body: string | Buffer, type: string, filename: string): Response {
+  c.header('content-type', type);
+  c.header('content-disposition', `attachment; filename="${filename}"`);
+  c.header('cache-control', 'no-store');
+  return c.body(typeof body === 'string' ? body : new Uint8Array(body));
+}
+
+/** Returns the weekly report routes (admin, staff and leaders read; administrators regenerate and set the header). */
+export function reportRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const readers = requireRole(...READ_ITEM_ROLES);
+
+  routes.get('/api/reports/weekly', readers, async (c) => {
+    const week = weekOf(c, c.req.query('week'));
+    const { summary, snapshot } = await readWeeklySummary(c.get('deps').db, week, nowOf(c));
+    return c.json({ ...summary, snapshot });
+  });
+
+  // The items as they are now (the export is for working on them, not a frozen record).
+  routes.get('/api/reports/weekly.csv', readers, async (c) => {
+    const week = weekOf(c, c.req.query('week'));
+    const rows = await listWeekItems(c.get('deps').db, week);
+    return download(c, writeWeeklyCsv(rows), 'text/csv; charset=utf-8', `bao-cao-tuan-${week.label}.csv`);
+  });
+
+  routes.get('/api/reports/weekly.xlsx', readers, async (c) => {
+    const week = weekOf(c, c.req.query('week'));
+    const rows = await listWeekItems(c.get('deps').db, week);
+    return download(c, await writeWeeklyXlsx(week.label, rows), XLSX_TYPE, `bao-cao-tuan-${week.label}.xlsx`);
+  });
+
+  routes.get('/api/reports/weekly.docx', readers, async (c) => {
+    const week = weekOf(c, c.req.query('week'));
+    const db = c.get('deps').db;
+    const { summary } = await readWeeklySummary(db, week, nowOf(c));
+    const settings = withDefaultReportSettings(await getSetting(db, REPORT_SETTING, DEFAULT_REPORT_SETTINGS));
+    return download(c, await writeWeeklyDocx(summary, settings), DOCX_TYPE, `bao-cao-tuan-${week.label}.docx`);
+  });
+
+  // Replaces the stored snapshot of a past week with one computed now (after a correction, say).
+  routes.post('/api/reports/weekly/:week/regenerate', requireRole('admin'), async (c) => {
+    const week = weekOf(c, c.req.param('week'));
+    const now = nowOf(c);
+    if (week.to.getTime() > now.getTime()) throw new ApiError(422, 'week_not_over', { week: week.label });
+    const summary = await computeWeeklySummary(c.get('deps').db, week, now);
+    await replaceWeeklySnapshot(c.get('deps').db, week.label, summary, now);
+    return c.json({ ...summary, snapshot: true });
+  });
+
+  routes.get('/api/settings/report', readers, async (c) =>
+    c.json(withDefaultReportSettings(await getSetting(c.get('deps').db, REPORT_SETTING, DEFAULT_REPORT_SETTINGS))),
+  );
+
+  routes.put('/api/settings/report', requireRole('admin'), async (c) => {
+    const parsed = ReportSettingsBody.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
+    await putSetting(c.get('deps').db, REPORT_SETTING, parsed.data);
+    return c.json(parsed.data);
+  });
+
+  routes.get('/reports/weekly', readers, async (c) => {
+    const locale = c.get('locale');
+    const user = c.get('user')!;
+    const asked = c.req.query('week') ?? '';
+    let week: IsoWeek;
+    try {
+      week = weekOf(c, asked);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const page = WeeklyReportPage({ locale, user, summary: null, week: asked, error: apiErrorText(locale, error.code), snapshot: false });
+      return c.html(page, error.status);
+    }
+    const { summary, snapshot } = await readWeeklySummary(c.get('deps').db, week, nowOf(c));
+    return c.html(WeeklyReportPage({ locale, user, summary, week: week.label, snapshot }));
+  });
+
+  return routes;
+}

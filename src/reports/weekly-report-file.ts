@@ -1,0 +1,29 @@
+// One weekly report as a file in the format asked for: the summary (JSON, .docx) or the week's items (CSV, XLSX).
+import type { Db } from '../db/client.ts';
+import { getSetting } from '../db/queries/settings.ts';
+import { listWeekItems } from '../db/queries/weekly-report.ts';
+import type { IsoWeek } from '../domain/iso-week.ts';
+import { DEFAULT_REPORT_SETTINGS, REPORT_SETTING, withDefaultReportSettings } from '../domain/report-settings.ts';
+import { writeWeeklyCsv } from './weekly-csv.ts';
+import { writeWeeklyDocx } from './weekly-docx.ts';
+import { readWeeklySummary } from './weekly-summary.ts';
+import { writeWeeklyXlsx } from './weekly-xlsx.ts';
+
+/** The formats a weekly report can be written in. */
+export const WEEKLY_REPORT_FORMATS = ['docx', 'csv', 'xlsx', 'json'] as const;
+export type WeeklyReportFormat = (typeof WEEKLY_REPORT_FORMATS)[number];
+
+/** Returns true when `value` names a weekly report format. */
+export function isWeeklyReportFormat(value: string): value is WeeklyReportFormat {
+  return (WEEKLY_REPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/** Returns the bytes of the week's report in the format: JSON and .docx from the snapshot (else computed now), CSV/XLSX of the items as they are now. */
+export async function renderWeeklyReport(db: Db, week: IsoWeek, format: WeeklyReportFormat, now: Date): Promise<Buffer> {
+  if (format === 'csv') return Buffer.from(writeWeeklyCsv(await listWeekItems(db, week)), 'utf8');
+  if (format === 'xlsx') return writeWeeklyXlsx(week.label, await listWeekItems(db, week));
+  const { summary, snapshot } = await readWeeklySummary(db, week, now);
+  if (format === 'json') return Buffer.from(`${JSON.stringify({ ...summary, snapshot }, null, 2)}\n`, 'utf8');
+  const settings = withDefaultReportSettings(await getSetting(db, REPORT_SETTING, DEFAULT_REPORT_SETTINGS));
+  return writeWeeklyDocx(summary, settings);
+}
