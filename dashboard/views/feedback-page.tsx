@@ -1,6 +1,15 @@
 // The MTTQ officer's pages: their submissions with status and the ward's responses, a monthly
 // count, and the opinion form with consent (errors beside their fields, typed values kept).
-import { CURRENT_CONSENT_VERSION, FEEDBACK_CHANNELS, MAX_FEEDBACK_CHARS, type MonthlyCount, type OwnFeedback } from '../../src/domain/feedback.ts';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../../src/domain/attachment.ts';
+import {
+  CURRENT_CONSENT_VERSION,
+  FEEDBACK_CHANNELS,
+  MAX_FEEDBACK_CHARS,
+  type AttachmentInfo,
+  type FeedbackDetail,
+  type MonthlyCount,
+  type OwnFeedback,
+} from '../../src/domain/feedback.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, hasMessage, t, type Locale } from '../i18n/messages.ts';
 import { Layout } from './layout.tsx';
@@ -135,16 +144,66 @@ export interface FeedbackDetailPageProps {
   user: SessionUser;
   locale: Locale;
   feedback: OwnFeedback;
+  /** The submission's files, downloadable by its officer and the ward. */
+  attachments?: readonly AttachmentInfo[];
+  /** For admin and staff only: the citizen's contact and whether it was deleted. */
+  ward?: FeedbackDetail;
   created?: boolean;
 }
 
+/** Returns a size in bytes as people read it (KB/MB). */
+export function formatBytes(size: number): string {
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${Math.round(size / 1024)} KB`;
+  return `${(size / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function AttachmentList({ locale, feedbackId, attachments }: { locale: Locale; feedbackId: number; attachments: readonly AttachmentInfo[] }) {
+  if (attachments.length === 0) return <p class="muted">{t(locale, 'feedbackPrivacy.noAttachments')}</p>;
+  return (
+    <ul class="feedback-attachments">
+      {attachments.map((attachment) => (
+        <li>
+          <a href={`/api/feedback/${feedbackId}/attachments/${attachment.id}`} download={attachment.filename}>
+            {attachment.filename}
+          </a>{' '}
+          <span class="muted">
+            ({attachment.contentType}, {formatBytes(attachment.size)})
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function WardContact({ locale, ward }: { locale: Locale; ward: FeedbackDetail }) {
+  const none = t(locale, 'common.none');
+  if (ward.contactDeletedAt) {
+    return (
+      <p class="muted">
+        {t(locale, `feedbackPrivacy.contactDeleted.${ward.contactDeletedReason ?? 'request'}`, { date: formatDate(ward.contactDeletedAt, locale) })}
+      </p>
+    );
+  }
+  return (
+    <dl class="details">
+      <dt>{t(locale, 'feedback.field.citizenName')}</dt>
+      <dd>{ward.contact?.name ?? none}</dd>
+      <dt>{t(locale, 'feedback.field.citizenContact')}</dt>
+      <dd>{ward.contact?.contact ?? none}</dd>
+      <dt>{t(locale, 'feedbackPrivacy.consentVersion')}</dt>
+      <dd>{ward.consentVersion}</dd>
+    </dl>
+  );
+}
+
 /** Returns one of the officer's submissions with its status and the ward's responses. */
-export function FeedbackDetailPage({ user, locale, feedback, created }: FeedbackDetailPageProps) {
+export function FeedbackDetailPage({ user, locale, feedback, attachments, ward, created }: FeedbackDetailPageProps) {
   const none = t(locale, 'common.none');
   return (
     <Layout title={feedback.receipt} user={user} locale={locale} section="feedback">
       <p>
-        <a href="/feedback">{t(locale, 'feedback.back')}</a>
+        {ward ? <a href={`/items/${feedback.itemId}`}>{t(locale, 'feedbackPrivacy.backToItem')}</a> : <a href="/feedback">{t(locale, 'feedback.back')}</a>}
       </p>
       <h1>{t(locale, 'feedback.detailTitle', { receipt: feedback.receipt })}</h1>
       {created && (
@@ -170,6 +229,19 @@ export function FeedbackDetailPage({ user, locale, feedback, created }: Feedback
       </dl>
       <h2>{t(locale, 'feedback.field.content')}</h2>
       <p class="preserve">{feedback.content}</p>
+      {ward && (
+        <section aria-labelledby="feedback-contact">
+          <h2 id="feedback-contact">{t(locale, 'feedback.citizen')}</h2>
+          <p class="muted">{t(locale, 'feedbackPrivacy.contactWarning')}</p>
+          <WardContact locale={locale} ward={ward} />
+        </section>
+      )}
+      {attachments && (
+        <section aria-labelledby="feedback-attachments">
+          <h2 id="feedback-attachments">{t(locale, 'feedbackPrivacy.attachments')}</h2>
+          <AttachmentList locale={locale} feedbackId={feedback.id} attachments={attachments} />
+        </section>
+      )}
       <h2>{t(locale, 'feedback.responses')}</h2>
       <ResponsesList locale={locale} feedback={feedback} />
     </Layout>
@@ -209,7 +281,7 @@ export function FeedbackFormPage({ user, locale, values, errors = [], residentia
         <a href="/feedback">{t(locale, 'feedback.back')}</a>
       </p>
       <h1>{t(locale, 'feedback.new')}</h1>
-      <form class="stack-form card" method="post" action="/feedback/new" novalidate>
+      <form class="stack-form card" method="post" action="/feedback/new" enctype="multipart/form-data" novalidate>
         {errors.length > 0 && (
           <p class="alert alert-error" role="alert">
             {t(locale, 'feedback.invalid')}
@@ -323,6 +395,20 @@ export function FeedbackFormPage({ user, locale, values, errors = [], residentia
           />
           <ErrorFor field="citizen.contact" />
         </fieldset>
+        <label for="feedback-attachments">{t(locale, 'feedbackPrivacy.field.attachments')}</label>
+        <p class="muted" id="feedback-attachments-hint">
+          {t(locale, 'feedbackPrivacy.attachmentsHint', { count: String(MAX_ATTACHMENTS), size: formatBytes(MAX_ATTACHMENT_BYTES) })}
+        </p>
+        <input
+          id="feedback-attachments"
+          name="attachments"
+          type="file"
+          multiple
+          accept={ATTACHMENT_TYPES.join(',')}
+          aria-invalid={invalid('attachments')}
+          aria-describedby={described('attachments', 'feedback-attachments-hint')}
+        />
+        <ErrorFor field="attachments" />
         <fieldset>
           <legend>{t(locale, 'feedback.consentTitle')}</legend>
           <p id="feedback-consent-text">{t(locale, 'feedback.consentText.1')}</p>

@@ -11,8 +11,27 @@ import {
   type FeedbackFieldError,
   type FeedbackFormValues,
 } from '../../dashboard/views/feedback-page.tsx';
-import { countOwnFeedbackByMonth, findFeedbackByKey, getOwnFeedback, insertFeedback, listOwnFeedback, type NewFeedback, type StoredFeedback } from '../db/queries/feedback.ts';
+import {
+  countOwnFeedbackByMonth,
+  findFeedbackByKey,
+  getAttachment,
+  getFeedbackDetail,
+  findFeedbackIdByItem,
+  insertFeedback,
+  listOwnFeedback,
+  type NewFeedback,
+  type StoredFeedback,
+} from '../db/queries/feedback.ts';
+import { getPseudonymSecret, listFeedbackForExport } from '../db/queries/privacy.ts';
 import { getSetting } from '../db/queries/settings.ts';
+import {
+  MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENTS,
+  attachmentDisposition,
+  checkAttachments,
+  type RawAttachment,
+  type ValidAttachment,
+} from '../domain/attachment.ts';
 import type { Classification } from '../domain/classification.ts';
 import {
   CONSENT_VERSIONS,
@@ -21,17 +40,33 @@ import {
   MTTQ_FEEDBACK_SOURCE,
   feedbackTitle,
   receiptFromBytes,
+  type FeedbackDetail,
   type FeedbackSubmission,
 } from '../domain/feedback.ts';
+import { citizenPseudonym } from '../domain/privacy.ts';
 import { computePriority } from '../domain/item.ts';
 import { EMPTY_GAZETTEER, type Gazetteer } from '../domain/rule.ts';
 import type { Role } from '../domain/user.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
+import { escapeCsvCell } from './events-csv.ts';
 import { parseId } from './query-schemas.ts';
 
 /** Who may submit feedback and see their own submissions. */
 export const FEEDBACK_ROLES: Role[] = ['mttq', 'admin'];
+/** Who may see any submission with the citizen's contact and attachments, and export them pseudonymised. */
+export const FEEDBACK_WARD_ROLES: Role[] = ['admin', 'staff'];
+/** Who may open a submission: its officer (their own only) and the ward. */
+const FEEDBACK_DETAIL_ROLES: Role[] = ['mttq', 'admin', 'staff'];
+
+/**
+ * Largest request body on the feedback form and API: the attachments' total (15 MB) in base64
+ * (×4/3) with room for the fields. Everything else keeps the app's 1 MB limit.
+ */
+export const FEEDBACK_BODY_LIMIT_BYTES = 24 * 1024 * 1024;
+
+// Base64 as JSON carries it: standard alphabet, optional padding (line breaks are not accepted).
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 // Invisible characters that hide or reorder text: zero-width space, word joiner, BOM, direction
 // marks, embeddings and overrides. Joiners (U+200C/D) stay: emoji sequences need them.
@@ -95,6 +130,18 @@ export const FeedbackBody = z.strictObject({
     })
     .nullish(),
   citizen: z.strictObject({ name: line(200), contact: line(200) }).nullish(),
+  attachments: z
+    .array(
+      z.strictObject({
+        filename: z.string('required').max(1000, 'too_long'),
+        data: z
+          .string('required')
+          .max(Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4 + 4, 'attachment_too_large')
+          .refine((value) => value.length % 4 === 0 && BASE64.test(value), 'attachment_invalid'),
+      }),
+    )
+    .max(MAX_ATTACHMENTS, 'too_many_attachments')
+    .nullish(),
   consent: z.strictObject(
     {
       given: z.literal(true, 'consent_required'),
@@ -125,15 +172,25 @@ function fieldErrors(issues: readonly z.core.$ZodIssue[]): FeedbackFieldError[] 
   return errors;
 }
 
-type Checked = { ok: true; submission: FeedbackSubmission } | { ok: false; errors: FeedbackFieldError[] };
+type Checked = { ok: true; submission: FeedbackSubmission; attachments: ValidAttachment[] } | { ok: false; errors: FeedbackFieldError[] };
 
-/** Checks a submission body. Names and contacts never appear in the errors. */
-export function checkFeedback(body: unknown): Checked {
+/**
+ * Checks a submission body and its attachments (base64 in `attachments`, or files from a form).
+ * Names and contacts never appear in the errors; every problem is reported at once.
+ */
+export function checkFeedback(body: unknown, files: readonly RawAttachment[] = []): Checked {
   const parsed = FeedbackBody.safeParse(body);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues) };
+  const raw: RawAttachment[] = [...files];
+  if (parsed.success) {
+    for (const attachment of parsed.data.attachments ?? []) raw.push({ filename: attachment.filename, data: Buffer.from(attachment.data, 'base64') });
+  }
+  const attachments = checkAttachments(raw);
+  const errors = [...(parsed.success ? [] : fieldErrors(parsed.error.issues)), ...(attachments.ok ? [] : attachments.errors)];
+  if (!parsed.success || !attachments.ok) return { ok: false, errors };
   const data = parsed.data;
   return {
     ok: true,
+    attachments: attachments.attachments,
     submission: {
       content: data.content,
       topic: data.topic ?? null,
@@ -152,10 +209,26 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Classifies and stores a checked submission in one transaction; answers the earlier one for a known key. */
-async function submit(c: AppContext, submission: FeedbackSubmission, idempotencyKey: string | null): Promise<StoredFeedback> {
+/** Who a submission comes from: an MTTQ officer (or admin), or the public form (no account). */
+export interface SubmissionOrigin {
+  userId: number | null;
+  isPublic: boolean;
+  /** The form source its item is stored under. */
+  sourceName: string;
+}
+
+/**
+ * Classifies and stores a checked submission with its attachments in one transaction; answers the
+ * earlier one for a known key. Shared by the MTTQ form and the public form.
+ */
+export async function submitFeedback(
+  c: AppContext,
+  submission: FeedbackSubmission,
+  attachments: ValidAttachment[],
+  idempotencyKey: string | null,
+  origin: SubmissionOrigin,
+): Promise<StoredFeedback> {
   const deps = c.get('deps');
-  const user = c.get('user')!;
   const now = deps.now?.() ?? new Date();
   const title = feedbackTitle(submission.content);
   let classification: Classification | null = null;
@@ -173,7 +246,7 @@ async function submit(c: AppContext, submission: FeedbackSubmission, idempotency
   const input: NewFeedback = {
     submission,
     item: {
-      sourceName: MTTQ_FEEDBACK_SOURCE,
+      sourceName: origin.sourceName,
       keyHash: sha256(`feedback\u0000${receipt}`),
       title,
       searchText: deps.foldQuery(searchable.filter((part) => part).join('\n')),
@@ -184,7 +257,9 @@ async function submit(c: AppContext, submission: FeedbackSubmission, idempotency
     },
     receipt,
     idempotencyKey,
-    userId: user.id,
+    userId: origin.userId,
+    isPublic: origin.isPublic,
+    attachments,
     now,
   };
   try {
@@ -192,6 +267,10 @@ async function submit(c: AppContext, submission: FeedbackSubmission, idempotency
   } catch (error) {
     throw scrubbed(error);
   }
+}
+
+async function submit(c: AppContext, submission: FeedbackSubmission, attachments: ValidAttachment[], idempotencyKey: string | null): Promise<StoredFeedback> {
+  return submitFeedback(c, submission, attachments, idempotencyKey, { userId: c.get('user')!.id, isPublic: false, sourceName: MTTQ_FEEDBACK_SOURCE });
 }
 
 /**
@@ -209,6 +288,59 @@ function idempotencyKeyFrom(c: AppContext): string | null {
   if (key === undefined) return null;
   if (!IDEMPOTENCY_KEY.test(key)) throw new ApiError(422, 'validation_failed', [{ field: 'Idempotency-Key', code: 'invalid' }]);
   return key;
+}
+
+const EXPORT_HEADER = [
+  'feedback_id',
+  'item_id',
+  'created_at',
+  'received_at',
+  'channel',
+  'topic',
+  'residential_group',
+  'school',
+  'status',
+  'origin',
+  'citizen',
+  'contact_deleted_at',
+  'content',
+];
+
+function exportDate(value: string | undefined, field: string): Date | null {
+  if (value === undefined || value === '') return null;
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00${VIETNAM_OFFSET}`) : null;
+  if (!date || Number.isNaN(date.getTime())) throw new ApiError(422, 'validation_failed', [{ field, code: 'invalid_date' }]);
+  return date;
+}
+
+/** What the caller may see of a submission: the ward sees everything; an officer their own, without the contact. */
+type VisibleDetail = FeedbackDetail | (Omit<FeedbackDetail, 'contact' | 'submittedBy'>);
+
+async function visibleDetail(c: AppContext, rawId: string): Promise<VisibleDetail> {
+  const id = parseId(rawId);
+  if (id === null) throw new ApiError(404, 'not_found');
+  const user = c.get('user')!;
+  const detail = await getFeedbackDetail(c.get('deps').db, id);
+  if (!detail) throw new ApiError(404, 'not_found');
+  if (FEEDBACK_WARD_ROLES.includes(user.role)) return detail;
+  // Another officer's submission does not exist for this one.
+  if (detail.submittedBy !== user.id) throw new ApiError(404, 'not_found');
+  // The officer typed the contact in; it is not answered back to them.
+  const { contact: _contact, submittedBy: _submittedBy, ...own } = detail;
+  return own;
+}
+
+/** Returns the files of a multipart form field; an empty file input (no name, no bytes) is none. */
+async function filesFromForm(value: unknown): Promise<RawAttachment[]> {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const files: RawAttachment[] = [];
+  for (const entry of list) {
+    if (typeof entry === 'string' || !(entry instanceof Blob)) continue;
+    const name = (entry as File).name ?? '';
+    if (entry.size === 0 && name === '') continue;
+    files.push({ filename: name, data: Buffer.from(await entry.arrayBuffer()) });
+  }
+  return files;
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -285,7 +417,7 @@ export function feedbackRoutes(): Hono<AppEnv> {
     }
     const checked = checkFeedback(body);
     if (!checked.ok) throw new ApiError(422, 'validation_failed', checked.errors);
-    const stored = await submit(c, checked.submission, key);
+    const stored = await submit(c, checked.submission, checked.attachments, key);
     return c.json({ receipt: stored.receipt, id: stored.id }, stored.created ? 201 : 200);
   });
 
@@ -306,24 +438,93 @@ export function feedbackRoutes(): Hono<AppEnv> {
   routes.get('/feedback/new', requireRole(...FEEDBACK_ROLES), (c) => renderForm(c, EMPTY_FORM()));
 
   routes.post('/feedback/new', requireRole(...FEEDBACK_ROLES), async (c) => {
-    const form = await c.req.parseBody();
+    const form = await c.req.parseBody({ all: true });
     const values = formValues(form);
     const user = c.get('user')!;
     const earlier = await findFeedbackByKey(c.get('deps').db, user.id, values.idempotencyKey);
     if (earlier) return c.redirect(`/feedback/${earlier.id}?flash=created`, 303);
-    const checked = checkFeedback(bodyFromForm(values, form.consent));
+    const files = await filesFromForm(form.attachments);
+    const checked = checkFeedback(bodyFromForm(values, form.consent), files);
     if (!checked.ok) return renderForm(c, values, checked.errors, 422);
-    const stored = await submit(c, checked.submission, values.idempotencyKey);
+    const stored = await submit(c, checked.submission, checked.attachments, values.idempotencyKey);
     return c.redirect(`/feedback/${stored.id}?flash=created`, 303);
   });
 
-  routes.get('/feedback/:id', requireRole(...FEEDBACK_ROLES), async (c) => {
+  // The ward's export: the citizen appears as a stable pseudonym, never by name or contact.
+  routes.get('/api/feedback/export.csv', requireRole(...FEEDBACK_WARD_ROLES), async (c) => {
+    const db = c.get('deps').db;
+    const from = exportDate(c.req.query('from'), 'from');
+    const to = exportDate(c.req.query('to'), 'to');
+    const [secret, rows] = await Promise.all([getPseudonymSecret(db), listFeedbackForExport(db, { from: from ?? undefined, to: to ? new Date(to.getTime() + DAY_MS) : undefined })]);
+    const lines = [EXPORT_HEADER.join(',')];
+    for (const row of rows) {
+      const cells = [
+        String(row.id),
+        String(row.itemId),
+        row.createdAt.toISOString(),
+        row.receivedAt?.toISOString() ?? '',
+        row.channel ?? '',
+        row.topic ?? '',
+        row.residentialGroup ?? '',
+        row.school ?? '',
+        row.status,
+        row.isPublic ? 'public' : 'mttq',
+        citizenPseudonym(secret, row.name === null && row.contact === null ? null : row),
+        row.contactDeletedAt ? row.contactDeletedAt.toISOString() : '',
+        row.content,
+      ];
+      lines.push(cells.map(escapeCsvCell).join(','));
+    }
+    c.header('content-type', 'text/csv; charset=utf-8');
+    c.header('content-disposition', 'attachment; filename="y-kien-cu-tri.csv"');
+    c.header('cache-control', 'no-store');
+    return c.body(`\uFEFF${lines.join('\r\n')}\r\n`);
+  });
+
+  routes.get('/api/feedback/:id', requireRole(...FEEDBACK_DETAIL_ROLES), async (c) => {
+    const detail = await visibleDetail(c, c.req.param('id'));
+    return c.json(detail);
+  });
+
+  // Served as a download only: the sniffed type, never rendered in the app's origin.
+  routes.get('/api/feedback/:id/attachments/:attachmentId', requireRole(...FEEDBACK_DETAIL_ROLES), async (c) => {
     const id = parseId(c.req.param('id'));
-    if (id === null) throw new ApiError(404, 'not_found');
+    const attachmentId = parseId(c.req.param('attachmentId'));
+    if (id === null || attachmentId === null) throw new ApiError(404, 'not_found');
     const user = c.get('user')!;
-    const own = await getOwnFeedback(c.get('deps').db, user.id, id);
-    if (!own) throw new ApiError(404, 'not_found');
-    return c.html(FeedbackDetailPage({ user, locale: c.get('locale'), feedback: own, created: c.req.query('flash') === 'created' }));
+    const attachment = await getAttachment(c.get('deps').db, id, attachmentId);
+    if (!attachment) throw new ApiError(404, 'not_found');
+    if (!FEEDBACK_WARD_ROLES.includes(user.role) && attachment.submittedBy !== user.id) throw new ApiError(404, 'not_found');
+    c.header('content-type', attachment.contentType);
+    c.header('content-disposition', attachmentDisposition(attachment.filename));
+    c.header('x-content-type-options', 'nosniff');
+    c.header('content-security-policy', "sandbox; default-src 'none'");
+    c.header('cache-control', 'private, no-store');
+    c.header('content-length', String(attachment.data.length));
+    return c.body(new Uint8Array(attachment.data));
+  });
+
+  // The item page links here for items that came from the form: staff reach the contact from the queue.
+  routes.get('/feedback/by-item/:itemId', requireRole(...FEEDBACK_WARD_ROLES), async (c) => {
+    const itemId = parseId(c.req.param('itemId'));
+    const id = itemId === null ? null : await findFeedbackIdByItem(c.get('deps').db, itemId);
+    if (id === null) throw new ApiError(404, 'not_found');
+    return c.redirect(`/feedback/${id}`, 303);
+  });
+
+  routes.get('/feedback/:id', requireRole(...FEEDBACK_DETAIL_ROLES), async (c) => {
+    const detail = await visibleDetail(c, c.req.param('id'));
+    const user = c.get('user')!;
+    return c.html(
+      FeedbackDetailPage({
+        user,
+        locale: c.get('locale'),
+        feedback: detail,
+        attachments: detail.attachments,
+        ward: 'contact' in detail ? detail : undefined,
+        created: c.req.query('flash') === 'created',
+      }),
+    );
   });
 
   return routes;

@@ -77,3 +77,29 @@ export function feedbackTitle(content: string): string {
   const chars = [...firstLine];
   return chars.length <= 80 ? firstLine : `${chars.slice(0, 79).join('').trimEnd()}…`;
 }
+
+/** What is shown of an attachment before it is downloaded. */
+export interface AttachmentInfo {
+  id: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  createdAt: Date;
+}
+
+/** The citizen's name and contact, for admin and staff only; null once deleted. */
+export interface FeedbackContact {
+  name: string | null;
+  contact: string | null;
+}
+
+/** One submission as the ward (admin, staff) sees it: with the contact, attachments and deletion state. */
+export interface FeedbackDetail extends OwnFeedback {
+  submittedBy: number | null;
+  isPublic: boolean;
+  consentVersion: string;
+  contact: FeedbackContact | null;
+  contactDeletedAt: Date | null;
+  contactDeletedReason: 'retention' | 'request' | null;
+  attachments: AttachmentInfo[];
+}

@@ -1,10 +1,11 @@
 // Reads and writes of MTTQ feedback: the submission, its item and the citizen's contact in one
 // transaction; an officer's own submissions with the ward's responses and a monthly count.
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { AttachmentType, ValidAttachment } from '../../domain/attachment.ts';
 import type { Classification, Label } from '../../domain/classification.ts';
-import type { FeedbackResponseView, FeedbackSubmission, MonthlyCount, OwnFeedback } from '../../domain/feedback.ts';
+import type { AttachmentInfo, FeedbackDetail, FeedbackResponseView, FeedbackSubmission, MonthlyCount, OwnFeedback } from '../../domain/feedback.ts';
 import type { Db } from '../client.ts';
-import { feedback, feedbackContacts, items, responses, sources } from '../schema.ts';
+import { feedback, feedbackAttachments, feedbackContacts, items, responses, sources } from '../schema.ts';
 
 /** The item a submission becomes, classified by the caller. */
 export interface FeedbackItem {
@@ -28,6 +29,8 @@ export interface NewFeedback {
   userId: number | null;
   /** Sent through the public form (no login). */
   isPublic?: boolean;
+  /** Files checked by content (see checkAttachment): stored in the same transaction, or nothing is. */
+  attachments?: readonly ValidAttachment[];
   now: Date;
 }
 
@@ -116,6 +119,17 @@ export async function insertFeedback(db: Db, input: NewFeedback): Promise<Stored
     if (submission.citizenName !== null || submission.citizenContact !== null) {
       await tx.insert(feedbackContacts).values({ feedbackId: row.id, name: submission.citizenName, contact: submission.citizenContact });
     }
+    // One at a time: a multi-row insert of several megabytes each would build one huge statement.
+    for (const attachment of input.attachments ?? []) {
+      await tx.insert(feedbackAttachments).values({
+        feedbackId: row.id,
+        filename: attachment.filename,
+        contentType: attachment.contentType,
+        size: attachment.size,
+        sha256: attachment.sha256,
+        data: attachment.data,
+      });
+    }
     return { id: Number(row.id), receipt: input.receipt, itemId: Number(itemRow.id), created: true };
   });
 }
@@ -196,4 +210,84 @@ export async function countOwnFeedbackByMonth(db: Db, userId: number): Promise<M
     .groupBy(month)
     .orderBy(desc(month));
   return rows.map((row) => ({ month: String(row.month), count: row.count }));
+}
+
+/** Returns the attachments of a submission (without their bytes), oldest first. */
+export async function listAttachments(db: Db, feedbackId: number): Promise<AttachmentInfo[]> {
+  const rows = await db
+    .select({ id: feedbackAttachments.id, filename: feedbackAttachments.filename, contentType: feedbackAttachments.contentType, size: feedbackAttachments.size, createdAt: feedbackAttachments.createdAt })
+    .from(feedbackAttachments)
+    .where(eq(feedbackAttachments.feedbackId, feedbackId))
+    .orderBy(feedbackAttachments.id);
+  return rows.map((row) => ({ ...row, id: Number(row.id) }));
+}
+
+/** One stored attachment with its bytes and who submitted it (to check access), or null. */
+export interface StoredAttachment {
+  id: number;
+  feedbackId: number;
+  submittedBy: number | null;
+  filename: string;
+  contentType: AttachmentType;
+  size: number;
+  data: Buffer;
+}
+
+/** Returns an attachment of the submission, or null when there is none with that id. */
+export async function getAttachment(db: Db, feedbackId: number, attachmentId: number): Promise<StoredAttachment | null> {
+  const [row] = await db
+    .select({
+      id: feedbackAttachments.id,
+      feedbackId: feedbackAttachments.feedbackId,
+      submittedBy: feedback.submittedBy,
+      filename: feedbackAttachments.filename,
+      contentType: feedbackAttachments.contentType,
+      size: feedbackAttachments.size,
+      data: feedbackAttachments.data,
+    })
+    .from(feedbackAttachments)
+    .innerJoin(feedback, eq(feedback.id, feedbackAttachments.feedbackId))
+    .where(and(eq(feedbackAttachments.feedbackId, feedbackId), eq(feedbackAttachments.id, attachmentId)));
+  if (!row) return null;
+  return { ...row, id: Number(row.id), feedbackId: Number(row.feedbackId), contentType: row.contentType as AttachmentType };
+}
+
+/** Returns the id of the submission an item came from, or null when the item is not a submission. */
+export async function findFeedbackIdByItem(db: Db, itemId: number): Promise<number | null> {
+  const [row] = await db.select({ id: feedback.id }).from(feedback).where(eq(feedback.itemId, itemId)).limit(1);
+  return row ? Number(row.id) : null;
+}
+
+/** Returns a submission as the ward sees it (contact, attachments, deletion state), or null. */
+export async function getFeedbackDetail(db: Db, id: number): Promise<FeedbackDetail | null> {
+  const rows = await db
+    .select({
+      ...ownColumns,
+      submittedBy: feedback.submittedBy,
+      isPublic: feedback.isPublic,
+      consentVersion: feedback.consentVersion,
+      contactDeletedAt: feedback.contactDeletedAt,
+      contactDeletedReason: feedback.contactDeletedReason,
+      name: feedbackContacts.name,
+      contact: feedbackContacts.contact,
+      hasContact: feedbackContacts.feedbackId,
+    })
+    .from(feedback)
+    .innerJoin(items, eq(items.id, feedback.itemId))
+    .leftJoin(feedbackContacts, eq(feedbackContacts.feedbackId, feedback.id))
+    .where(eq(feedback.id, id));
+  const [row] = rows;
+  if (!row) return null;
+  const { name, contact, hasContact, submittedBy, isPublic, consentVersion, contactDeletedAt, contactDeletedReason, ...own } = row;
+  const [withResponse] = await withResponses(db, [toOwn(own)]);
+  return {
+    ...withResponse!,
+    submittedBy,
+    isPublic,
+    consentVersion,
+    contact: hasContact === null ? null : { name, contact },
+    contactDeletedAt,
+    contactDeletedReason: contactDeletedReason ?? null,
+    attachments: await listAttachments(db, id),
+  };
 }

@@ -1,0 +1,25 @@
+// The retention period: citizens' contacts and attachments are deleted once it ends.
+import { deleteContactDataBefore, type RetentionOutcome } from '../db/queries/privacy.ts';
+import { getSetting } from '../db/queries/settings.ts';
+import type { Db } from '../db/client.ts';
+import { DEFAULT_RETENTION_DAYS, RETENTION_SETTING, withDefaultRetention } from '../domain/privacy.ts';
+
+/** How often the retention pass runs: daily. */
+export const RETENTION_EVERY_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What one pass did, with the period it applied. */
+export interface RetentionRun extends RetentionOutcome {
+  days: number;
+}
+
+/**
+ * Deletes the name, contact and attachments of every submission older than the retention period
+ * (setting `privacy.retention`, default 365 days) and marks it contact_deleted_reason='retention'.
+ * The opinion stays: it concerns a public matter and no longer points at anyone.
+ */
+export async function deleteExpiredContacts(db: Db, now: Date = new Date()): Promise<RetentionRun> {
+  const { days } = withDefaultRetention(await getSetting<unknown>(db, RETENTION_SETTING, { days: DEFAULT_RETENTION_DAYS }));
+  const cutoff = new Date(now.getTime() - days * DAY_MS);
+  return { days, ...(await deleteContactDataBefore(db, cutoff, now)) };
+}
