@@ -4,6 +4,8 @@
 export interface RateLimiter {
   hit(key: string, now?: number): boolean;
   reset(key: string): void;
+  /** Returns the whole seconds until the key's current window ends (at least 1), for Retry-After. */
+  retryAfterSeconds(key: string, now?: number): number;
 }
 
 /** Returns a limiter allowing `limit` hits per key in each window of `windowMs`. */
@@ -24,6 +26,11 @@ export function createRateLimiter(options: { limit: number; windowMs: number; ma
     },
     reset(key) {
       windows.delete(key);
+    },
+    retryAfterSeconds(key, now = Date.now()) {
+      const entry = windows.get(key);
+      const left = entry ? entry.start + options.windowMs - now : 0;
+      return Math.max(1, Math.ceil(left / 1000));
     },
   };
 }

@@ -21,15 +21,15 @@ export interface TestApp {
   app: ReturnType<typeof createApp>;
   pipeline: PipelineDeps;
   importer: FeedbackImporter;
-  /** Sends a request as if from the dashboard's own origin, with the given session cookie. */
-  request(path: string, init?: RequestInit & { cookie?: string; json?: unknown }): Promise<Response>;
+  /** Sends a request as if from the dashboard's own origin, with the given session cookie (and socket address). */
+  request(path: string, init?: RequestInit & { cookie?: string; json?: unknown; remoteAddress?: string }): Promise<Response>;
   /** Creates a user of the role and returns its session cookie. */
   signIn(role: Role, username?: string): Promise<string>;
   close(): Promise<void>;
 }
 
 /** Returns the app over the database with the full classifier (committed models), collecting from loopback only. */
-export function createTestApp(database: TestDatabase): TestApp {
+export function createTestApp(database: TestDatabase, options: { trustedProxies?: string[] } = {}): TestApp {
   const models = loadModels();
   const pipeline: PipelineDeps = {
     db: database.db,
@@ -48,10 +48,11 @@ export function createTestApp(database: TestDatabase): TestApp {
     sessionTtlHours: 1,
     cookieSecure: 'false',
     foldQuery: foldText,
+    trustedProxies: options.trustedProxies,
   });
   let counter = 0;
 
-  async function request(path: string, init: RequestInit & { cookie?: string; json?: unknown } = {}) {
+  async function request(path: string, init: RequestInit & { cookie?: string; json?: unknown; remoteAddress?: string } = {}) {
     const headers = new Headers(init.headers);
     if (init.cookie) headers.set('cookie', init.cookie);
     const method = init.method ?? (init.json !== undefined ? 'POST' : 'GET');
@@ -61,7 +62,12 @@ export function createTestApp(database: TestDatabase): TestApp {
       headers.set('content-type', 'application/json');
       body = JSON.stringify(init.json);
     }
-    return app.request(`${ORIGIN}${path}`, { ...init, method, headers, body });
+    const { remoteAddress, cookie: _cookie, json: _json, ...rest } = init;
+    // What @hono/node-server passes as env: the socket the request came in on.
+    const env = remoteAddress
+      ? { incoming: { socket: { remoteAddress, remotePort: 40_000, remoteFamily: remoteAddress.includes(':') ? 'IPv6' : 'IPv4' } } }
+      : undefined;
+    return app.request(`${ORIGIN}${path}`, { ...rest, method, headers, body }, env);
   }
 
   return {
