@@ -1,10 +1,12 @@
 // The register of known claims: what is being said, the verdict, and the correction.
 import { VERDICTS } from '../../src/domain/item.ts';
 import type { Claim } from '../../src/domain/rule.ts';
+import type { DryRunReport } from '../../src/domain/dry-run.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, hasMessage, t, type Locale } from '../i18n/messages.ts';
 import { VerdictBadge } from './label-badges.tsx';
 import { FormActions } from './form-actions.tsx';
+import { DryRunResult } from './dry-run-result.tsx';
 import { Layout } from './layout.tsx';
 import { ReclassificationStatus, type ReclassificationView } from './reclassification-status.tsx';
 import type { FieldError } from './rules-page.tsx';
@@ -30,6 +32,8 @@ export interface ClaimsPageProps {
   form?: ClaimFormValues;
   errors?: readonly FieldError[];
   flash?: 'saved';
+  /** What the draft in the form would flag ("Thử trước"). */
+  dryRun?: DryRunReport;
 }
 
 const EMPTY_FORM: ClaimFormValues = { statement: '', verdict: 'false', correction: null, references: [], enabled: true };
@@ -82,6 +86,13 @@ function ClaimForm({ locale, form, errors }: { locale: Locale; form: ClaimFormVa
         <input type="checkbox" name="enabled" value="true" checked={form.enabled} /> {t(locale, 'claims.field.enabled')}
       </label>
       <FormActions locale={locale} cancelHref={form.id ? '/claims' : undefined} />
+      {form.id !== undefined && <input type="hidden" name="id" value={String(form.id)} />}
+      <p class="dryrun-action">
+        <button type="submit" class="button" formaction="/claims/dry-run" formnovalidate>
+          {t(locale, 'dryrun.button')}
+        </button>{' '}
+        <span class="muted">{t(locale, 'dryrun.hint')}</span>
+      </p>
     </form>
   );
 }
@@ -141,6 +152,7 @@ export function ClaimsPage(props: ClaimsPageProps) {
           ))}
         </ul>
       )}
+      {props.dryRun && <DryRunResult report={props.dryRun} locale={locale} />}
       {canEdit && <ClaimForm locale={locale} form={props.form ?? EMPTY_FORM} errors={errors} />}
     </Layout>
   );

@@ -1,6 +1,8 @@
 // The triage queue: filters, one row per item with why it was flagged, and paging.
 import { LABELS, type ExplanationSpan, type Label } from '../../src/domain/classification.ts';
 import { DISMISS_REASONS, STATUS_FILTERS, type Item, type StatusFilter } from '../../src/domain/item.ts';
+import type { SavedView } from '../../src/domain/saved-view.ts';
+import { MAX_VIEW_NAME_LENGTH, MAX_VIEWS_PER_USER } from '../../src/domain/saved-view.ts';
 import type { Source } from '../../src/domain/source.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
@@ -42,6 +44,10 @@ export interface ItemListPageProps {
   canTriage?: boolean;
   /** What the last bulk change did: how many of how many items changed. */
   bulkResult?: { ok: number; total: number };
+  /** The signed-in person's saved views; the save form is shown when given. */
+  savedViews?: readonly SavedView[];
+  /** What the last save or delete of a view did. */
+  viewFlash?: 'saved' | 'deleted' | 'name_taken' | 'too_many' | 'invalid';
 }
 
 /** The statuses the bulk form offers. */
@@ -248,6 +254,44 @@ function ItemRow({ item, locale, now, canTriage }: { item: QueueItem; locale: Lo
   );
 }
 
+function SavedViews({ locale, views, filters, flash }: { locale: Locale; views: readonly SavedView[]; filters: ItemFilters; flash?: ItemListPageProps['viewFlash'] }) {
+  return (
+    <section class="saved-views" aria-labelledby="saved-views-heading">
+      <h2 id="saved-views-heading" class="visually-hidden">
+        {t(locale, 'views.title')}
+      </h2>
+      {flash && (
+        <p class={`alert ${flash === 'saved' || flash === 'deleted' ? 'alert-ok' : 'alert-error'}`} role={flash === 'saved' || flash === 'deleted' ? 'status' : 'alert'}>
+          {t(locale, `views.flash.${flash}`, { max: MAX_VIEW_NAME_LENGTH, views: MAX_VIEWS_PER_USER })}
+        </p>
+      )}
+      {views.length > 0 && (
+        <ul class="saved-view-list">
+          <li class="muted">{t(locale, 'views.title')}:</li>
+          {views.map((view) => (
+            <li>
+              <a href={`/items${view.query}`}>{view.name}</a>
+              <form method="post" action={`/views/${view.id}/delete`} class="inline-form">
+                <button type="submit" class="button button-quiet" aria-label={t(locale, 'views.deleteNamed', { name: view.name })} title={t(locale, 'views.delete')}>
+                  ×
+                </button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form method="post" action="/views" class="inline-form save-view-form">
+        <input type="hidden" name="query" value={buildItemsQuery(filters)} />
+        <label for="view-name">{t(locale, 'views.name')}</label>{' '}
+        <input id="view-name" name="name" type="text" required maxlength={MAX_VIEW_NAME_LENGTH} />{' '}
+        <button type="submit" class="button">
+          {t(locale, 'views.save')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
 function BulkForm({ locale, filters }: { locale: Locale; filters: ItemFilters }) {
   return (
     <form id="bulk-form" class="bulk-form" method="post" action="/items/bulk" aria-label={t(locale, 'items.bulk.title')}>
@@ -288,6 +332,8 @@ export function ItemListPage({
   now = new Date(),
   canTriage = false,
   bulkResult,
+  savedViews,
+  viewFlash,
 }: ItemListPageProps) {
   return (
     <Layout title={t(locale, 'items.title')} user={user} locale={locale} section="items">
@@ -298,6 +344,7 @@ export function ItemListPage({
         </p>
       )}
       <FilterForm locale={locale} filters={filters} sources={sources} />
+      {savedViews && <SavedViews locale={locale} views={savedViews} filters={filters} flash={viewFlash} />}
       {overdueCount !== undefined && (
         <p class="overdue-link">
           {filters.overdue ? (

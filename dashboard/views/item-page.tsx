@@ -1,7 +1,8 @@
 // One item: highlighted title and body, why it was flagged, and the triage buttons.
 import type { ExplanationSpan, Label, TextField } from '../../src/domain/classification.ts';
 import { canChangeStatus, explainPriority, VERDICTS, type ClusterMember, type Item, type ItemStatus, type TriageEvent } from '../../src/domain/item.ts';
-import { RESPONSE_CHANNELS, RESPONSE_KINDS, type ItemResponse } from '../../src/domain/response.ts';
+import { escalationState, RESPONSE_CHANNELS, RESPONSE_KINDS, type ItemResponse, type ResponseChannel, type ResponseKind } from '../../src/domain/response.ts';
+import type { ResponseTemplate } from '../../src/domain/response-template.ts';
 import { diffSentences, type ArticleRevision } from '../../src/domain/revision.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
@@ -31,6 +32,22 @@ export interface ItemPageProps {
   assignees?: readonly SessionUser[];
   /** What was done about the item, oldest first. */
   responses?: readonly ItemResponse[];
+  /** Response templates offered for the item's verdict. */
+  templates?: readonly ResponseTemplate[];
+  /** What a chosen template (`?template=ID`) fills the response form with. */
+  prefill?: ResponsePrefill;
+  /** The instant escalation due dates are compared with. */
+  now?: Date;
+  /** The citizen's submission this item came from (feedback form), shown to triage roles. */
+  feedbackId?: number | null;
+}
+
+/** The response form's values from a chosen template. */
+export interface ResponsePrefill {
+  templateId: number;
+  kind: ResponseKind;
+  channel: ResponseChannel;
+  text: string;
 }
 
 function RevisionList({ revisions, locale }: { revisions: readonly ArticleRevision[]; locale: Locale }) {
@@ -79,6 +96,7 @@ function EventList({ events, locale }: { events: readonly TriageEvent[]; locale:
     const who = event.username ?? '—';
     if (event.field === 'note') return t(locale, 'item.eventNote', { who });
     if (event.field === 'response') return t(locale, 'item.eventResponse', { who, what: event.toValue ?? '—' });
+    if (event.field === 'answer') return t(locale, 'escalation.eventAnswer', { who, from: event.toValue ?? '—' });
     return t(locale, 'item.eventLine', {
       who,
       field: fieldText(event.field),
@@ -155,14 +173,50 @@ function DecisionForm({
   );
 }
 
-function ResponseForm({ item, locale }: { item: Item; locale: Locale }) {
+function TemplateLinks({ item, locale, templates, prefill }: { item: Item; locale: Locale; templates: readonly ResponseTemplate[]; prefill?: ResponsePrefill }) {
+  if (templates.length === 0) {
+    return (
+      <p class="muted">
+        {t(locale, 'templates.noneForItem')} <a href="/templates">{t(locale, 'templates.manage')}</a>
+      </p>
+    );
+  }
   return (
-    <form method="post" action={`/items/${item.id}/responses`} class="response-form">
+    <nav class="template-links" aria-label={t(locale, 'templates.offered')}>
+      <p>
+        {t(locale, item.verdict ? 'templates.offeredFor' : 'templates.offeredAll', {
+          verdict: item.verdict ? t(locale, `verdict.${item.verdict}`) : '',
+        })}
+      </p>
+      <ul>
+        {templates.map((template) => (
+          <li>
+            <a
+              href={`/items/${item.id}?template=${template.id}#respond`}
+              aria-current={prefill?.templateId === template.id ? 'true' : undefined}
+            >
+              {template.title}
+            </a>{' '}
+            <span class="muted">
+              · {t(locale, `responseKind.${template.kind}`)} · {t(locale, `responseChannel.${template.channel}`)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function ResponseForm({ item, locale, prefill }: { item: Item; locale: Locale; prefill?: ResponsePrefill }) {
+  return (
+    <form method="post" action={`/items/${item.id}/responses`} class="response-form" id="respond">
       <label>
         {t(locale, 'item.responseKind')}
         <select name="kind" required>
           {RESPONSE_KINDS.map((kind) => (
-            <option value={kind}>{t(locale, `responseKind.${kind}`)}</option>
+            <option value={kind} selected={prefill?.kind === kind}>
+              {t(locale, `responseKind.${kind}`)}
+            </option>
           ))}
         </select>
       </label>
@@ -170,13 +224,17 @@ function ResponseForm({ item, locale }: { item: Item; locale: Locale }) {
         {t(locale, 'item.responseChannel')}
         <select name="channel" required>
           {RESPONSE_CHANNELS.map((channel) => (
-            <option value={channel}>{t(locale, `responseChannel.${channel}`)}</option>
+            <option value={channel} selected={prefill?.channel === channel}>
+              {t(locale, `responseChannel.${channel}`)}
+            </option>
           ))}
         </select>
       </label>
       <label>
         {t(locale, 'item.responseText')}
-        <textarea name="text" rows={3} maxlength={5000} required></textarea>
+        <textarea name="text" rows={prefill ? 6 : 3} maxlength={5000} required>
+          {prefill?.text ?? ''}
+        </textarea>
       </label>
       <label>
         {t(locale, 'item.responseLink')}
@@ -201,14 +259,79 @@ function ResponseForm({ item, locale }: { item: Item; locale: Locale }) {
   );
 }
 
-function ResponseList({ responses, locale }: { responses: readonly ItemResponse[]; locale: Locale }) {
+function EscalationAnswer({
+  item,
+  response,
+  locale,
+  now,
+  canTriage,
+}: {
+  item: Item;
+  response: ItemResponse;
+  locale: Locale;
+  now: Date;
+  canTriage: boolean;
+}) {
+  const state = escalationState(response, now);
+  if (state === 'none') return null;
+  if (state === 'answered') {
+    return (
+      <div class="escalation-answer">
+        <p>
+          <span class="badge escalation-answered">{t(locale, 'escalation.answered')}</span>{' '}
+          {t(locale, 'escalation.answeredOn', { date: formatDate(response.answeredAt ?? null, locale) })}
+        </p>
+        <p class="preserve">{response.answer}</p>
+      </div>
+    );
+  }
+  const due = response.dueAt ? formatDate(response.dueAt, locale) : null;
+  return (
+    <div class="escalation-answer">
+      <p>
+        <span class={`badge escalation-${state}`}>
+          {state === 'overdue' ? t(locale, 'escalation.overdue', { due: due ?? '—' }) : due ? t(locale, 'escalation.awaitingDue', { due }) : t(locale, 'escalation.awaiting')}
+        </span>
+      </p>
+      {canTriage && (
+        <form method="post" action={`/items/${item.id}/responses/${response.id}/answer`} class="answer-form">
+          <label>
+            {t(locale, 'escalation.answer')}
+            <textarea name="answer" rows={2} maxlength={5000} required></textarea>
+          </label>
+          <label>
+            {t(locale, 'escalation.answeredAt')}
+            <input type="datetime-local" name="answeredAt" />
+          </label>
+          <button type="submit" class="button">
+            {t(locale, 'escalation.saveAnswer')}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+function ResponseList({
+  item,
+  responses,
+  locale,
+  now,
+  canTriage,
+}: {
+  item: Item;
+  responses: readonly ItemResponse[];
+  locale: Locale;
+  now: Date;
+  canTriage: boolean;
+}) {
   if (responses.length === 0) return <p class="muted">{t(locale, 'item.responsesEmpty')}</p>;
   return (
     <ol class="response-list">
       {responses.map((response) => {
         const link = response.link ? safeHttpUrl(response.link) : null;
         return (
-          <li>
+          <li id={`response-${response.id}`}>
             <time>{formatDate(response.respondedAt, locale)}</time> {t(locale, `responseKind.${response.kind}`)} ·{' '}
             {t(locale, `responseChannel.${response.channel}`)}{' '}
             <span class="muted">· {t(locale, 'item.responseBy', { who: response.createdByName ?? '—' })}</span>
@@ -228,6 +351,7 @@ function ResponseList({ responses, locale }: { responses: readonly ItemResponse[
                 </a>
               </p>
             )}
+            <EscalationAnswer item={item} response={response} locale={locale} now={now} canTriage={canTriage} />
           </li>
         );
       })}
@@ -316,6 +440,10 @@ export function ItemPage({
   assigneeId = null,
   assignees = [],
   responses = [],
+  templates = [],
+  prefill,
+  now = new Date(),
+  feedbackId = null,
 }: ItemPageProps) {
   const classification = item.classification;
   const title = item.title.trim() || t(locale, 'items.noTitle');
@@ -336,6 +464,11 @@ export function ItemPage({
       {flash === 'conflict' && (
         <p class="alert alert-error" role="alert">
           {t(locale, 'item.flash.conflict')}
+        </p>
+      )}
+      {flash === 'answer_exists' && (
+        <p class="alert alert-error" role="alert">
+          {t(locale, 'escalation.flash.exists')}
         </p>
       )}
       {flash === 'invalid' && (
@@ -456,11 +589,12 @@ export function ItemPage({
 
         <section aria-labelledby="responses-heading">
           <h2 id="responses-heading">{t(locale, 'item.responses')}</h2>
-          <ResponseList responses={responses} locale={locale} />
+          <ResponseList item={item} responses={responses} locale={locale} now={now} canTriage={canTriage} />
           {canTriage && (
             <>
               <h3>{t(locale, 'item.responseForm')}</h3>
-              <ResponseForm item={item} locale={locale} />
+              <TemplateLinks item={item} locale={locale} templates={templates} prefill={prefill} />
+              <ResponseForm item={item} locale={locale} prefill={prefill} />
             </>
           )}
         </section>
@@ -479,7 +613,15 @@ export function ItemPage({
           <h2 id="details-heading">{t(locale, 'item.details')}</h2>
           <dl class="details">
             <dt>{t(locale, 'item.source')}</dt>
-            <dd>{item.sourceName}</dd>
+            <dd>
+              {item.sourceName}
+              {feedbackId ? (
+                <>
+                  {' · '}
+                  <a href={`/feedback/${feedbackId}`}>{t(locale, 'item.feedbackSubmission')}</a>
+                </>
+              ) : null}
+            </dd>
             <dt>{t(locale, 'item.originalLink')}</dt>
             <dd class="break">
               <OriginalLink url={item.url} locale={locale} />

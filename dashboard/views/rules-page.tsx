@@ -1,9 +1,11 @@
 // Staff rules: the list, the add/edit form with errors beside their fields, and the ward's places.
 import { RULE_CATEGORIES } from '../../src/domain/classification.ts';
 import { STAFF_RULE_KINDS, type Gazetteer, type StaffRule } from '../../src/domain/rule.ts';
+import type { DryRunReport } from '../../src/domain/dry-run.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { hasMessage, t, type Locale } from '../i18n/messages.ts';
 import { FormActions } from './form-actions.tsx';
+import { DryRunResult } from './dry-run-result.tsx';
 import { Layout } from './layout.tsx';
 import { ReclassificationStatus, type ReclassificationView } from './reclassification-status.tsx';
 
@@ -38,6 +40,8 @@ export interface RulesPageProps {
   form?: RuleFormValues;
   errors?: readonly FieldError[];
   flash?: 'saved' | 'gazetteer_saved';
+  /** What the draft in the form would flag ("Thử trước"). */
+  dryRun?: DryRunReport;
 }
 
 const EMPTY_FORM: RuleFormValues = {
@@ -120,6 +124,13 @@ function RuleForm({ locale, form, errors }: { locale: Locale; form: RuleFormValu
         <input type="checkbox" name="enabled" value="true" checked={form.enabled} /> {t(locale, 'rules.field.enabled')}
       </label>
       <FormActions locale={locale} cancelHref={form.id ? '/rules' : undefined} />
+      {form.id !== undefined && <input type="hidden" name="id" value={String(form.id)} />}
+      <p class="dryrun-action">
+        <button type="submit" class="button" formaction="/rules/dry-run" formnovalidate>
+          {t(locale, 'dryrun.button')}
+        </button>{' '}
+        <span class="muted">{t(locale, 'dryrun.hint')}</span>
+      </p>
     </form>
   );
 }
@@ -210,6 +221,7 @@ export function RulesPage(props: RulesPageProps) {
           </tbody>
         </table>
       )}
+      {props.dryRun && <DryRunResult report={props.dryRun} locale={locale} />}
       {canEdit && <RuleForm locale={locale} form={props.form ?? EMPTY_FORM} errors={errors} />}
       <GazetteerForm locale={locale} gazetteer={props.gazetteer} canEdit={canEdit} />
     </Layout>

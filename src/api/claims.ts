@@ -4,8 +4,10 @@ import type { ClaimFormValues } from '../../dashboard/views/claims-page.tsx';
 import { ClaimsPage } from '../../dashboard/views/claims-page.tsx';
 import type { FieldError } from '../../dashboard/views/rules-page.tsx';
 import { getClaim, insertClaim, listClaims, updateClaim } from '../db/queries/rules.ts';
+import type { DryRunReport } from '../domain/dry-run.ts';
 import type { Claim } from '../domain/rule.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { dryRunClaim } from './dry-run.ts';
 import { ApiError } from './errors.ts';
 import { ClaimBody, linesOf, parseId } from './query-schemas.ts';
 import { EDIT_RULE_ROLES, READ_RULE_ROLES, reclassificationProgress } from './rules.ts';
@@ -17,6 +19,21 @@ function claimIdFrom(c: AppContext): number {
 }
 
 type ClaimSave = { ok: true; claim: Claim } | { ok: false; errors: FieldError[] };
+
+function fieldErrorsOf(issues: readonly { path: PropertyKey[]; code: string }[]): FieldError[] {
+  return issues.map((issue) => ({ field: String(issue.path[0] ?? ''), code: issue.code }));
+}
+
+/** Returns the claim form's fields as the JSON body of a claim. */
+function claimBodyOf(form: Record<string, unknown>) {
+  return {
+    statement: typeof form.statement === 'string' ? form.statement : '',
+    verdict: form.verdict,
+    correction: typeof form.correction === 'string' ? form.correction : null,
+    references: linesOf(form.references),
+    enabled: form.enabled === 'true',
+  };
+}
 
 async function saveClaim(c: AppContext, body: unknown, id?: number): Promise<ClaimSave> {
   const parsed = ClaimBody.safeParse(body);
@@ -36,7 +53,11 @@ function editable(claim: Claim): Record<string, unknown> {
   return { statement, verdict, correction, references, enabled };
 }
 
-async function renderClaims(c: AppContext, extra: { form?: ClaimFormValues; errors?: FieldError[]; flash?: 'saved' } = {}, status: 200 | 422 = 200) {
+async function renderClaims(
+  c: AppContext,
+  extra: { form?: ClaimFormValues; errors?: FieldError[]; flash?: 'saved'; dryRun?: DryRunReport } = {},
+  status: 200 | 422 = 200,
+) {
   const db = c.get('deps').db;
   const user = c.get('user')!;
   const [claims, reclassification] = await Promise.all([listClaims(db), reclassificationProgress(c)]);
@@ -56,6 +77,13 @@ export function claimRoutes(): Hono<AppEnv> {
     const saved = await saveClaim(c, await c.req.json().catch(() => null));
     if (!saved.ok) throw new ApiError(422, 'validation_failed', saved.errors);
     return c.json(saved.claim, 201);
+  });
+
+  // A draft claim (the body of a new one) run over the stored items; nothing is saved.
+  routes.post('/api/claims/dry-run', requireRole(...EDIT_RULE_ROLES), async (c) => {
+    const parsed = ClaimBody.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) throw new ApiError(422, 'validation_failed', fieldErrorsOf(parsed.error.issues));
+    return c.json(await dryRunClaim(c.get('deps').db, parsed.data));
   });
 
   routes.patch('/api/claims/:id', requireRole(...EDIT_RULE_ROLES), async (c) => {
@@ -79,20 +107,22 @@ export function claimRoutes(): Hono<AppEnv> {
 
   const submit = (withId: boolean) => async (c: AppContext) => {
     const id = withId ? claimIdFrom(c) : undefined;
-    const form = await c.req.parseBody();
-    const body = {
-      statement: typeof form.statement === 'string' ? form.statement : '',
-      verdict: form.verdict,
-      correction: typeof form.correction === 'string' ? form.correction : null,
-      references: linesOf(form.references),
-      enabled: form.enabled === 'true',
-    };
+    const body = claimBodyOf(await c.req.parseBody());
     const saved = await saveClaim(c, body, id);
     if (!saved.ok) {
       return renderClaims(c, { form: { id, ...body, verdict: String(body.verdict ?? '') }, errors: saved.errors }, 422);
     }
     return c.redirect('/claims?flash=saved', 303);
   };
+  routes.post('/claims/dry-run', requireRole(...EDIT_RULE_ROLES), async (c) => {
+    const form = await c.req.parseBody();
+    const id = parseId(typeof form.id === 'string' ? form.id : '') ?? undefined;
+    const body = claimBodyOf(form);
+    const values = { id, ...body, verdict: String(body.verdict ?? '') };
+    const parsed = ClaimBody.safeParse(body);
+    if (!parsed.success) return renderClaims(c, { form: values, errors: fieldErrorsOf(parsed.error.issues) }, 422);
+    return renderClaims(c, { form: values, dryRun: await dryRunClaim(c.get('deps').db, parsed.data) });
+  });
   routes.post('/claims', requireRole(...EDIT_RULE_ROLES), submit(false));
   routes.post('/claims/:id', requireRole(...EDIT_RULE_ROLES), submit(true));
 

@@ -1,5 +1,6 @@
 // Items: the triage list, one item, triage changes (status, verdict, assignee, notes), responses and the audit trail with its CSV export — JSON and pages.
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { ItemListPage } from '../../dashboard/views/item-list-page.tsx';
 import { ItemPage } from '../../dashboard/views/item-page.tsx';
 import {
@@ -14,11 +15,15 @@ import {
   type ItemChange,
   type ItemFilters,
 } from '../db/queries/items.ts';
-import { insertResponse, listResponses } from '../db/queries/responses.ts';
+import { findFeedbackIdByItem } from '../db/queries/feedback.ts';
+import { getResponseTemplate, listResponseTemplates } from '../db/queries/response-templates.ts';
+import { answerEscalation, insertResponse, listResponses } from '../db/queries/responses.ts';
 import { listRevisions } from '../db/queries/revisions.ts';
+import { listSavedViews } from '../db/queries/saved-views.ts';
 import { listSources } from '../db/queries/sources.ts';
 import { listUsersByRole } from '../db/queries/users.ts';
 import { ITEM_STATUSES, DISMISS_REASONS, VERDICTS } from '../domain/item.ts';
+import type { ItemResponse } from '../domain/response.ts';
 import { READ_ITEM_ROLES, TRIAGE_ROLES } from '../domain/user.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -33,6 +38,23 @@ import {
   ResponseBody,
   startOfDay,
 } from './query-schemas.ts';
+
+/** An escalation's answer: what the body said, and when (default: now; never in the future). */
+export const AnswerBody = z
+  .object({
+    answer: z
+      .string()
+      .transform((value) => value.normalize('NFC').trim())
+      .pipe(z.string().min(1).max(5000)),
+    answeredAt: z.preprocess((value) => (value === '' ? undefined : value), z.iso.datetime({ offset: true }).optional()),
+  })
+  .strict();
+type AnswerBody = z.infer<typeof AnswerBody>;
+
+const VIEW_FLASHES = ['saved', 'deleted', 'name_taken', 'too_many', 'invalid'] as const;
+
+/** Clocks differ a little between a browser and the server. */
+const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
 /** The most rows one audit-trail export holds; narrow the days for more. */
 const MAX_EXPORT_ROWS = 100_000;
@@ -88,6 +110,21 @@ async function recordResponse(c: AppContext, id: number, body: ResponseBody) {
   });
   if (!response) throw new ApiError(404, 'not_found');
   return response;
+}
+
+type AnswerResult = { ok: true; response: ItemResponse } | { ok: false; error: ApiError };
+
+async function recordAnswer(c: AppContext, itemId: number, responseId: number, body: AnswerBody): Promise<AnswerResult> {
+  const now = c.get('deps').now?.() ?? new Date();
+  const answeredAt = body.answeredAt ? new Date(body.answeredAt) : now;
+  if (answeredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+    return { ok: false, error: new ApiError(422, 'validation_failed', [{ path: ['answeredAt'], message: 'in the future' }]) };
+  }
+  const outcome = await answerEscalation(c.get('deps').db, { itemId, responseId, answer: body.answer, answeredAt, userId: c.get('user')!.id });
+  if (outcome.kind === 'not_found') return { ok: false, error: new ApiError(404, 'not_found') };
+  if (outcome.kind === 'not_escalation') return { ok: false, error: new ApiError(409, 'not_escalation') };
+  if (outcome.kind === 'already_answered') return { ok: false, error: new ApiError(409, 'answer_exists', { answeredAt: outcome.answeredAt }) };
+  return { ok: true, response: outcome.response };
 }
 
 /** What became of one item of a bulk change. */
@@ -164,6 +201,17 @@ export function itemRoutes(): Hono<AppEnv> {
     return c.json(await recordResponse(c, id, parsed.data), 201);
   });
 
+  routes.post('/api/items/:id/responses/:responseId/answer', requireRole(...TRIAGE_ROLES), async (c) => {
+    const id = itemIdFrom(c);
+    const responseId = parseId(c.req.param('responseId') ?? '');
+    if (responseId === null) throw new ApiError(404, 'not_found');
+    const parsed = AnswerBody.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
+    const result = await recordAnswer(c, id, responseId, parsed.data);
+    if (!result.ok) throw result.error;
+    return c.json(result.response);
+  });
+
   routes.get('/api/items/:id/responses', requireRole(...READ_ITEM_ROLES), async (c) => {
     const id = itemIdFrom(c);
     const db = c.get('deps').db;
@@ -209,10 +257,11 @@ export function itemRoutes(): Hono<AppEnv> {
     const db = c.get('deps').db;
     const query = ItemListQuery.safeParse(c.req.query());
     const filters = filtersFrom(c);
-    const [page, sources, overdueCount] = await Promise.all([
+    const [page, sources, overdueCount, savedViews] = await Promise.all([
       listItems(db, filters),
       listSources(db),
       countOverdueItems(db, c.get('deps').now?.()),
+      listSavedViews(db, c.get('user')!.id),
     ]);
     const bulk = /^(\d{1,3})-(\d{1,3})$/.exec(c.req.query('bulk') ?? '');
     const user = c.get('user')!;
@@ -222,12 +271,14 @@ export function itemRoutes(): Hono<AppEnv> {
         locale: c.get('locale'),
         items: page.items,
         nextCursor: page.nextCursor,
-        filters: query.success ? query.data : ItemListQuery.parse({}),
+        filters: query.success ? { ...query.data, sourceId: query.data.source } : ItemListQuery.parse({}),
         sources,
         overdueCount,
         now: c.get('deps').now?.() ?? new Date(),
         canTriage: TRIAGE_ROLES.includes(user.role),
         bulkResult: bulk ? { ok: Number(bulk[1]), total: Number(bulk[2]) } : undefined,
+        savedViews,
+        viewFlash: VIEW_FLASHES.find((flash) => flash === c.req.query('viewFlash')),
       }),
     );
   });
@@ -239,6 +290,10 @@ export function itemRoutes(): Hono<AppEnv> {
     if (!item) throw new ApiError(404, 'not_found');
     const user = c.get('user')!;
     const canTriage = TRIAGE_ROLES.includes(user.role);
+    // Templates for the item's verdict (every template while it has none); `?template=ID` fills the form without script.
+    const templates = canTriage ? await listResponseTemplates(db, { verdict: item.verdict ?? undefined, enabledOnly: true }) : [];
+    const templateId = parseId(c.req.query('template') ?? '');
+    const chosen = templateId !== null && canTriage ? await getResponseTemplate(db, templateId) : null;
     return c.html(
       ItemPage({
         user,
@@ -252,6 +307,11 @@ export function itemRoutes(): Hono<AppEnv> {
         members: item.clusterId !== null && item.clusterSize > 1 ? await listClusterMembers(db, item.clusterId) : [],
         canTriage,
         flash: c.req.query('flash'),
+        templates,
+        prefill: chosen?.enabled ? { templateId: chosen.id, kind: chosen.kind, channel: chosen.channel, text: chosen.text } : undefined,
+        // Staff reach a citizen's submission (contact, attachments) from the item it became.
+        feedbackId: canTriage ? await findFeedbackIdByItem(db, id) : null,
+        now: c.get('deps').now?.() ?? new Date(),
       }),
     );
   });
@@ -335,6 +395,23 @@ export function itemRoutes(): Hono<AppEnv> {
     if (!parsed.success) return c.redirect(`/items/${id}?flash=invalid`, 303);
     await recordResponse(c, id, parsed.data);
     return c.redirect(`/items/${id}?flash=saved`, 303);
+  });
+
+  routes.post('/items/:id/responses/:responseId/answer', requireRole(...TRIAGE_ROLES), async (c) => {
+    const id = itemIdFrom(c);
+    const responseId = parseId(c.req.param('responseId') ?? '');
+    if (responseId === null) throw new ApiError(404, 'not_found');
+    const form = await c.req.parseBody();
+    const answeredAt =
+      typeof form.answeredAt === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(form.answeredAt) ? `${form.answeredAt}:00+07:00` : undefined;
+    const parsed = AnswerBody.safeParse({ answer: typeof form.answer === 'string' ? form.answer : '', answeredAt });
+    if (!parsed.success) return c.redirect(`/items/${id}?flash=invalid#response-${responseId}`, 303);
+    const result = await recordAnswer(c, id, responseId, parsed.data);
+    if (!result.ok) {
+      if (result.error.status === 404) throw result.error;
+      return c.redirect(`/items/${id}?flash=${result.error.code === 'answer_exists' ? 'answer_exists' : 'invalid'}#response-${responseId}`, 303);
+    }
+    return c.redirect(`/items/${id}?flash=saved#response-${responseId}`, 303);
   });
   return routes;
 }

@@ -7,8 +7,10 @@ import { getRule, insertRule, listRules, updateRule, type RuleInput } from '../d
 import { getSetting, putSetting } from '../db/queries/settings.ts';
 import { EMPTY_GAZETTEER, type Gazetteer, type StaffRule } from '../domain/rule.ts';
 import { RECLASSIFICATION_SETTING, type ReclassificationProgress } from '../domain/reclassification.ts';
+import type { DryRunReport } from '../domain/dry-run.ts';
 import type { Role } from '../domain/user.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { dryRunRule } from './dry-run.ts';
 import { ApiError } from './errors.ts';
 import { GazetteerBody, linesOf, parseId } from './query-schemas.ts';
 
@@ -80,7 +82,7 @@ export async function reclassificationProgress(c: AppContext) {
 
 async function renderRules(
   c: AppContext,
-  extra: { form?: RuleFormValues; errors?: FieldError[]; flash?: 'saved' | 'gazetteer_saved' } = {},
+  extra: { form?: RuleFormValues; errors?: FieldError[]; flash?: 'saved' | 'gazetteer_saved'; dryRun?: DryRunReport } = {},
   status: 200 | 422 = 200,
 ) {
   const db = c.get('deps').db;
@@ -119,6 +121,15 @@ export function ruleRoutes(): Hono<AppEnv> {
     const saved = await saveRule(c, body as Record<string, unknown>);
     if (!saved.ok) throw new ApiError(422, 'validation_failed', saved.errors);
     return c.json(saved.rule, 201);
+  });
+
+  // A draft rule (the body of a new one) run over the stored items; nothing is saved.
+  routes.post('/api/rules/dry-run', requireRole(...EDIT_RULE_ROLES), async (c) => {
+    const body = await c.req.json().catch(() => null);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'validation_failed');
+    const checked = checkRule(body as Record<string, unknown>);
+    if (!checked.ok) throw new ApiError(422, 'validation_failed', checked.errors);
+    return c.json(await dryRunRule(c.get('deps').db, checked.input));
   });
 
   routes.patch('/api/rules/:id', requireRole(...EDIT_RULE_ROLES), async (c) => {
@@ -162,6 +173,14 @@ export function ruleRoutes(): Hono<AppEnv> {
     if (!saved.ok) return renderRules(c, { form: toFormValues(body, id), errors: saved.errors }, 422);
     return c.redirect('/rules?flash=saved', 303);
   };
+  routes.post('/rules/dry-run', requireRole(...EDIT_RULE_ROLES), async (c) => {
+    const form = await c.req.parseBody();
+    const id = parseId(typeof form.id === 'string' ? form.id : '') ?? undefined;
+    const body = formFromBody(form);
+    const checked = checkRule(body);
+    if (!checked.ok) return renderRules(c, { form: toFormValues(body, id), errors: checked.errors }, 422);
+    return renderRules(c, { form: toFormValues(body, id), dryRun: await dryRunRule(c.get('deps').db, checked.input) });
+  });
   routes.post('/rules', requireRole(...EDIT_RULE_ROLES), submit(false));
   routes.post('/rules/:id', requireRole(...EDIT_RULE_ROLES), submit(true));
 

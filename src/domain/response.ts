@@ -29,7 +29,20 @@ export interface ItemResponse {
   /** The body an escalation went to (education office, a school, the city). */
   escalatedTo: string | null;
   dueAt: Date | null;
+  /** For an escalation: what the body it went to answered, and when; null while awaited. */
+  answer?: string | null;
+  answeredAt?: Date | null;
   createdBy: number | null;
   createdByName?: string | null;
   createdAt: Date;
+}
+
+/** Where an escalation stands: not one, answered, awaiting its answer, or awaited past its due date. */
+export type EscalationState = 'none' | 'answered' | 'awaiting' | 'overdue';
+
+/** Returns where an escalation stands at `now`. */
+export function escalationState(response: Pick<ItemResponse, 'kind' | 'dueAt' | 'answeredAt'>, now: Date): EscalationState {
+  if (response.kind !== 'escalation') return 'none';
+  if (response.answeredAt) return 'answered';
+  return response.dueAt && response.dueAt.getTime() < now.getTime() ? 'overdue' : 'awaiting';
 }

@@ -1,5 +1,5 @@
 // Reads and writes of responses: what staff did about an item, logged in the audit trail too.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { ItemResponse, ResponseChannel, ResponseKind } from '../../domain/response.ts';
 import type { Db } from '../client.ts';
 import { items, responses, triageEvents, users } from '../schema.ts';
@@ -27,6 +27,8 @@ const responseColumns = {
   respondedAt: responses.respondedAt,
   escalatedTo: responses.escalatedTo,
   dueAt: responses.dueAt,
+  answer: responses.answer,
+  answeredAt: responses.answeredAt,
   createdBy: responses.createdBy,
   createdByName: users.username,
   createdAt: responses.createdAt,
@@ -80,4 +82,58 @@ export async function listResponses(db: Db, itemId: number): Promise<ItemRespons
     .where(eq(responses.itemId, itemId))
     .orderBy(responses.respondedAt, responses.id);
   return rows.map((row) => ({ ...row, id: Number(row.id), itemId: Number(row.itemId) }));
+}
+
+/** An escalation's answer as staff record it (text already NFC). */
+export interface EscalationAnswer {
+  itemId: number;
+  responseId: number;
+  answer: string;
+  answeredAt: Date;
+  userId: number;
+}
+
+/** What recording an answer did. */
+export type AnswerOutcome =
+  | { kind: 'answered'; response: ItemResponse }
+  | { kind: 'not_found' }
+  | { kind: 'not_escalation' }
+  | { kind: 'already_answered'; answeredAt: Date };
+
+/**
+ * Records the answer of an escalation, once: a second answer is refused, so what the body said
+ * stays as first recorded (the audit trail keeps notes for anything said later). Logs an `answer` event.
+ */
+export async function answerEscalation(db: Db, input: EscalationAnswer): Promise<AnswerOutcome> {
+  const outcome = await db.transaction(async (tx): Promise<AnswerOutcome | null> => {
+    const [row] = await tx
+      .select({ kind: responses.kind, escalatedTo: responses.escalatedTo, answeredAt: responses.answeredAt })
+      .from(responses)
+      .where(and(eq(responses.id, input.responseId), eq(responses.itemId, input.itemId)))
+      .for('update');
+    if (!row) return { kind: 'not_found' };
+    if (row.kind !== 'escalation') return { kind: 'not_escalation' };
+    if (row.answeredAt) return { kind: 'already_answered', answeredAt: row.answeredAt };
+    await tx
+      .update(responses)
+      .set({ answer: input.answer, answeredAt: input.answeredAt })
+      .where(eq(responses.id, input.responseId));
+    await tx.insert(triageEvents).values({
+      itemId: input.itemId,
+      userId: input.userId,
+      field: 'answer',
+      fromValue: null,
+      toValue: row.escalatedTo ?? `#${input.responseId}`,
+      note: input.answer,
+    });
+    return null;
+  });
+  if (outcome) return outcome;
+  const [row] = await db
+    .select(responseColumns)
+    .from(responses)
+    .leftJoin(users, eq(users.id, responses.createdBy))
+    .where(eq(responses.id, input.responseId));
+  if (!row) return { kind: 'not_found' };
+  return { kind: 'answered', response: { ...row, id: Number(row.id), itemId: Number(row.itemId) } };
 }

@@ -1,0 +1,131 @@
+// Response templates per verdict — JSON and the templates page.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { FieldError } from '../../dashboard/views/rules-page.tsx';
+import { TemplatesPage, type TemplateFormValues } from '../../dashboard/views/templates-page.tsx';
+import {
+  getResponseTemplate,
+  insertResponseTemplate,
+  listResponseTemplates,
+  updateResponseTemplate,
+} from '../db/queries/response-templates.ts';
+import { VERDICTS } from '../domain/item.ts';
+import type { ResponseTemplate } from '../domain/response-template.ts';
+import { RESPONSE_CHANNELS, RESPONSE_KINDS } from '../domain/response.ts';
+import { READ_ITEM_ROLES, TRIAGE_ROLES } from '../domain/user.ts';
+import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { ApiError } from './errors.ts';
+import { parseId } from './query-schemas.ts';
+
+const nfcText = (max: number) =>
+  z
+    .string()
+    .transform((value) => value.normalize('NFC').trim())
+    .pipe(z.string().min(1).max(max));
+
+/** A response template as staff submit it. */
+export const ResponseTemplateBody = z
+  .object({
+    verdict: z.enum(VERDICTS),
+    kind: z.enum(RESPONSE_KINDS),
+    channel: z.enum(RESPONSE_CHANNELS),
+    title: nfcText(200),
+    text: nfcText(5000),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+type TemplateSave = { ok: true; template: ResponseTemplate } | { ok: false; errors: FieldError[]; issues: unknown };
+
+async function saveTemplate(c: AppContext, body: unknown, id?: number): Promise<TemplateSave> {
+  const parsed = ResponseTemplateBody.safeParse(body);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues,
+      errors: parsed.error.issues.map((issue) => ({ field: String(issue.path[0] ?? ''), code: issue.code })),
+    };
+  }
+  const db = c.get('deps').db;
+  const template =
+    id === undefined ? await insertResponseTemplate(db, parsed.data, c.get('user')!.id) : await updateResponseTemplate(db, id, parsed.data);
+  if (!template) throw new ApiError(404, 'not_found');
+  return { ok: true, template };
+}
+
+function templateIdFrom(c: AppContext): number {
+  const id = parseId(c.req.param('id') ?? '');
+  if (id === null) throw new ApiError(404, 'not_found');
+  return id;
+}
+
+function editable(template: ResponseTemplate): Omit<ResponseTemplate, 'id' | 'updatedAt'> {
+  const { verdict, kind, channel, title, text, enabled } = template;
+  return { verdict, kind, channel, title, text, enabled };
+}
+
+async function renderTemplates(
+  c: AppContext,
+  extra: { form?: TemplateFormValues; errors?: FieldError[]; flash?: 'saved' } = {},
+  status: 200 | 422 = 200,
+) {
+  const user = c.get('user')!;
+  const templates = await listResponseTemplates(c.get('deps').db);
+  return c.html(TemplatesPage({ user, locale: c.get('locale'), templates, canEdit: TRIAGE_ROLES.includes(user.role), ...extra }), status);
+}
+
+/** Returns the response-template routes. */
+export function responseTemplateRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/api/response-templates', requireRole(...READ_ITEM_ROLES), async (c) => {
+    const verdict = VERDICTS.find((value) => value === c.req.query('verdict'));
+    if (c.req.query('verdict') !== undefined && !verdict) throw new ApiError(400, 'validation_failed', [{ path: ['verdict'] }]);
+    return c.json({ templates: await listResponseTemplates(c.get('deps').db, { verdict }) });
+  });
+
+  routes.post('/api/response-templates', requireRole(...TRIAGE_ROLES), async (c) => {
+    const saved = await saveTemplate(c, await c.req.json().catch(() => null));
+    if (!saved.ok) throw new ApiError(422, 'validation_failed', saved.issues);
+    return c.json(saved.template, 201);
+  });
+
+  routes.patch('/api/response-templates/:id', requireRole(...TRIAGE_ROLES), async (c) => {
+    const id = templateIdFrom(c);
+    const body = await c.req.json().catch(() => null);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'validation_failed');
+    const current = await getResponseTemplate(c.get('deps').db, id);
+    if (!current) throw new ApiError(404, 'not_found');
+    const saved = await saveTemplate(c, { ...editable(current), ...(body as Record<string, unknown>) }, id);
+    if (!saved.ok) throw new ApiError(422, 'validation_failed', saved.issues);
+    return c.json(saved.template);
+  });
+
+  routes.get('/templates', requireRole(...READ_ITEM_ROLES), (c) => renderTemplates(c, { flash: c.req.query('flash') === 'saved' ? 'saved' : undefined }));
+
+  routes.get('/templates/:id', requireRole(...TRIAGE_ROLES), async (c) => {
+    const template = await getResponseTemplate(c.get('deps').db, templateIdFrom(c));
+    if (!template) throw new ApiError(404, 'not_found');
+    return renderTemplates(c, { form: { id: template.id, ...editable(template) } });
+  });
+
+  const submit = (withId: boolean) => async (c: AppContext) => {
+    const id = withId ? templateIdFrom(c) : undefined;
+    const form = await c.req.parseBody();
+    const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
+    const body = {
+      verdict: text('verdict'),
+      kind: text('kind'),
+      channel: text('channel'),
+      title: text('title'),
+      text: text('text'),
+      enabled: form.enabled === 'true',
+    };
+    const saved = await saveTemplate(c, body, id);
+    if (!saved.ok) return renderTemplates(c, { form: { id, ...body }, errors: saved.errors }, 422);
+    return c.redirect('/templates?flash=saved', 303);
+  };
+  routes.post('/templates', requireRole(...TRIAGE_ROLES), submit(false));
+  routes.post('/templates/:id', requireRole(...TRIAGE_ROLES), submit(true));
+  return routes;
+}
