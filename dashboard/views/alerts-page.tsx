@@ -1,0 +1,214 @@
+// The alerts page: what was raised and whether it went out, and (for the admin) where alerts go.
+import type { Alert, AlertSettings, DeliveryReport } from '../../src/domain/alert.ts';
+import type { SessionUser } from '../../src/domain/user.ts';
+import { formatDate, hasMessage, t, type Locale } from '../i18n/messages.ts';
+import { FormActions } from './form-actions.tsx';
+import { Layout } from './layout.tsx';
+import { safeHttpUrl } from './safe-http-url.ts';
+
+/** What the settings form shows: numbers and recipients as typed, so a refused form keeps its input. */
+export type AlertSettingsForm = Omit<AlertSettings, 'smtpPort' | 'digestHour' | 'surgeMinCount' | 'surgeSigma' | 'recipients'> & {
+  smtpPort: string;
+  digestHour: string;
+  surgeMinCount: string;
+  surgeSigma: string;
+  recipients: string;
+};
+
+/** An alert as listed, with its delivery state. */
+export type AlertRow = Alert & { state: 'delivered' | 'pending' | 'failing' };
+
+/** Props of AlertsPage. */
+export interface AlertsPageProps {
+  user: SessionUser;
+  locale: Locale;
+  alerts: readonly AlertRow[];
+  pending: number;
+  channels: ReadonlyArray<'email' | 'webhook'>;
+  canEdit: boolean;
+  form?: AlertSettingsForm;
+  /** Whether SMTP_PASSWORD / ALERT_WEBHOOK_SECRET are set (never their values). */
+  secrets?: { smtpPassword: boolean; webhookSecret: boolean };
+  errors?: ReadonlyArray<{ field: string; code: string }>;
+  flash?: 'saved' | 'noChannel' | 'unavailable';
+  testReport?: DeliveryReport;
+}
+
+function ErrorFor({ errors, field, locale }: { errors: ReadonlyArray<{ field: string; code: string }>; field: string; locale: Locale }) {
+  if (!errors.some((error) => error.field === field)) return null;
+  const key = `alerts.error.${field}`;
+  return (
+    <p class="field-error" id={`alerts-${field}-error`}>
+      {hasMessage(key) ? t(locale, key) : t(locale, 'alerts.error.invalid')}
+    </p>
+  );
+}
+
+function StateBadge({ alert, locale }: { alert: AlertRow; locale: Locale }) {
+  return <span class={`badge alerts-state alerts-state-${alert.state}`}>{t(locale, `alerts.state.${alert.state}`)}</span>;
+}
+
+function AlertList({ alerts, locale }: { alerts: readonly AlertRow[]; locale: Locale }) {
+  if (alerts.length === 0) return <p class="empty-state">{t(locale, 'alerts.empty')}</p>;
+  return (
+    <ul class="alerts-list">
+      {alerts.map((alert) => {
+        const link = safeHttpUrl(alert.link);
+        return (
+          <li class={`card alerts-item alerts-kind-${alert.kind}`} id={`alert-${alert.id}`}>
+            <p class="alerts-head">
+              <span class="badge">{t(locale, `alerts.kind.${alert.kind}`)}</span> <StateBadge alert={alert} locale={locale} />{' '}
+              <span class="muted">
+                {formatDate(alert.createdAt, locale)}
+                {alert.deliveredAt && ` · ${t(locale, 'alerts.deliveredAt', { date: formatDate(alert.deliveredAt, locale) })}`}
+                {alert.attempts > 0 && !alert.deliveredAt && ` · ${t(locale, 'alerts.attempts', { count: alert.attempts })}`}
+              </span>
+            </p>
+            <p>
+              <strong>{alert.subject}</strong>
+            </p>
+            <details>
+              <summary>{t(locale, 'alerts.showBody')}</summary>
+              <p class="preserve">{alert.body}</p>
+            </details>
+            {link ? (
+              <p>
+                <a href={link}>{t(locale, 'alerts.open')}</a>
+              </p>
+            ) : null}
+            {alert.lastError && !alert.deliveredAt && (
+              <p class="alerts-error">
+                <span class="muted">{t(locale, 'alerts.lastError')}:</span> <span class="error-message preserve">{alert.lastError}</span>
+              </p>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function TestReport({ report, locale }: { report: DeliveryReport; locale: Locale }) {
+  const rows: Array<{ channel: 'email' | 'webhook'; ok: boolean; error?: string }> = [];
+  if (report.email) rows.push({ channel: 'email', ok: report.email.ok, error: report.email.ok ? undefined : report.email.error });
+  if (report.webhook) rows.push({ channel: 'webhook', ok: report.webhook.ok, error: report.webhook.ok ? undefined : report.webhook.error });
+  const allOk = rows.every((row) => row.ok);
+  return (
+    <div class={allOk ? 'alert alert-ok' : 'alert alert-error'} role="status">
+      <p>{t(locale, allOk ? 'alerts.test.ok' : 'alerts.test.failed')}</p>
+      <ul>
+        {rows.map((row) => (
+          <li>
+            {t(locale, `alerts.channel.${row.channel}`)}: {row.ok ? t(locale, 'alerts.test.channelOk') : row.error}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function SettingsForm({ form, locale, errors, secrets }: { form: AlertSettingsForm; locale: Locale; errors: ReadonlyArray<{ field: string; code: string }>; secrets?: { smtpPassword: boolean; webhookSecret: boolean } }) {
+  const described = (field: string) => (errors.some((error) => error.field === field) ? `alerts-${field}-error` : undefined);
+  return (
+    <section class="card alerts-settings" aria-labelledby="alerts-settings-heading">
+      <h2 id="alerts-settings-heading">{t(locale, 'alerts.settings')}</h2>
+      <form class="stack-form" method="post" action="/alerts/settings">
+        {errors.length > 0 && (
+          <p class="alert alert-error" role="alert">
+            {t(locale, 'alerts.invalid')}
+          </p>
+        )}
+        <fieldset>
+          <legend>{t(locale, 'alerts.channel.email')}</legend>
+          <label class="checkbox">
+            <input type="checkbox" name="emailEnabled" value="true" checked={form.emailEnabled} /> {t(locale, 'alerts.field.emailEnabled')}
+          </label>
+          <label for="alerts-smtpHost">{t(locale, 'alerts.field.smtpHost')}</label>
+          <input id="alerts-smtpHost" name="smtpHost" type="text" maxlength={253} value={form.smtpHost} aria-describedby={described('smtpHost')} />
+          <ErrorFor errors={errors} field="smtpHost" locale={locale} />
+          <label for="alerts-smtpPort">{t(locale, 'alerts.field.smtpPort')}</label>
+          <input id="alerts-smtpPort" name="smtpPort" type="number" min={1} max={65535} value={form.smtpPort} aria-describedby={described('smtpPort')} />
+          <ErrorFor errors={errors} field="smtpPort" locale={locale} />
+          <label class="checkbox">
+            <input type="checkbox" name="smtpSecure" value="true" checked={form.smtpSecure} /> {t(locale, 'alerts.field.smtpSecure')}
+          </label>
+          <label for="alerts-smtpUser">{t(locale, 'alerts.field.smtpUser')}</label>
+          <input id="alerts-smtpUser" name="smtpUser" type="text" maxlength={200} autocomplete="off" value={form.smtpUser} aria-describedby={described('smtpUser')} />
+          <ErrorFor errors={errors} field="smtpUser" locale={locale} />
+          <p class="muted">{t(locale, secrets?.smtpPassword ? 'alerts.secret.smtpSet' : 'alerts.secret.smtpUnset')}</p>
+          <label for="alerts-emailFrom">{t(locale, 'alerts.field.emailFrom')}</label>
+          <input id="alerts-emailFrom" name="emailFrom" type="text" inputmode="email" maxlength={254} value={form.emailFrom} aria-describedby={described('emailFrom')} />
+          <ErrorFor errors={errors} field="emailFrom" locale={locale} />
+          <label for="alerts-recipients">{t(locale, 'alerts.field.recipients')}</label>
+          <textarea id="alerts-recipients" name="recipients" rows={3} aria-describedby={described('recipients')}>
+            {form.recipients}
+          </textarea>
+          <ErrorFor errors={errors} field="recipients" locale={locale} />
+        </fieldset>
+        <fieldset>
+          <legend>{t(locale, 'alerts.channel.webhook')}</legend>
+          <label class="checkbox">
+            <input type="checkbox" name="webhookEnabled" value="true" checked={form.webhookEnabled} /> {t(locale, 'alerts.field.webhookEnabled')}
+          </label>
+          <label for="alerts-webhookUrl">{t(locale, 'alerts.field.webhookUrl')}</label>
+          <input id="alerts-webhookUrl" name="webhookUrl" type="url" maxlength={2000} placeholder="https://" value={form.webhookUrl} aria-describedby={described('webhookUrl')} />
+          <ErrorFor errors={errors} field="webhookUrl" locale={locale} />
+          <p class="muted">{t(locale, secrets?.webhookSecret ? 'alerts.secret.webhookSet' : 'alerts.secret.webhookUnset')}</p>
+        </fieldset>
+        <fieldset>
+          <legend>{t(locale, 'alerts.rules')}</legend>
+          <label for="alerts-digestHour">{t(locale, 'alerts.field.digestHour')}</label>
+          <input id="alerts-digestHour" name="digestHour" type="number" min={0} max={23} value={form.digestHour} aria-describedby={described('digestHour')} />
+          <ErrorFor errors={errors} field="digestHour" locale={locale} />
+          <label for="alerts-surgeMinCount">{t(locale, 'alerts.field.surgeMinCount')}</label>
+          <input id="alerts-surgeMinCount" name="surgeMinCount" type="number" min={1} max={10000} value={form.surgeMinCount} aria-describedby={described('surgeMinCount')} />
+          <ErrorFor errors={errors} field="surgeMinCount" locale={locale} />
+          <label for="alerts-surgeSigma">{t(locale, 'alerts.field.surgeSigma')}</label>
+          <input id="alerts-surgeSigma" name="surgeSigma" type="number" min={0} max={20} step="0.1" value={form.surgeSigma} aria-describedby={described('surgeSigma')} />
+          <ErrorFor errors={errors} field="surgeSigma" locale={locale} />
+          <p class="muted">{t(locale, 'alerts.surgeRule')}</p>
+          <label for="alerts-locale">{t(locale, 'alerts.field.locale')}</label>
+          <select id="alerts-locale" name="locale">
+            <option value="vi" selected={form.locale === 'vi'}>
+              Tiếng Việt
+            </option>
+            <option value="en" selected={form.locale === 'en'}>
+              English
+            </option>
+          </select>
+        </fieldset>
+        <FormActions locale={locale} />
+      </form>
+      <form class="stack-form" method="post" action="/alerts/test">
+        <button type="submit" class="button">
+          {t(locale, 'alerts.test.send')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** Returns the alerts page. */
+export function AlertsPage(props: AlertsPageProps) {
+  const { user, locale, alerts, canEdit, errors = [] } = props;
+  return (
+    <Layout title={t(locale, 'alerts.title')} user={user} locale={locale} section="alerts">
+      <h1>{t(locale, 'alerts.title')}</h1>
+      <p class="muted">{t(locale, 'alerts.intro')}</p>
+      {props.flash && (
+        <p class={props.flash === 'saved' ? 'alert alert-ok' : 'alert alert-error'} role="status">
+          {t(locale, `alerts.flash.${props.flash}`)}
+        </p>
+      )}
+      {props.testReport && <TestReport report={props.testReport} locale={locale} />}
+      <p>
+        {props.channels.length === 0
+          ? t(locale, 'alerts.channels.none')
+          : t(locale, 'alerts.channels.some', { channels: props.channels.map((channel) => t(locale, `alerts.channel.${channel}`)).join(', ') })}{' '}
+        {t(locale, 'alerts.pending', { count: props.pending })}
+      </p>
+      <AlertList alerts={alerts} locale={locale} />
+      {canEdit && props.form && <SettingsForm form={props.form} locale={locale} errors={errors} secrets={props.secrets} />}
+    </Layout>
+  );
+}
