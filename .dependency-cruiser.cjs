@@ -19,8 +19,10 @@ module.exports = {
     layer('classifiers', ['src/classifiers', 'src/domain', 'src/text']),
     layer('db', ['src/db', 'src/domain']),
     layer('pipeline', ['src/pipeline', 'src/collectors', 'src/classifiers', 'src/db', 'src/domain', 'src/text']),
-    layer('jobs', ['src/jobs', 'src/pipeline', 'src/db', 'src/domain']),
-    layer('reports', ['src/reports', 'src/domain', 'src/db/queries', 'src/db/client']),
+    // Alert webhooks refuse non-public addresses with the collector's own check.
+    layer('jobs', ['src/jobs', 'src/pipeline', 'src/db', 'src/domain', 'src/reports', 'src/collectors/is-blocked-address']),
+    // The narrative of a report is written from the message catalogue (a pure module of strings).
+    layer('reports', ['src/reports', 'src/domain', 'src/db/queries', 'src/db/client', 'dashboard/i18n']),
     layer('api', ['src/api', 'src/db/queries', 'src/db/client', 'src/jobs/job-runner', 'src/reports', 'src/classifiers', 'dashboard', 'src/domain']),
     {
       name: 'dashboard-imports',

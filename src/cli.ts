@@ -1,15 +1,28 @@
 // The `duluan` command: start, worker, migrate, collect, user …
+import { writeFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generatePassword, hashPassword } from './api/password.ts';
 import { evaluateFile } from './classifiers/evaluate.ts';
+import { loadModels, type LoadedModels } from './classifiers/load-models.ts';
 import { trainModelsFromFiles, writeModels } from './classifiers/train-models.ts';
+import { trainWithDecisions, type DevFigures } from './classifiers/train-with-decisions.ts';
+import { listTrainingDecisions } from './db/queries/training-decisions.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { previewInput, type PreviewOptions } from './collectors/preview.ts';
 import { listSources } from './db/queries/sources.ts';
 import { insertUser, setUserPassword } from './db/queries/users.ts';
 import { ROLES, type Role } from './domain/user.ts';
 import { createInProcessRunner } from './jobs/job-runner.ts';
-import { openMigratedDatabase, pipelineDepsFor, startService, startWorker, stopOnSignals } from './main.ts';
+import { IsoWeekError, assertWeekStarted, lastCompleteIsoWeek, parseIsoWeek } from './domain/iso-week.ts';
+import { WEEKLY_REPORT_FORMATS, isWeeklyReportFormat, renderWeeklyReport } from './reports/weekly-report-file.ts';
+import { alertDepsFor, openMigratedDatabase, pipelineDepsFor, startService, startWorker, stopOnSignals } from './main.ts';
+import { runAlerts } from './jobs/run-alerts.ts';
+import { carryOutDataRequest } from './db/queries/privacy.ts';
+import { DATA_REQUEST_KINDS, type DataRequestKind } from './domain/privacy.ts';
+import { deleteExpiredContacts } from './pipeline/retention.ts';
+import { getSetting, putSetting } from './db/queries/settings.ts';
+import { DEFAULT_PUBLIC_FORM, PUBLIC_FORM_SETTING, withDefaultPublicForm } from './domain/public-feedback.ts';
 
 const USAGE = `Usage: duluan <command> [options]
 
@@ -23,11 +36,25 @@ Commands:
   train [--data-dir DIR] [--out DIR]
                                 retrain the sentiment and offensive models from labelled TSV files
                                 (default ../shared/data) and write models/*.json
+  train --from-decisions [--base-limit N] [--data-dir DIR] [--out DIR]
+                                retrain with staff decisions as extra examples (false positives of the
+                                negative flag → neutral, confirmed ones → negative); prints how many
+                                were used and the dev figures before and after
   eval FILE.tsv                 score the models on label<TAB>text lines; prints one JSON object
   user add --username U --role R [--password P]
                                 create a user (roles: ${ROLES.join(', ')}); a password is generated when omitted
   user password --username U [--password P]
                                 set a user's password
+  data-request --kind access|deletion (--receipt R | --contact C)
+                                carry out a citizen's request to see or delete their data; prints JSON;
+                                logged without the receipt or contact searched
+  retention run                 delete citizens' contacts and attachments older than the retention period now
+  alerts run                    raise alerts (known false claims, surges, the morning digest) and deliver
+                                what is pending, once; prints the counts as JSON
+  public-form on|off|status     open or close the public feedback form (/public/feedback); prints {"enabled": …}
+
+  report weekly [--week 2026-W48] --format docx|csv|xlsx|json --out FILE
+                                write the weekly report (default: the last complete week); prints the file's path
 
 Settings come from environment variables; see README.md.`;
 
@@ -36,6 +63,50 @@ class UsageError extends Error {}
 function option(values: Record<string, unknown>, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** `train --from-decisions`: staff decisions as extra sentiment examples; prints what was used and the dev figures before and after. */
+async function trainFromDecisions(config: Config, values: Record<string, unknown>): Promise<number> {
+  const rawLimit = option(values, 'base-limit');
+  if (rawLimit !== undefined && !/^[1-9]\d{0,6}$/.test(rawLimit)) throw new UsageError('--base-limit must be a positive whole number of lines');
+  const database = await openMigratedDatabase(config);
+  let decisions;
+  try {
+    decisions = await listTrainingDecisions(database.db);
+  } finally {
+    await database.close();
+  }
+  if (decisions.length === 0) {
+    console.error(
+      'no staff decisions to learn from: no item flagged negative has been dismissed as a false positive or confirmed ' +
+        '(verdict fake/false, or responded to with a correction). Nothing was trained; the models are unchanged.',
+    );
+    return 1;
+  }
+  let current: LoadedModels | null = null;
+  try {
+    current = loadModels();
+  } catch {
+    current = null;
+  }
+  const result = trainWithDecisions({
+    decisions,
+    dataDir: option(values, 'data-dir'),
+    baseLimit: rawLimit === undefined ? undefined : Number(rawLimit),
+    current,
+  });
+  console.log(`decisions used: ${result.used.negative} negative, ${result.used.neutral} neutral (of ${decisions.length})`);
+  console.log(`base lines: sentiment ${result.baseLines.sentiment}, offensive ${result.baseLines.offensive}`);
+  const line = (name: string, figures: DevFigures | null) =>
+    figures
+      ? `${name}: sentiment (${figures.file}) negative F1 ${figures.negativeF1.toFixed(4)} · weighted F1 ${figures.weightedF1.toFixed(4)} · accuracy ${figures.accuracy.toFixed(4)}` +
+        (figures.offensiveFlaggedF1 !== undefined ? ` | offensive (${figures.offensiveFile}) flagged F1 ${figures.offensiveFlaggedF1.toFixed(4)}` : '')
+      : `${name}: —`;
+  console.log(line('dev before', result.before));
+  console.log(line('dev after ', result.after));
+  for (const path of writeModels(result.models, option(values, 'out'))) console.log(`wrote ${path}`);
+  console.log(JSON.stringify({ used: result.used, before: result.before, after: result.after, sentiment: result.models.sentiment.version, offensive: result.models.offensive.version }));
+  return 0;
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -116,7 +187,12 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'train': {
-      const { values } = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' }, out: { type: 'string' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { 'data-dir': { type: 'string' }, out: { type: 'string' }, 'from-decisions': { type: 'boolean' }, 'base-limit': { type: 'string' } },
+      });
+      if (values['from-decisions']) return trainFromDecisions(config, values);
+      if (values['base-limit'] !== undefined) throw new UsageError('--base-limit goes with --from-decisions');
       const models = trainModelsFromFiles({ dataDir: option(values, 'data-dir') });
       for (const path of writeModels(models, option(values, 'out'))) console.log(`wrote ${path}`);
       console.log(JSON.stringify({ sentiment: models.sentiment.version, offensive: models.offensive.version }));
@@ -128,6 +204,33 @@ async function run(argv: string[]): Promise<number> {
       const report = evaluateFile(file);
       // Per-label figures at the top level as well, so `jq .negative.f1` works as readily as `.labels`.
       console.log(JSON.stringify({ ...report.labels, ...report }));
+      return 0;
+    }
+    case 'data-request': {
+      const { values } = parseArgs({ args: rest, options: { kind: { type: 'string' }, receipt: { type: 'string' }, contact: { type: 'string' } } });
+      const kind = option(values, 'kind');
+      if (!kind || !DATA_REQUEST_KINDS.includes(kind as DataRequestKind)) throw new UsageError('--kind must be access or deletion');
+      const receipt = option(values, 'receipt')?.trim().toUpperCase();
+      const contact = option(values, 'contact')?.normalize('NFC').trim();
+      if (Boolean(receipt) === Boolean(contact)) throw new UsageError('give exactly one of --receipt or --contact');
+      if (receipt && !/^PA-[2-9A-HJKMNP-Z]{8}$/.test(receipt)) throw new UsageError('--receipt looks like PA-XXXXXXXX');
+      const database = await openMigratedDatabase(config);
+      try {
+        const outcome = await carryOutDataRequest(database.db, { kind: kind as DataRequestKind, receipt, contact, performedBy: null, now: new Date() });
+        console.log(JSON.stringify(outcome, null, kind === 'access' ? 2 : undefined));
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'retention': {
+      if (rest[0] !== 'run') throw new UsageError('retention needs an action: run');
+      const database = await openMigratedDatabase(config);
+      try {
+        console.log(JSON.stringify(await deleteExpiredContacts(database.db, new Date())));
+      } finally {
+        await database.close();
+      }
       return 0;
     }
     case 'user': {
@@ -159,6 +262,55 @@ async function run(argv: string[]): Promise<number> {
       } finally {
         await database.close();
       }
+      return 0;
+    }
+    case 'public-form': {
+      const [action] = rest;
+      if (action !== 'on' && action !== 'off' && action !== 'status') throw new UsageError('public-form needs an action: on, off or status');
+      const database = await openMigratedDatabase(config);
+      try {
+        if (action !== 'status') await putSetting(database.db, PUBLIC_FORM_SETTING, { enabled: action === 'on' });
+        console.log(JSON.stringify(withDefaultPublicForm(await getSetting(database.db, PUBLIC_FORM_SETTING, DEFAULT_PUBLIC_FORM))));
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'alerts': {
+      if (rest[0] !== 'run') throw new UsageError('alerts needs an action: run');
+      const database = await openMigratedDatabase(config);
+      try {
+        console.log(JSON.stringify(await runAlerts(alertDepsFor(config, database))));
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'report': {
+      const [kind, ...args] = rest;
+      if (kind !== 'weekly') throw new UsageError('report needs a kind: duluan report weekly --week 2026-W48 --format docx --out FILE');
+      const { values } = parseArgs({ args, options: { week: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } });
+      const format = option(values, 'format') ?? 'json';
+      if (!isWeeklyReportFormat(format)) throw new UsageError(`--format must be one of ${WEEKLY_REPORT_FORMATS.join(', ')}`);
+      const out = option(values, 'out');
+      if (!out) throw new UsageError('--out FILE is required');
+      const now = new Date();
+      const asked = option(values, 'week');
+      let week;
+      try {
+        week = asked === undefined ? lastCompleteIsoWeek(now) : assertWeekStarted(parseIsoWeek(asked), now);
+      } catch (error) {
+        if (error instanceof IsoWeekError) throw new UsageError(`--week: ${error.message}`);
+        throw error;
+      }
+      const database = await openMigratedDatabase(config);
+      try {
+        const bytes = await renderWeeklyReport(database.db, week, format, now);
+        writeFileSync(out, bytes);
+      } finally {
+        await database.close();
+      }
+      console.log(resolvePath(out));
       return 0;
     }
     default:

@@ -1,4 +1,5 @@
 // The only reader of process.env: one schema, every bad key reported at once.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -7,6 +8,22 @@ const hostList = z
   .string()
   .default('')
   .transform((value) => value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean));
+
+// Proxies whose X-Forwarded-For is believed: IP addresses or CIDR blocks (10.0.0.0/8, fd00::/8).
+const proxyList = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .refine(
+    (entries) =>
+      entries.every((entry) => {
+        const [address = '', prefix, extra] = entry.split('/');
+        const family = isIP(address);
+        if (family === 0 || extra !== undefined) return false;
+        return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+      }),
+    'each entry must be an IP address or CIDR block, comma-separated',
+  );
 
 const databaseUrl = z
   .string()
@@ -34,6 +51,7 @@ const ConfigSchema = z.object({
   SEED_SOURCES: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   SCHEDULER: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   RECHECK_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  TRUSTED_PROXIES: proxyList,
   // `duluan worker` (BullMQ): see src/jobs/bullmq-runner.ts for what each one protects against.
   QUEUE_PREFIX: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('bull'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
@@ -43,6 +61,15 @@ const ConfigSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(1).max(100).default(2),
   WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  // Alerts: links point at PUBLIC_URL (default http://localhost:PORT); secrets come only from here.
+  PUBLIC_URL: z
+    .string()
+    .refine((value) => /^https?:\/\/[^\s/]+/.test(value) && URL.canParse(value), 'must be an http(s) URL')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ALERT_WEBHOOK_ALLOW_HOSTS: hostList,
 });
 
 /** Validated settings of one process. */

@@ -12,6 +12,7 @@ import { runMigrations } from './db/migrate.ts';
 import { countUsers, insertUser } from './db/queries/users.ts';
 import type { NewSource } from './db/queries/sources.ts';
 import { DEFAULT_SOURCES, seedSourcesIfEmpty } from './db/seed-sources.ts';
+import { seedResponseTemplatesIfEmpty } from './db/queries/response-templates.ts';
 import {
   checkRedisEvictionPolicy,
   closeWorkerWithin,
@@ -21,9 +22,14 @@ import {
   type WorkerHealth,
 } from './jobs/bullmq-runner.ts';
 import { createInProcessRunner, type JobRunner } from './jobs/job-runner.ts';
+import { WEEKLY_SNAPSHOT_CHECK_MS, snapshotDueWeek } from './jobs/weekly-snapshot.ts';
+import { ALERTS_EVERY_MS, createAlertService, runAlerts, type RunAlertsDeps } from './jobs/run-alerts.ts';
+import { hasMessage, t as translate } from '../dashboard/i18n/messages.ts';
+import type { AlertText } from './domain/alert.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { PipelineDeps } from './pipeline/refresh-source.ts';
 import { RECHECK_EVERY_MS, recheckItems } from './pipeline/recheck-items.ts';
+import { RETENTION_EVERY_MS, deleteExpiredContacts } from './pipeline/retention.ts';
 import { clusterPendingItems } from './pipeline/cluster-items.ts';
 import { createFeedbackImporter } from './pipeline/import-feedback.ts';
 import { createClassifierCache } from './pipeline/classifier-cache.ts';
@@ -59,6 +65,24 @@ export function pipelineDepsFor(config: Config, database: Database): PipelineDep
   };
 }
 
+// Alert texts come from the catalogue; an unknown key is shown as itself rather than failing a run.
+const alertText: AlertText = (locale, key, params) => (hasMessage(key) ? translate(locale, key, params) : key);
+
+/** Returns what an alerts pass needs: links to PUBLIC_URL (default http://localhost:PORT) and the delivery secrets. */
+export function alertDepsFor(config: Config, database: Database): RunAlertsDeps {
+  return {
+    db: database.db,
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    text: alertText,
+    delivery: {
+      smtpPassword: config.SMTP_PASSWORD,
+      webhookSecret: config.ALERT_WEBHOOK_SECRET,
+      webhookAllowHosts: config.ALERT_WEBHOOK_ALLOW_HOSTS,
+      timeoutMs: config.COLLECTOR_TIMEOUT_MS,
+    },
+  };
+}
+
 // The first start creates `admin`; a random password is printed once and never stored in clear.
 async function bootstrapAdmin(database: Database, config: Config, logger: Logger): Promise<string | null> {
   if ((await countUsers(database.db)) > 0) return null;
@@ -84,8 +108,10 @@ export async function startService(
   logger.info('database ready', { kind: database.kind, location: database.location });
   const oneTimePassword = await bootstrapAdmin(database, config, logger);
   if (config.SEED_SOURCES) await seedSourcesIfEmpty(database.db, options.seedSources ?? DEFAULT_SOURCES);
+  await seedResponseTemplatesIfEmpty(database.db);
 
   const pipeline = pipelineDepsFor(config, database);
+  const alerts = alertDepsFor(config, database);
   const jobs = config.REDIS_URL
     ? createBullmqRunner({ redisUrl: config.REDIS_URL, deps: pipeline, prefix: config.QUEUE_PREFIX })
     : createInProcessRunner(pipeline, {
@@ -94,6 +120,10 @@ export async function startService(
         periodic: [
           { everyMs: 0, run: () => clusterPendingItems(database.db) },
           { everyMs: RECHECK_EVERY_MS, run: () => recheckItems(pipeline) },
+          { everyMs: RETENTION_EVERY_MS, run: () => deleteExpiredContacts(database.db) },
+          // Stores last week's summary once Monday 07:00 has passed (a no-op when it is stored).
+          { everyMs: WEEKLY_SNAPSHOT_CHECK_MS, run: () => snapshotDueWeek(database.db) },
+          { everyMs: ALERTS_EVERY_MS, run: () => runAlerts(alerts) },
         ],
       });
   if (config.SCHEDULER) {
@@ -116,6 +146,8 @@ export async function startService(
     sessionTtlHours: config.SESSION_TTL_HOURS,
     cookieSecure: config.COOKIE_SECURE,
     foldQuery: foldText,
+    trustedProxies: config.TRUSTED_PROXIES,
+    alerts: createAlertService(alerts),
   });
   const server = await new Promise<ServerType>((resolve) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started));
@@ -123,6 +155,8 @@ export async function startService(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  // With PORT=0 the port is known only now.
+  if (!config.PUBLIC_URL) alerts.publicUrl = `http://localhost:${port}`;
   print(`duluan is running at ${url} (database: ${database.kind}, jobs: ${jobs.kind})`);
   if (oneTimePassword) {
     print(`First start: sign in as "admin" with the one-time password: ${oneTimePassword}`);
@@ -169,6 +203,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const worker = startRefreshWorker({
     redisUrl,
     deps: pipelineDepsFor(config, database),
+    alerts: alertDepsFor(config, database),
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     lockDurationMs: config.WORKER_LOCK_DURATION_MS,

@@ -5,7 +5,7 @@ import { READ_ITEM_ROLES, TRIAGE_ROLES, type SessionUser } from '../../src/domai
 import { t, type Locale } from '../i18n/messages.ts';
 
 /** Which top-level section a page belongs to, to mark it in the nav. */
-export type NavSection = 'items' | 'sources' | 'rules' | 'claims' | 'imports' | 'feedback';
+export type NavSection = 'items' | 'sources' | 'rules' | 'claims' | 'imports' | 'feedback' | 'reports' | 'templates' | 'deadlines' | 'alerts' | 'privacy' | 'publicForm';
 
 /** Props of Layout. */
 export interface LayoutProps {
@@ -66,11 +66,39 @@ export function Layout({ title, user, locale, section, children }: LayoutProps) 
                       {t(locale, 'nav.imports')}
                     </a>
                   )}
+                  <a href="/templates" aria-current={section === 'templates' ? 'page' : undefined}>
+                    {t(locale, 'templates.nav')}
+                  </a>
+                  {user?.role === 'admin' && (
+                    <a href="/settings/deadlines" aria-current={section === 'deadlines' ? 'page' : undefined}>
+                      {t(locale, 'deadlines.nav')}
+                    </a>
+                  )}
+                  {user?.role === 'admin' && (
+                    <a href="/settings/public-form" aria-current={section === 'publicForm' ? 'page' : undefined}>
+                      {t(locale, 'public.settings.nav')}
+                    </a>
+                  )}
                 </>
+              )}
+              {canReadItems && (
+                <a href="/reports/weekly" aria-current={section === 'reports' ? 'page' : undefined}>
+                  {t(locale, 'weekly.nav')}
+                </a>
+              )}
+              {canReadItems && (
+                <a href="/alerts" aria-current={section === 'alerts' ? 'page' : undefined}>
+                  {t(locale, 'alerts.nav')}
+                </a>
               )}
               {canSubmitFeedback && (
                 <a href="/feedback" aria-current={section === 'feedback' ? 'page' : undefined}>
                   {t(locale, 'nav.feedback')}
+                </a>
+              )}
+              {user?.role === 'admin' && (
+                <a href="/data-requests" aria-current={section === 'privacy' ? 'page' : undefined}>
+                  {t(locale, 'feedbackPrivacy.nav')}
                 </a>
               )}
             </nav>

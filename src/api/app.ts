@@ -5,6 +5,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
 import { ErrorPage } from '../../dashboard/views/error-page.tsx';
 import { apiErrorText, type Locale } from '../../dashboard/i18n/messages.ts';
+import { alertRoutes } from './alerts.ts';
 import { authRoutes } from './auth.ts';
 import { type AppDeps, type AppEnv, homeOf, isApiPath } from './context.ts';
 import { ApiError, toApiError } from './errors.ts';
@@ -12,9 +13,14 @@ import { healthRoutes } from './health.ts';
 import { IMPORT_BODY_LIMIT_BYTES, importRoutes } from './imports.ts';
 import { itemRoutes } from './items.ts';
 import { claimRoutes } from './claims.ts';
-import { feedbackRoutes } from './feedback.ts';
+import { FEEDBACK_BODY_LIMIT_BYTES, feedbackRoutes } from './feedback.ts';
+import { privacyRoutes } from './privacy.ts';
+import { feedbackRateLimit, publicFeedbackRoutes } from './public-feedback.ts';
 import { settingsRoutes } from './settings.ts';
+import { savedViewRoutes } from './saved-views.ts';
+import { responseTemplateRoutes } from './response-templates.ts';
 import { ruleRoutes } from './rules.ts';
+import { reportRoutes } from './reports.ts';
 import { openapiRoutes } from './openapi.ts';
 import { loadSession } from './session.ts';
 import { sourceRoutes } from './sources.ts';
@@ -47,6 +53,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         frameAncestors: ["'none'"],
       },
       referrerPolicy: 'same-origin',
+      // A route may set a stricter header of its own (attachments add a CSP sandbox); it is kept.
+      overwrite: false,
     }),
   );
   app.use(async (c, next) => {
@@ -63,8 +71,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const defaultLimit = limit(MAX_BODY_BYTES);
   const importLimit = limit(IMPORT_BODY_LIMIT_BYTES);
   // Uploaded feedback files are the one thing larger than a megabyte.
-  app.use((c, next) => (/^\/(api\/)?imports(\/|$)/.test(c.req.path) ? importLimit : defaultLimit)(c, next));
+  const feedbackLimit = limit(FEEDBACK_BODY_LIMIT_BYTES);
+  app.use((c, next) =>
+    (/^\/(api\/)?imports(\/|$)/.test(c.req.path) ? importLimit : /^\/(api\/feedback|feedback\/new)$/.test(c.req.path) ? feedbackLimit : defaultLimit)(c, next),
+  );
   app.use(loadSession());
+  // Submissions are limited per client address (and officer): a flood gets 429, others get through.
+  app.use(feedbackRateLimit(deps.trustedProxies));
 
   app.route('/', healthRoutes());
   app.route('/', staticRoutes());
@@ -74,9 +87,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', sourceRoutes());
   app.route('/', ruleRoutes());
   app.route('/', claimRoutes());
+  app.route('/', reportRoutes());
+  app.route('/', alertRoutes());
   app.route('/', settingsRoutes());
+  app.route('/', savedViewRoutes());
+  app.route('/', responseTemplateRoutes());
   app.route('/', importRoutes(deps.importer));
   app.route('/', feedbackRoutes());
+  app.route('/', privacyRoutes());
+  app.route('/', publicFeedbackRoutes(deps.trustedProxies));
   app.get('/', (c) => c.redirect(homeOf(c.get('user')), 303));
 
   app.notFound((c) => {

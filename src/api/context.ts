@@ -7,6 +7,7 @@ import type { JobRunner } from '../jobs/job-runner.ts';
 import type { ClassifierProvider } from '../domain/classification.ts';
 import type { FeedbackImporter } from '../domain/feedback-import.ts';
 import type { SourceChecker } from '../domain/source.ts';
+import type { AlertService } from '../domain/alert.ts';
 import { ApiError } from './errors.ts';
 
 /** What createApp needs: passed in, so tests build the same app over an embedded database. */
@@ -23,6 +24,10 @@ export interface AppDeps {
   importer: FeedbackImporter;
   /** Folds a search query the same way stored text was folded. */
   foldQuery: (query: string) => string;
+  /** Proxies (IPs or CIDR blocks) whose X-Forwarded-For is believed for rate limits; none by default. */
+  trustedProxies?: readonly string[];
+  /** Alert secrets and the test send (absent: the test send answers that alerts are unavailable). */
+  alerts?: AlertService;
   now?: () => Date;
 }
 

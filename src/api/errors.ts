@@ -13,6 +13,13 @@ export const API_ERROR_CODES = [
   'rate_limited',
   'payload_too_large',
   'internal',
+  'invalid_week',
+  'week_in_future',
+  'week_not_over',
+  'view_name_taken',
+  'too_many_views',
+  'answer_exists',
+  'not_escalation',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

@@ -4,7 +4,9 @@ import { LABELS } from '../domain/classification.ts';
 import { DISMISS_REASONS, ITEM_STATUSES, VERDICTS } from '../domain/item.ts';
 import { RESPONSE_CHANNELS, RESPONSE_KINDS } from '../domain/response.ts';
 import { CONSENT_VERSIONS, FEEDBACK_CHANNELS, MAX_FEEDBACK_CHARS } from '../domain/feedback.ts';
+import { PUBLIC_STATUSES } from '../domain/public-feedback.ts';
 import type { AppEnv } from './context.ts';
+import { FEEDBACK_ATTACHMENTS_SCHEMA, PRIVACY_OPENAPI_PATHS } from './openapi-privacy.ts';
 import { API_ERROR_CODES } from './errors.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -12,6 +14,163 @@ const json = (schema: object) => ({ content: { 'application/json': { schema } } 
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((code) => [String(code), { description: 'Error', ...json(ref('Error')) }]));
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+
+// The weekly summary for leadership (src/api/reports.ts).
+const weekParam = {
+  name: 'week',
+  in: 'query',
+  required: false,
+  description: 'ISO week in Asia/Ho_Chi_Minh, e.g. 2026-W48; default: the last complete week. Malformed → 400 invalid_week; not begun → 422 week_in_future.',
+  schema: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' },
+};
+const itemStoryCount = { items: { type: 'integer' }, stories: { type: 'integer', description: 'Clusters: the same story in several sources counts once.' } };
+const sentimentShares = {
+  type: 'object',
+  properties: {
+    stories: { type: 'integer' },
+    negative: { type: 'integer' },
+    positive: { type: 'integer' },
+    neutral: { type: 'integer' },
+    negativeShare: { type: 'number' },
+    positiveShare: { type: 'number' },
+    neutralShare: { type: 'number' },
+  },
+};
+const storySummary = {
+  type: 'object',
+  properties: {
+    itemId: { type: 'integer' },
+    title: { type: 'string' },
+    url: { type: ['string', 'null'] },
+    sourceName: { type: 'string' },
+    copies: { type: 'integer' },
+    labels: { type: 'array', items: { type: 'string' } },
+    status: { enum: [...ITEM_STATUSES] },
+    verdict: { enum: [...VERDICTS, null] },
+    responses: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          kind: { enum: [...RESPONSE_KINDS] },
+          channel: { enum: [...RESPONSE_CHANNELS] },
+          respondedAt: { type: 'string', format: 'date-time' },
+          link: { type: ['string', 'null'] },
+        },
+      },
+    },
+  },
+};
+const weeklySummary = {
+  type: 'object',
+  required: ['week', 'from', 'to', 'generatedAt', 'empty', 'totals', 'narrative', 'snapshot'],
+  properties: {
+    week: { type: 'string' },
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    generatedAt: { type: 'string', format: 'date-time' },
+    snapshot: { type: 'boolean', description: 'True when this is the stored snapshot (generated Mondays 07:00), false when computed now.' },
+    empty: { type: 'boolean' },
+    totals: {
+      type: 'object',
+      properties: { ...itemStoryCount, flaggedStories: { type: 'integer' }, concernStories: { type: 'integer' }, positiveStories: { type: 'integer' } },
+    },
+    byDay: { type: 'array', items: { type: 'object', properties: { date: { type: 'string', format: 'date' }, ...itemStoryCount } } },
+    bySource: { type: 'array', items: { type: 'object', properties: { sourceId: { type: 'integer' }, sourceName: { type: 'string' }, ...itemStoryCount } } },
+    byTopic: { type: 'array', items: { type: 'object', properties: { topic: { type: 'string' }, ...itemStoryCount } } },
+    sentiment: sentimentShares,
+    previousSentiment: { oneOf: [sentimentShares, { type: 'null' }] },
+    sentimentChange: {
+      type: ['object', 'null'],
+      description: 'Percentage points from the week before.',
+      properties: { negative: { type: 'number' }, positive: { type: 'number' }, neutral: { type: 'number' } },
+    },
+    topConcerns: { type: 'array', items: storySummary },
+    positiveStories: { type: 'array', items: storySummary },
+    responsesByChannel: { type: 'array', items: { type: 'object', properties: { channel: { enum: [...RESPONSE_CHANNELS] }, count: { type: 'integer' } } } },
+    responseTime: {
+      type: 'object',
+      properties: {
+        responded: { type: 'integer' },
+        medianHours: { type: ['number', 'null'] },
+        withinDeadlineShare: { type: ['number', 'null'] },
+        overdue: { type: 'integer' },
+      },
+    },
+    feedback: {
+      type: 'object',
+      properties: {
+        received: { type: 'integer' },
+        byStatus: { type: 'array', items: { type: 'object', properties: { status: { enum: [...ITEM_STATUSES] }, count: { type: 'integer' } } } },
+      },
+    },
+    narrative: { type: 'array', items: { type: 'string' }, description: 'Vietnamese paragraphs written from the figures by templates.' },
+  },
+};
+const reportSettings = {
+  type: 'object',
+  required: ['wardName', 'place', 'recipients', 'signerTitle', 'signerName'],
+  additionalProperties: false,
+  properties: {
+    wardName: { type: 'string', maxLength: 100, description: 'Written after "UBND PHƯỜNG".' },
+    place: { type: 'string', maxLength: 100 },
+    recipients: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 200 } },
+    signerTitle: { type: 'string', maxLength: 100 },
+    signerName: { type: 'string', maxLength: 100 },
+  },
+};
+const fileOf = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string', format: 'binary' } } } });
+const REPORT_PATHS = {
+  '/api/reports/weekly': {
+    get: {
+      summary: 'The weekly summary: the stored snapshot when there is one, else computed now',
+      parameters: [weekParam],
+      responses: { '200': json(weeklySummary), ...errors(400, 401, 403, 422) },
+    },
+  },
+  '/api/reports/weekly.csv': {
+    get: {
+      summary: "The week's items as CSV (no text body, no citizen's contact)",
+      parameters: [weekParam],
+      responses: { '200': fileOf('text/csv', 'CSV, UTF-8 with BOM'), ...errors(400, 401, 403, 422) },
+    },
+  },
+  '/api/reports/weekly.xlsx': {
+    get: {
+      summary: "The week's items as XLSX",
+      parameters: [weekParam],
+      responses: {
+        '200': fileOf('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'XLSX workbook'),
+        ...errors(400, 401, 403, 422),
+      },
+    },
+  },
+  '/api/reports/weekly.docx': {
+    get: {
+      summary: 'The weekly report as an official document (Decree 30/2020/NĐ-CP format)',
+      parameters: [weekParam],
+      responses: {
+        '200': fileOf('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'DOCX document'),
+        ...errors(400, 401, 403, 422),
+      },
+    },
+  },
+  '/api/reports/weekly/{week}/regenerate': {
+    post: {
+      summary: 'Replace the stored snapshot of a past week with one computed now (admin)',
+      parameters: [{ ...weekParam, in: 'path', required: true }],
+      responses: { '200': json(weeklySummary), ...errors(400, 401, 403, 422) },
+    },
+  },
+  '/api/settings/report': {
+    get: { summary: "The official report's issuing body, place, recipients and signer", responses: { '200': json(reportSettings), ...errors(401, 403) } },
+    put: {
+      summary: "Replace the official report's header details (admin)",
+      requestBody: json(reportSettings),
+      responses: { '200': json(reportSettings), ...errors(401, 403, 422) },
+    },
+  },
+} as const;
 
 /** The OpenAPI document of the JSON API. */
 export const OPENAPI_DOCUMENT = {
@@ -37,6 +196,49 @@ export const OPENAPI_DOCUMENT = {
           },
         },
       },
+      Alert: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          kind: { enum: ['digest', 'claim_match', 'surge'] },
+          dedupeKey: { type: 'string', description: 'What makes two alerts the same, e.g. claim:12:cluster:345 or digest:2026-11-28' },
+          itemId: { type: ['integer', 'null'] },
+          subject: { type: 'string' },
+          body: { type: 'string' },
+          link: { type: 'string', description: 'The queue address the alert points to' },
+          createdAt: { type: 'string', format: 'date-time' },
+          deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+          attempts: { type: 'integer' },
+          lastError: { type: ['string', 'null'], description: 'One `channel: error` line per channel that failed the last attempt' },
+          state: { enum: ['delivered', 'pending', 'failing'] },
+        },
+      },
+      AlertSettings: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'On PUT, omitted fields keep their value. The SMTP password is never stored: it comes from SMTP_PASSWORD.',
+        properties: {
+          emailEnabled: { type: 'boolean', default: false },
+          smtpHost: { type: 'string', maxLength: 253 },
+          smtpPort: { type: 'integer', minimum: 1, maximum: 65535, default: 587 },
+          smtpSecure: { type: 'boolean', default: false, description: 'TLS from the first byte (port 465); otherwise STARTTLS when offered' },
+          smtpUser: { type: 'string', maxLength: 200 },
+          emailFrom: { type: 'string', description: 'An e-mail address, or empty' },
+          recipients: { type: 'array', maxItems: 50, items: { type: 'string', format: 'email' } },
+          webhookEnabled: { type: 'boolean', default: false },
+          webhookUrl: { type: 'string', description: 'http(s) URL, or empty; loopback/private addresses only when listed in ALERT_WEBHOOK_ALLOW_HOSTS' },
+          digestHour: { type: 'integer', minimum: 0, maximum: 23, default: 7, description: 'Local hour (Asia/Ho_Chi_Minh)' },
+          surgeMinCount: { type: 'integer', minimum: 1, maximum: 10000, default: 5 },
+          surgeSigma: { type: 'number', minimum: 0, maximum: 20, default: 3 },
+          locale: { enum: ['vi', 'en'], default: 'vi' },
+          secrets: {
+            type: 'object',
+            readOnly: true,
+            description: 'Whether SMTP_PASSWORD and ALERT_WEBHOOK_SECRET are set (answers only)',
+            properties: { smtpPassword: { type: 'boolean' }, webhookSecret: { type: 'boolean' } },
+          },
+        },
+      },
       Deadlines: {
         type: 'object',
         required: ['misinformation', 'negative', 'offensive', 'feedback'],
@@ -46,6 +248,74 @@ export const OPENAPI_DOCUMENT = {
           negative: { type: 'integer', minimum: 1, maximum: 2000, default: 72 },
           offensive: { type: 'integer', minimum: 1, maximum: 2000, default: 72 },
           feedback: { type: 'integer', minimum: 1, maximum: 2000, default: 168, description: 'Citizen feedback (form and import sources)' },
+        },
+      },
+      SavedView: {
+        type: 'object',
+        properties: { id: { type: 'integer' }, name: { type: 'string' }, query: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } },
+      },
+      ResponseTemplateInput: {
+        type: 'object',
+        required: ['verdict', 'kind', 'channel', 'title', 'text'],
+        additionalProperties: false,
+        properties: {
+          verdict: { enum: [...VERDICTS] },
+          kind: { enum: [...RESPONSE_KINDS] },
+          channel: { enum: [...RESPONSE_CHANNELS] },
+          title: { type: 'string', minLength: 1, maxLength: 200 },
+          text: { type: 'string', minLength: 1, maxLength: 5000 },
+          enabled: { type: 'boolean', default: true },
+        },
+      },
+      ResponseTemplate: {
+        allOf: [
+          { $ref: '#/components/schemas/ResponseTemplateInput' },
+          { type: 'object', properties: { id: { type: 'integer' }, updatedAt: { type: 'string', format: 'date-time' } } },
+        ],
+      },
+      DryRunReport: {
+        type: 'object',
+        properties: {
+          label: { enum: [...LABELS], description: 'The label the draft gives what it matches' },
+          scanned: { type: 'integer', description: 'Items scanned, most recent first' },
+          totalItems: { type: 'integer' },
+          stoppedBy: { enum: ['item_limit', 'time_limit', null] },
+          matched: { type: 'integer' },
+          newlyFlagged: { type: 'integer', description: 'Matched items not yet carrying the label' },
+          agreement: {
+            type: 'object',
+            properties: {
+              decided: { type: 'integer' },
+              confirmed: { type: 'integer', description: 'Status responded/escalated or verdict fake/false' },
+              falsePositive: { type: 'integer', description: 'Dismissed as false positive' },
+              dismissedOther: { type: 'integer' },
+              precision: { type: ['number', 'null'], description: 'confirmed / (confirmed + falsePositive)' },
+            },
+          },
+          sample: {
+            type: 'array',
+            maxItems: 20,
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'integer' },
+                title: { type: 'string' },
+                status: { enum: [...ITEM_STATUSES] },
+                verdict: { enum: [...VERDICTS, null] },
+                newlyFlagged: { type: 'boolean' },
+                score: { type: 'number' },
+                excerpt: {
+                  type: 'object',
+                  properties: {
+                    field: { enum: ['title', 'body'] },
+                    text: { type: 'string' },
+                    highlights: { type: 'array', items: { type: 'object', properties: { start: { type: 'integer' }, end: { type: 'integer' } } } },
+                  },
+                },
+              },
+            },
+          },
+          elapsedMs: { type: 'integer' },
         },
       },
       Span: {
@@ -117,6 +387,8 @@ export const OPENAPI_DOCUMENT = {
           respondedAt: { type: 'string', format: 'date-time' },
           escalatedTo: { type: ['string', 'null'] },
           dueAt: { type: ['string', 'null'], format: 'date-time' },
+          answer: { type: ['string', 'null'], description: 'For an escalation: what the body answered (recorded once)' },
+          answeredAt: { type: ['string', 'null'], format: 'date-time' },
           createdBy: { type: ['integer', 'null'] },
           createdByName: { type: ['string', 'null'] },
           createdAt: { type: 'string', format: 'date-time' },
@@ -183,6 +455,7 @@ export const OPENAPI_DOCUMENT = {
   },
   security: [{ session: [] }],
   paths: {
+    ...PRIVACY_OPENAPI_PATHS,
     '/health': {
       get: {
         summary: 'Database and queue status',
@@ -407,6 +680,162 @@ export const OPENAPI_DOCUMENT = {
     '/api/claims/{id}': {
       patch: { summary: 'Change or disable a claim; stored items are matched again', parameters: [idParam], requestBody: json(ref('ClaimInput')), responses: { '200': { description: 'The claim' }, ...errors(400, 401, 403, 404, 422) } },
     },
+    '/api/rules/dry-run': {
+      post: {
+        summary: 'Run a draft rule (the body of a new rule) over the most recent stored items (at most 20,000, 10 s); nothing is saved',
+        requestBody: json(ref('RuleInput')),
+        responses: { '200': json(ref('DryRunReport')), ...errors(400, 401, 403, 422) },
+      },
+    },
+    '/api/claims/dry-run': {
+      post: {
+        summary: 'Run a draft claim (the body of a new claim) over the most recent stored items (at most 20,000, 10 s); nothing is saved',
+        requestBody: json(ref('ClaimInput')),
+        responses: { '200': json(ref('DryRunReport')), ...errors(401, 403, 422) },
+      },
+    },
+    '/api/views': {
+      get: {
+        summary: 'The signed-in person\'s saved queue views, by name',
+        responses: { '200': json({ type: 'object', properties: { views: { type: 'array', items: ref('SavedView') } } }), ...errors(401, 403) },
+      },
+      post: {
+        summary: 'Save the queue\'s filter under a name (NFC, 1–80 characters, unique per person: 409 view_name_taken); the query is checked by the queue\'s own schema',
+        requestBody: json({
+          type: 'object',
+          required: ['name', 'query'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 80 },
+            query: { type: 'string', maxLength: 1000, example: '?status=open&label=negative&q=hoc%20phi', description: 'The /items query string; paging (cursor, limit) is dropped' },
+          },
+        }),
+        responses: { '201': json(ref('SavedView')), ...errors(401, 403, 409, 422) },
+      },
+    },
+    '/api/views/{id}': {
+      delete: { summary: 'Delete one of your own saved views (another person\'s answers 404)', parameters: [idParam], responses: { '204': { description: 'Deleted' }, ...errors(401, 403, 404) } },
+    },
+    '/api/response-templates': {
+      get: {
+        summary: 'Response templates, by verdict then title',
+        parameters: [{ name: 'verdict', in: 'query', schema: { enum: [...VERDICTS] } }],
+        responses: { '200': json({ type: 'object', properties: { templates: { type: 'array', items: ref('ResponseTemplate') } } }), ...errors(400, 401, 403) },
+      },
+      post: { summary: 'Add a response template (staff, admin)', requestBody: json(ref('ResponseTemplateInput')), responses: { '201': json(ref('ResponseTemplate')), ...errors(401, 403, 422) } },
+    },
+    '/api/response-templates/{id}': {
+      patch: {
+        summary: 'Change or disable a response template (fields not sent stay as they are)',
+        parameters: [idParam],
+        requestBody: json(ref('ResponseTemplateInput')),
+        responses: { '200': json(ref('ResponseTemplate')), ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    '/api/items/{id}/responses/{responseId}/answer': {
+      post: {
+        summary: 'Record the answer of an escalation, once (a second answer: 409 answer_exists; not an escalation: 409 not_escalation); logged as an `answer` event',
+        parameters: [idParam, { name: 'responseId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+        requestBody: json({
+          type: 'object',
+          required: ['answer'],
+          additionalProperties: false,
+          properties: {
+            answer: { type: 'string', minLength: 1, maxLength: 5000 },
+            answeredAt: { type: 'string', format: 'date-time', description: 'Defaults to now; never in the future' },
+          },
+        }),
+        responses: { '200': json(ref('Response')), ...errors(401, 403, 404, 409, 422) },
+      },
+    },
+    '/api/settings/public-form': {
+      get: {
+        summary: 'Whether the public feedback form is open (admin)',
+        responses: { '200': json({ type: 'object', required: ['enabled'], properties: { enabled: { type: 'boolean', default: false } } }), ...errors(401, 403) },
+      },
+      put: {
+        summary: 'Open or close the public feedback form (admin). While closed every /api/public and /public route answers 404.',
+        requestBody: json({ type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } }),
+        responses: { '200': json({ type: 'object', properties: { enabled: { type: 'boolean' } } }), ...errors(401, 403, 422) },
+      },
+    },
+    '/api/public/feedback': {
+      post: {
+        summary:
+          "A citizen's opinion without an account (public form; 404 while it is closed). Same body and checks as POST /api/feedback; " +
+          'committed in one transaction; answers a receipt code. Limited to 20 posts per client address in 10 minutes (429 with Retry-After). ' +
+          'The client address is the connection\'s, or X-Forwarded-For\'s right-most untrusted entry when the connection comes from a TRUSTED_PROXIES address.',
+        security: [],
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,200}$' },
+            description: 'A retry with the same key and the same body answers the first submission (200) and stores nothing new',
+          },
+        ],
+        requestBody: {
+          description: 'As POST /api/feedback',
+          ...json({
+            type: 'object',
+            required: ['content', 'consent'],
+            additionalProperties: false,
+            properties: {
+              content: { type: 'string', minLength: 1, maxLength: MAX_FEEDBACK_CHARS },
+              topic: { type: ['string', 'null'], maxLength: 200 },
+              residentialGroup: { type: ['string', 'null'], maxLength: 200 },
+              school: { type: ['string', 'null'], maxLength: 300 },
+              channel: { enum: [...FEEDBACK_CHANNELS, null] },
+              receivedAt: { type: ['string', 'null'] },
+              citizen: {
+                type: ['object', 'null'],
+                additionalProperties: false,
+                properties: { name: { type: ['string', 'null'], maxLength: 200 }, contact: { type: ['string', 'null'], maxLength: 200 } },
+              },
+              consent: {
+                type: 'object',
+                required: ['given', 'version'],
+                additionalProperties: false,
+                properties: { given: { const: true }, version: { enum: [...CONSENT_VERSIONS] } },
+              },
+            },
+          }),
+        },
+        responses: {
+          '201': json({ type: 'object', required: ['receipt'], properties: { receipt: { type: 'string', example: 'PA-7KQ2M9XD' } } }),
+          '200': { description: 'The same Idempotency-Key and body were sent before: the first receipt', ...json({ type: 'object', properties: { receipt: { type: 'string' } } }) },
+          ...errors(400, 404, 422, 429),
+        },
+      },
+    },
+    '/api/public/feedback/{receipt}': {
+      get: {
+        summary:
+          "The status of a submission and the ward's published responses (text, channel, date) by receipt code, compared case-insensitively " +
+          '(public form; 404 while it is closed or for an unknown code). Never the opinion, contacts, staff notes or assignee. ' +
+          'Limited to 60 lookups per client address in 10 minutes.',
+        security: [],
+        parameters: [{ name: 'receipt', in: 'path', required: true, schema: { type: 'string', example: 'PA-7KQ2M9XD' } }],
+        responses: {
+          '200': json({
+            type: 'object',
+            properties: {
+              receipt: { type: 'string' },
+              submittedAt: { type: 'string', format: 'date-time' },
+              status: { enum: [...PUBLIC_STATUSES] },
+              responses: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { channel: { enum: [...RESPONSE_CHANNELS] }, text: { type: 'string' }, respondedAt: { type: 'string', format: 'date-time' } },
+                },
+              },
+            },
+          }),
+          ...errors(404, 429),
+        },
+      },
+    },
     '/api/settings/gazetteer': {
       get: { summary: "The ward's places used for relevance", responses: { '200': { description: '{wardNames, schools, residentialGroups}' }, ...errors(401, 403) } },
       put: {
@@ -423,6 +852,41 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': { description: 'The places' }, ...errors(401, 403, 422) },
       },
     },
+    '/api/alerts': {
+      get: {
+        summary: 'Recent alerts (digest, known false claim, surge), newest first, with their delivery state',
+        parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } }],
+        responses: {
+          '200': json({ type: 'object', properties: { alerts: { type: 'array', items: ref('Alert') }, pending: { type: 'integer' } } }),
+          ...errors(401, 403, 422),
+        },
+      },
+    },
+    '/api/alerts/test': {
+      post: {
+        summary: 'Send a test alert through every enabled channel now (admin); nothing is stored',
+        requestBody: json({ type: 'object' }),
+        responses: {
+          '200': json({
+            type: 'object',
+            properties: {
+              ok: { type: 'boolean' },
+              email: { type: 'object', properties: { ok: { type: 'boolean' }, error: { type: 'string' } } },
+              webhook: { type: 'object', properties: { ok: { type: 'boolean' }, status: { type: 'integer' }, error: { type: 'string' } } },
+            },
+          }),
+          ...errors(401, 403, 409, 422),
+        },
+      },
+    },
+    '/api/settings/alerts': {
+      get: { summary: 'Alert settings (admin)', responses: { '200': json(ref('AlertSettings')), ...errors(401, 403) } },
+      put: {
+        summary: 'Change the alert settings (admin): channels, SMTP server, recipients, webhook, digest hour, surge thresholds',
+        requestBody: json(ref('AlertSettings')),
+        responses: { '200': json(ref('AlertSettings')), ...errors(400, 401, 403, 422) },
+      },
+    },
     '/api/settings/deadlines': {
       get: { summary: 'Response deadlines in hours per severity', responses: { '200': json(ref('Deadlines')), ...errors(401, 403) } },
       put: {
@@ -431,6 +895,7 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': json(ref('Deadlines')), ...errors(401, 403, 422) },
       },
     },
+    ...REPORT_PATHS,
     '/api/reclassification': {
       get: { summary: 'Progress of the last or current reclassification', responses: { '200': { description: '{progress}' }, ...errors(401, 403) } },
     },
@@ -488,6 +953,7 @@ export const OPENAPI_DOCUMENT = {
                 contact: { type: ['string', 'null'], maxLength: 200, description: 'No control characters' },
               },
             },
+            attachments: FEEDBACK_ATTACHMENTS_SCHEMA,
             consent: {
               type: 'object',
               required: ['given', 'version'],
@@ -500,6 +966,7 @@ export const OPENAPI_DOCUMENT = {
           '201': json({ type: 'object', required: ['receipt', 'id'], properties: { receipt: { type: 'string', example: 'PA-7KQ2M9XD' }, id: { type: 'integer' } } }),
           '200': { description: 'The same Idempotency-Key was used before: the first submission', ...json({ type: 'object', properties: { receipt: { type: 'string' }, id: { type: 'integer' } } }) },
           ...errors(400, 401, 403, 422),
+          '429': { description: 'More than 60 submissions in a minute from this officer at this client address (Retry-After says when to try again)', ...json(ref('Error')) },
         },
       },
     },

@@ -6,12 +6,18 @@ import { listSources } from '../db/queries/sources.ts';
 import type { Source } from '../domain/source.ts';
 import { clusterPendingItems } from '../pipeline/cluster-items.ts';
 import { RECHECK_EVERY_MS, recheckItems } from '../pipeline/recheck-items.ts';
+import { RETENTION_EVERY_MS, deleteExpiredContacts } from '../pipeline/retention.ts';
 import { refreshSource, type PipelineDeps } from '../pipeline/refresh-source.ts';
 import { reclassifyUntilCurrent, type JobRunner } from './job-runner.ts';
+import { WEEKLY_SNAPSHOT_CRON, snapshotDueWeek, type DeliverWeeklySummary } from './weekly-snapshot.ts';
+import { ALERTS_EVERY_MS, runAlerts, type RunAlertsDeps } from './run-alerts.ts';
 
 export const REFRESH_QUEUE = 'duluan-refresh';
 const RECHECK_SCHEDULER = 'recheck-articles';
 const CLUSTER_SCHEDULER = 'cluster-items';
+const RETENTION_SCHEDULER = 'retention';
+const WEEKLY_REPORT_SCHEDULER = 'weekly-report';
+const ALERTS_SCHEDULER = 'alerts';
 // New items are grouped with their near-duplicates shortly after they are stored.
 const CLUSTER_EVERY_MS = 15_000;
 
@@ -75,6 +81,12 @@ export function createBullmqRunner(options: {
       for (const source of await listSources(options.deps.db)) await schedule(source);
       await queue.upsertJobScheduler(RECHECK_SCHEDULER, { every: RECHECK_EVERY_MS }, { name: 'recheck', data: {} });
       await queue.upsertJobScheduler(CLUSTER_SCHEDULER, { every: CLUSTER_EVERY_MS }, { name: 'cluster', data: {} });
+      // Daily: citizens' contacts and attachments older than the retention period are deleted.
+      await queue.upsertJobScheduler(RETENTION_SCHEDULER, { every: RETENTION_EVERY_MS }, { name: 'retention', data: {} });
+      // Mondays 07:00 Vietnam time: the week before is summarized and stored once.
+      await queue.upsertJobScheduler(WEEKLY_REPORT_SCHEDULER, { ...WEEKLY_SNAPSHOT_CRON }, { name: 'weekly-report', data: {} });
+      // Raise and deliver alerts: one job per minute, taken by one worker (raising is idempotent anyway).
+      await queue.upsertJobScheduler(ALERTS_SCHEDULER, { every: ALERTS_EVERY_MS }, { name: 'alerts', data: {} });
     },
     scheduleSource: schedule,
     async enqueueRefresh(sourceId) {
@@ -108,6 +120,10 @@ export function createBullmqRunner(options: {
 export interface RefreshWorkerOptions {
   redisUrl: string;
   deps: PipelineDeps;
+  /** What alert jobs need (links, delivery secrets); without it, alert jobs do nothing. */
+  alerts?: RunAlertsDeps;
+  /** Sends a freshly stored weekly summary (e-mail, webhook); without it, snapshots are only stored. */
+  deliverWeekly?: DeliverWeeklySummary;
   concurrency?: number;
   prefix?: string;
   /** Stored on every job it takes (BullMQ `processedBy`), e.g. `host:pid`. */
@@ -143,6 +159,9 @@ export function startRefreshWorker(options: RefreshWorkerOptions): Worker<Refres
       if (job.name === 'reclassify') return reclassifyUntilCurrent(options.deps);
       if (job.name === 'recheck') return recheckItems(options.deps);
       if (job.name === 'cluster') return clusterPendingItems(options.deps.db);
+      if (job.name === 'retention') return deleteExpiredContacts(options.deps.db);
+      if (job.name === 'weekly-report') return snapshotDueWeek(options.deps.db, { deliver: options.deliverWeekly });
+      if (job.name === 'alerts') return options.alerts ? runAlerts(options.alerts) : null;
       if (typeof job.data.sourceId !== 'number') throw new Error(`jobs: ${job.name} job without a source id`);
       return refreshSource(options.deps, job.data.sourceId);
     },

@@ -71,6 +71,34 @@ const POLICY: Record<string, Policy> = {
   'POST /rules/:id/toggle': TRIAGE,
   'POST /settings/gazetteer': TRIAGE,
 
+  'POST /api/rules/dry-run': TRIAGE,
+  'POST /rules/dry-run': TRIAGE,
+  'POST /api/claims/dry-run': TRIAGE,
+  'POST /claims/dry-run': TRIAGE,
+  'GET /api/views': READERS,
+  'POST /api/views': READERS,
+  'DELETE /api/views/:id': READERS,
+  'POST /views': READERS,
+  'POST /views/:id/delete': READERS,
+  'GET /api/response-templates': READERS,
+  'POST /api/response-templates': TRIAGE,
+  'PATCH /api/response-templates/:id': TRIAGE,
+  'GET /templates': READERS,
+  'GET /templates/:id': TRIAGE,
+  'POST /templates': TRIAGE,
+  'POST /templates/:id': TRIAGE,
+  'POST /api/items/:id/responses/:responseId/answer': TRIAGE,
+  'POST /items/:id/responses/:responseId/answer': TRIAGE,
+  'GET /settings/deadlines': ADMIN,
+  'POST /settings/deadlines': ADMIN,
+  'GET /api/alerts': READERS,
+  'POST /api/alerts/test': ADMIN,
+  'GET /api/settings/alerts': ADMIN,
+  'PUT /api/settings/alerts': ADMIN,
+  'GET /alerts': READERS,
+  'POST /alerts/settings': ADMIN,
+  'POST /alerts/test': ADMIN,
+
   'GET /api/claims': READERS,
   'POST /api/claims': TRIAGE,
   'PATCH /api/claims/:id': TRIAGE,
@@ -94,7 +122,39 @@ const POLICY: Record<string, Policy> = {
   'GET /feedback': FEEDBACK,
   'GET /feedback/new': FEEDBACK,
   'POST /feedback/new': FEEDBACK,
-  'GET /feedback/:id': FEEDBACK,
+  'GET /feedback/:id': ['mttq', 'admin', 'staff'],
+  'GET /feedback/by-item/:itemId': TRIAGE,
+  'GET /api/feedback/:id': ['mttq', 'admin', 'staff'],
+  'GET /api/feedback/:id/attachments/:attachmentId': ['mttq', 'admin', 'staff'],
+  'GET /api/feedback/export.csv': TRIAGE,
+  'GET /api/data-requests': ADMIN,
+  'POST /api/data-requests': ADMIN,
+  'GET /data-requests': ADMIN,
+  'POST /data-requests': ADMIN,
+  'GET /api/settings/retention': ADMIN,
+  'PUT /api/settings/retention': ADMIN,
+  'POST /settings/retention': ADMIN,
+
+  'GET /api/settings/public-form': ADMIN,
+  'PUT /api/settings/public-form': ADMIN,
+  'GET /settings/public-form': ADMIN,
+  'POST /settings/public-form': ADMIN,
+  // Answer 404 while the form is closed; the walk opens it so they answer for real.
+  'POST /api/public/feedback': 'public',
+  'GET /api/public/feedback/:receipt': 'public',
+  'GET /public/feedback': 'public',
+  'POST /public/feedback': 'public',
+  'GET /public/feedback/thanks': 'public',
+  'GET /public/feedback/status': 'public',
+
+  'GET /api/reports/weekly': READERS,
+  'GET /api/reports/weekly.csv': READERS,
+  'GET /api/reports/weekly.xlsx': READERS,
+  'GET /api/reports/weekly.docx': READERS,
+  'POST /api/reports/weekly/:week/regenerate': ADMIN,
+  'GET /api/settings/report': READERS,
+  'PUT /api/settings/report': ADMIN,
+  'GET /reports/weekly': READERS,
 };
 
 const WALKERS: ReadonlyArray<Role | 'signed-out'> = ['signed-out', 'mttq', 'leader', 'staff', 'admin'];
@@ -148,6 +208,8 @@ beforeAll(async () => {
     .values({ sourceId: source.id, filename: 'gop-y.csv', status: 'done' })
     .returning({ id: imports.id });
   ids.imports = record!.id;
+  const opened = await t.request('/api/settings/public-form', { method: 'PUT', cookie: cookies.get('admin'), json: { enabled: true } });
+  expect(opened.status).toBe(200);
 });
 afterAll(async () => {
   await t?.close();
