@@ -22,7 +22,7 @@ import {
   type WorkerHealth,
 } from './jobs/bullmq-runner.ts';
 import { createInProcessRunner, type JobRunner } from './jobs/job-runner.ts';
-import { WEEKLY_SNAPSHOT_CHECK_MS, snapshotDueWeek } from './jobs/weekly-snapshot.ts';
+import { WEEKLY_SNAPSHOT_CHECK_MS, snapshotDueWeek, weeklyDelivery } from './jobs/weekly-snapshot.ts';
 import { ALERTS_EVERY_MS, createAlertService, runAlerts, type RunAlertsDeps } from './jobs/run-alerts.ts';
 import { hasMessage, t as translate } from '../dashboard/i18n/messages.ts';
 import type { AlertText } from './domain/alert.ts';
@@ -122,7 +122,7 @@ export async function startService(
           { everyMs: RECHECK_EVERY_MS, run: () => recheckItems(pipeline) },
           { everyMs: RETENTION_EVERY_MS, run: () => deleteExpiredContacts(database.db) },
           // Stores last week's summary once Monday 07:00 has passed (a no-op when it is stored).
-          { everyMs: WEEKLY_SNAPSHOT_CHECK_MS, run: () => snapshotDueWeek(database.db) },
+          { everyMs: WEEKLY_SNAPSHOT_CHECK_MS, run: () => snapshotDueWeek(database.db, { deliver: weeklyDelivery(alerts) }) },
           { everyMs: ALERTS_EVERY_MS, run: () => runAlerts(alerts) },
         ],
       });
@@ -204,6 +204,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     redisUrl,
     deps: pipelineDepsFor(config, database),
     alerts: alertDepsFor(config, database),
+    deliverWeekly: weeklyDelivery(alertDepsFor(config, database)),
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     lockDurationMs: config.WORKER_LOCK_DURATION_MS,

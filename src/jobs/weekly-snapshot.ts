@@ -5,14 +5,23 @@ import { getWeeklySnapshot, insertWeeklySnapshot, recordSnapshotDelivery, replac
 import { isoWeekOf, lastWeeklySnapshotDue, previousIsoWeek, type IsoWeek } from '../domain/iso-week.ts';
 import type { WeeklySummary } from '../domain/weekly-summary.ts';
 import { computeWeeklySummary } from '../reports/weekly-summary.ts';
+import { writeWeeklyDocx } from '../reports/weekly-docx.ts';
+import { getSetting } from '../db/queries/settings.ts';
+import { enabledChannels } from '../domain/alert.ts';
+import { DEFAULT_REPORT_SETTINGS, REPORT_SETTING, withDefaultReportSettings } from '../domain/report-settings.ts';
+import { deliver } from './deliver.ts';
+import { loadAlertSettings, type RunAlertsDeps } from './run-alerts.ts';
 
 /** When the snapshot runs, as a cron pattern and its time zone (BullMQ job scheduler). */
 export const WEEKLY_SNAPSHOT_CRON = { pattern: '0 7 * * 1', tz: 'Asia/Ho_Chi_Minh' } as const;
 /** How often the in-process runner checks whether a snapshot is due. */
 export const WEEKLY_SNAPSHOT_CHECK_MS = 10 * 60 * 1000;
 
-/** Sends a freshly stored summary somewhere (e-mail, webhook); a rejection is recorded on the snapshot. */
-export type DeliverWeeklySummary = (summary: WeeklySummary) => Promise<void>;
+/**
+ * Sends a freshly stored summary somewhere (e-mail, webhook); a rejection is recorded on the
+ * snapshot. Resolves `false` when nothing was sent because no channel is switched on.
+ */
+export type DeliverWeeklySummary = (summary: WeeklySummary) => Promise<void | boolean>;
 
 /** What one snapshot run did. */
 export interface WeeklySnapshotResult {
@@ -43,7 +52,7 @@ export async function generateWeeklySnapshot(
   }
   if (!options.deliver) return { week: week.label, stored: true };
   try {
-    await options.deliver(summary);
+    if ((await options.deliver(summary)) === false) return { week: week.label, stored: true };
     await recordSnapshotDelivery(db, week.label, { deliveredAt: new Date() });
     return { week: week.label, stored: true, delivered: true };
   } catch (error) {
@@ -62,3 +71,36 @@ export function snapshotDueWeek(db: Db, options: { now?: Date; deliver?: Deliver
   const now = options.now ?? new Date();
   return generateWeeklySnapshot(db, weekDueForSnapshot(now), { now, deliver: options.deliver });
 }
+
+/**
+ * Returns the delivery of a weekly summary through the channels the alert settings switch on:
+ * an e-mail with the official .docx attached and the week's figures as text, and a webhook with the
+ * summary's JSON. A channel that fails makes the delivery fail (recorded on the snapshot).
+ */
+export function weeklyDelivery(deps: Pick<RunAlertsDeps, 'db' | 'publicUrl' | 'delivery'>): DeliverWeeklySummary {
+  return async (summary) => {
+    const settings = await loadAlertSettings(deps.db);
+    if (enabledChannels(settings).length === 0) return false;
+    const details = withDefaultReportSettings(await getSetting(deps.db, REPORT_SETTING, DEFAULT_REPORT_SETTINGS));
+    const link = `${deps.publicUrl.replace(/\/+$/, '')}/reports/weekly?week=${summary.week}`;
+    const subject = `Báo cáo tuần ${summary.week}: dư luận về giáo dục`;
+    const text = [subject, '', ...summary.narrative, '', link].join('\n');
+    const docx = await writeWeeklyDocx(summary, details);
+    const report = await deliver(
+      { settings, smtpPassword: deps.delivery.smtpPassword, webhookSecret: deps.delivery.webhookSecret, webhookAllowHosts: deps.delivery.webhookAllowHosts, timeoutMs: deps.delivery.timeoutMs },
+      {
+        email: {
+          subject,
+          text,
+          attachments: [{ filename: `bao-cao-tuan-${summary.week}.docx`, content: docx, contentType: DOCX_TYPE }],
+        },
+        webhook: { kind: 'weekly_report', week: summary.week, link, summary },
+      },
+    );
+    const failed = Object.entries(report).filter(([, outcome]) => outcome && !outcome.ok);
+    if (failed.length > 0) throw new Error(failed.map(([channel, outcome]) => `${channel}: ${(outcome as { error?: string }).error ?? 'failed'}`).join('; '));
+    return true;
+  };
+}
+
+const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
