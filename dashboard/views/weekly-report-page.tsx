@@ -812,6 +812,11 @@ export function WeeklyReportPage(props: WeeklyReportPageProps) {
         )}
         <WeekPicker locale={locale} week={week} error={props.error} summary={summary} />
         {summary && !props.error && <Downloads locale={locale} week={shownWeek} />}
+        {user.role === 'admin' && (
+          <p class="weekly-settings-link">
+            <a href="/settings/report">{t(locale, 'reportSettings.link')}</a>
+          </p>
+        )}
         {!summary && !props.error && <p class="empty-state">{t(locale, 'weekly.choose')}</p>}
         {summary &&
           (summary.empty ? (

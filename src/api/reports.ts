@@ -2,6 +2,7 @@
 // page, an administrator's regeneration of the stored snapshot, and the report's header details.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { REPORT_SETTING_FIELDS, ReportSettingsPage, type ReportSettingField } from '../../dashboard/views/report-settings-page.tsx';
 import { WeeklyReportPage } from '../../dashboard/views/weekly-report-page.tsx';
 import { apiErrorText } from '../../dashboard/i18n/messages.ts';
 import { getSetting, putSetting } from '../db/queries/settings.ts';
@@ -114,6 +115,38 @@ export function reportRoutes(): Hono<AppEnv> {
     if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
     await putSetting(c.get('deps').db, REPORT_SETTING, parsed.data);
     return c.json(parsed.data);
+  });
+
+  routes.get('/settings/report', requireRole('admin'), async (c) => {
+    const stored = withDefaultReportSettings(await getSetting(c.get('deps').db, REPORT_SETTING, DEFAULT_REPORT_SETTINGS));
+    return c.html(
+      ReportSettingsPage({
+        user: c.get('user')!,
+        locale: c.get('locale'),
+        values: { ...stored, recipients: stored.recipients.join('\n') },
+        flash: c.req.query('flash') === 'saved' ? 'saved' : undefined,
+      }),
+    );
+  });
+
+  routes.post('/settings/report', requireRole('admin'), async (c) => {
+    const form = await c.req.parseBody();
+    const values = Object.fromEntries(
+      REPORT_SETTING_FIELDS.map((field) => [field, typeof form[field] === 'string' ? (form[field] as string) : '']),
+    ) as Record<ReportSettingField, string>;
+    const recipients = values.recipients
+      .split(/\r?\n/)
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+    const parsed = ReportSettingsBody.safeParse({ ...values, recipients });
+    if (!parsed.success) {
+      const errors = [...new Set(parsed.error.issues.map((issue) => issue.path[0]))].filter((field): field is ReportSettingField =>
+        (REPORT_SETTING_FIELDS as readonly unknown[]).includes(field),
+      );
+      return c.html(ReportSettingsPage({ user: c.get('user')!, locale: c.get('locale'), values, errors }), 422);
+    }
+    await putSetting(c.get('deps').db, REPORT_SETTING, parsed.data);
+    return c.redirect('/settings/report?flash=saved', 303);
   });
 
   routes.get('/reports/weekly', readers, async (c) => {

@@ -154,6 +154,8 @@ const POLICY: Record<string, Policy> = {
   'POST /api/reports/weekly/:week/regenerate': ADMIN,
   'GET /api/settings/report': READERS,
   'PUT /api/settings/report': ADMIN,
+  'GET /settings/report': ADMIN,
+  'POST /settings/report': ADMIN,
   'GET /reports/weekly': READERS,
 };
 

@@ -473,6 +473,38 @@ describe('exports of the week', () => {
   });
 });
 
+describe('the report details page', () => {
+  const form = (fields: Record<string, string>) => ({
+    method: 'POST',
+    cookie: admin,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+
+  it('lets an administrator set the details with a form, one recipient a line, and shows errors beside the fields', async () => {
+    const fields = { wardName: 'Tân Định', place: 'Tân Định', recipients: 'UBND Thành phố\r\n\r\nPhòng GD&ĐT\r\nLưu: VT', signerTitle: 'PHÓ CHỦ TỊCH', signerName: '' };
+    const saved = await t.request('/settings/report', form(fields));
+    expect(saved.status).toBe(303);
+    expect(await (await t.request('/api/settings/report', { cookie: leader })).json()).toEqual({
+      wardName: 'Tân Định',
+      place: 'Tân Định',
+      recipients: ['UBND Thành phố', 'Phòng GD&ĐT', 'Lưu: VT'],
+      signerTitle: 'PHÓ CHỦ TỊCH',
+      signerName: '',
+    });
+    const page = await (await t.request('/settings/report', { cookie: admin })).text();
+    expect(page).toContain('Tân Định');
+    const refused = await t.request('/settings/report', form({ ...fields, wardName: '', signerTitle: '"><script>x</script>' + 'x'.repeat(200) }));
+    expect(refused.status).toBe(422);
+    const html = await refused.text();
+    expect(html).toContain('id="report-wardName-error"');
+    expect(html).toContain('id="report-signerTitle-error"');
+    expect(html).not.toContain('<script>x</script>');
+    expect(((await (await t.request('/api/settings/report', { cookie: leader })).json()) as { wardName: string }).wardName).toBe('Tân Định');
+    expect((await t.request('/settings/report', { ...form(fields), cookie: leader })).status).toBe(403);
+  });
+});
+
 describe('snapshots', () => {
   it('stores the week once; later edits and later runs do not change it', async () => {
     const delivered: string[] = [];
