@@ -10,7 +10,10 @@ import { trainWithDecisions, type DevFigures } from './classifiers/train-with-de
 import { listTrainingDecisions } from './db/queries/training-decisions.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { previewInput, type PreviewOptions } from './collectors/preview.ts';
-import { listSources } from './db/queries/sources.ts';
+import { getSource, listSources } from './db/queries/sources.ts';
+import { applySourceChanges, checkSourceChanges } from './api/source-changes.ts';
+import { createSourceChecker } from './collectors/source-checker.ts';
+import { createBullmqRunner } from './jobs/bullmq-runner.ts';
 import { insertUser, setUserPassword } from './db/queries/users.ts';
 import { ROLES, type Role } from './domain/user.ts';
 import { createInProcessRunner } from './jobs/job-runner.ts';
@@ -31,6 +34,9 @@ Commands:
   worker                        run a BullMQ worker that collects sources (needs REDIS_URL)
   migrate                       apply database migrations and exit
   collect [--source ID]         fetch every enabled source (or one) now and print the counts as JSON lines
+  source edit ID [--name N] [--url U] [--interval-minutes M] [--selectors JSON] [--enable | --disable]
+                                change a source, checked as on the sources page (a new URL refetches in
+                                full and starts its health over); prints the source as JSON
   preview <url-or-file>… [--kind rss|html] [--selectors JSON] [--content-type TYPE]
                                 parse each input as a feed (or page) without storing; one JSON line per input
   train [--data-dir DIR] [--out DIR]
@@ -149,6 +155,60 @@ async function run(argv: string[]): Promise<number> {
         if (wanted && sources.length === 0) throw new UsageError(`no source with id ${wanted}`);
         for (const source of sources) console.log(JSON.stringify(await runner.refreshNow(source.id)));
       } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'source': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          name: { type: 'string' },
+          url: { type: 'string' },
+          'interval-minutes': { type: 'string' },
+          selectors: { type: 'string' },
+          enable: { type: 'boolean' },
+          disable: { type: 'boolean' },
+        },
+      });
+      const [action, rawId] = positionals;
+      if (action !== 'edit' || positionals.length !== 2) throw new UsageError('usage: source edit ID [options]');
+      const id = /^[1-9]\d{0,9}$/.test(rawId ?? '') ? Number(rawId) : null;
+      if (id === null) throw new UsageError('ID must be a positive whole number');
+      if (values.enable && values.disable) throw new UsageError('--enable and --disable exclude each other');
+      const body: Record<string, unknown> = {};
+      if (values.name !== undefined) body.name = values.name;
+      if (values.url !== undefined) body.url = values.url;
+      const minutes = option(values, 'interval-minutes');
+      if (minutes !== undefined) body.pollIntervalSeconds = /^\d{1,6}$/.test(minutes) ? Number(minutes) * 60 : Number.NaN;
+      if (values.selectors !== undefined) {
+        try {
+          body.selectors = values.selectors.trim() === '' ? null : (JSON.parse(values.selectors) as unknown);
+        } catch {
+          throw new UsageError('--selectors must be a JSON object, e.g. {"item":"article","title":"h2"} (or "" to clear them)');
+        }
+      }
+      if (values.enable) body.enabled = true;
+      if (values.disable) body.enabled = false;
+      const database = await openMigratedDatabase(config);
+      const pipeline = pipelineDepsFor(config, database);
+      // With Redis the schedule lives there and is updated; in process, the running service reads the table.
+      const jobs = config.REDIS_URL
+        ? createBullmqRunner({ redisUrl: config.REDIS_URL, deps: pipeline, prefix: config.QUEUE_PREFIX })
+        : createInProcessRunner(pipeline);
+      try {
+        const source = await getSource(database.db, id);
+        if (!source) throw new UsageError(`no source with id ${id}`);
+        const checked = checkSourceChanges(createSourceChecker(pipeline.fetch), source, body);
+        if (!checked.ok) {
+          console.error(JSON.stringify({ error: 'validation_failed', details: checked.errors }));
+          return 1;
+        }
+        const updated = await applySourceChanges({ db: database.db, jobs }, source, checked.value);
+        console.log(JSON.stringify(updated));
+      } finally {
+        await jobs.close();
         await database.close();
       }
       return 0;

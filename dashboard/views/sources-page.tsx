@@ -1,5 +1,5 @@
-// Sources and their health, a fetch-now button per source, and the add-source form.
-import type { RefreshResult, Source, SourcePreviewResult } from '../../src/domain/source.ts';
+// Sources and their health, a fetch-now button per source, the add-source form, and the edit page of one source.
+import type { RefreshResult, Source, SourceFieldError, SourcePreviewResult } from '../../src/domain/source.ts';
 import { sourceState } from '../../src/domain/source-state.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { apiErrorText, fetchErrorText, formatDate, t, type Locale } from '../i18n/messages.ts';
@@ -112,7 +112,20 @@ function isFetchable(source: Source): boolean {
   return (source.kind === 'rss' || source.kind === 'html') && Boolean(source.url);
 }
 
-function SourceRow({ source, locale }: { source: Source; locale: Locale }) {
+// The on/off switch: one button that turns the source the other way.
+function EnableToggle({ source, locale, next }: { source: Source; locale: Locale; next: 'list' | 'edit' }) {
+  return (
+    <form method="post" action={`/sources/${source.id}/enabled`} class="sources-edit-toggle">
+      <input type="hidden" name="enabled" value={source.enabled ? 'false' : 'true'} />
+      <input type="hidden" name="next" value={next} />
+      <button type="submit" class="button">
+        {t(locale, source.enabled ? 'sourcesEdit.disable' : 'sourcesEdit.enable')}
+      </button>
+    </form>
+  );
+}
+
+function SourceRow({ source, locale, canManage }: { source: Source; locale: Locale; canManage: boolean }) {
   return (
     <tr class={source.consecutiveFailures > 0 ? 'source-row source-failing' : 'source-row'}>
       <td data-label={t(locale, 'sources.col.kind')}>{t(locale, `sourceKind.${source.kind}`)}</td>
@@ -134,6 +147,14 @@ function SourceRow({ source, locale }: { source: Source; locale: Locale }) {
       </td>
       <td data-label={t(locale, 'sources.col.nextTry')}>{formatDate(source.nextFetchAt, locale)}</td>
       <td data-label={t(locale, 'sources.col.actions')}>
+        {canManage && (
+          <>
+            <a class="button" href={`/sources/${source.id}`}>
+              {t(locale, 'sourcesEdit.edit')}
+            </a>
+            <EnableToggle source={source} locale={locale} next="list" />
+          </>
+        )}
         {isFetchable(source) && (
           <form method="post" action={`/sources/${source.id}/fetch`}>
             <button type="submit" class="button">
@@ -259,12 +280,183 @@ export function SourcesPage({ user, locale, sources, canManage, flash, form, pre
           </thead>
           <tbody>
             {sources.map((source) => (
-              <SourceRow source={source} locale={locale} />
+              <SourceRow source={source} locale={locale} canManage={canManage} />
             ))}
           </tbody>
         </table>
       )}
       {canManage && <AddSourceForm locale={locale} form={form} preview={preview} />}
+    </Layout>
+  );
+}
+
+/** A problem with one field of the edit form. */
+export type { SourceFieldError };
+
+/** What the edit form holds, as typed; the interval in minutes. */
+export interface SourceEditValues {
+  name: string;
+  url: string;
+  enabled: boolean;
+  pollIntervalMinutes: string;
+  selectors?: Record<string, string>;
+}
+
+/** Props of SourceEditPage. */
+export interface SourceEditPageProps {
+  user: SessionUser;
+  locale: Locale;
+  source: Source;
+  values: SourceEditValues;
+  errors: readonly SourceFieldError[];
+  /** What the typed address and selectors would yield, stored nowhere. */
+  preview?: SourcePreviewResult;
+  saved: boolean;
+}
+
+const FIELD_ERROR_CODES = new Set([
+  'empty',
+  'too_small',
+  'too_big',
+  'invalid_type',
+  'blocked_address',
+  'not_allowed',
+  'xpath',
+  'too_long',
+  'unsupported',
+]);
+
+/** Returns the text of a field error in the locale. */
+export function fieldErrorText(locale: Locale, error: SourceFieldError): string {
+  if (error.field === 'pollIntervalSeconds') return t(locale, 'sourcesEdit.error.interval');
+  if (error.field === 'url' && error.code !== 'blocked_address' && error.code !== 'not_allowed') return t(locale, 'sourcesEdit.error.url');
+  const code = FIELD_ERROR_CODES.has(error.code) ? error.code : 'invalid';
+  return t(locale, `sourcesEdit.error.${code}` as 'sourcesEdit.error.invalid');
+}
+
+function FieldErrors({ id, errors, locale }: { id: string; errors: readonly SourceFieldError[]; locale: Locale }) {
+  if (errors.length === 0) return <></>;
+  return (
+    <p id={id} class="sources-edit-field-error">
+      {errors.map((error) => fieldErrorText(locale, error)).join(' ')}
+    </p>
+  );
+}
+
+/** Returns the edit page of one source: its health, the form, a preview of the typed address, the on/off switch. */
+export function SourceEditPage({ user, locale, source, values, errors, preview, saved }: SourceEditPageProps) {
+  const fetchable = source.kind === 'rss' || source.kind === 'html';
+  const errorsOf = (field: string) => errors.filter((error) => error.field === field);
+  const general = errors.filter((error) => !['name', 'url', 'pollIntervalSeconds', 'enabled', 'selectors'].includes(error.field.split('.')[0]!));
+  const field = (name: string, id: string) => {
+    const own = errorsOf(name);
+    return { own, attrs: own.length ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {} };
+  };
+  const name = field('name', 'source-edit-name');
+  const url = field('url', 'source-edit-url');
+  const interval = field('pollIntervalSeconds', 'source-edit-interval');
+  const title = t(locale, 'sourcesEdit.title', { name: source.name });
+  return (
+    <Layout title={title} user={user} locale={locale} section="sources">
+      <p>
+        <a href="/sources">{t(locale, 'sourcesEdit.back')}</a>
+      </p>
+      <h1>{title}</h1>
+      {saved && (
+        <p class="alert alert-ok" role="status">
+          {t(locale, 'sourcesEdit.saved')}
+        </p>
+      )}
+      {errors.length > 0 && (
+        <p class="alert alert-error" role="alert">
+          {t(locale, 'sourcesEdit.invalid')} {general.map((error) => fieldErrorText(locale, error)).join(' ')}
+        </p>
+      )}
+      <section class="card sources-edit-health" aria-labelledby="source-health-heading">
+        <h2 id="source-health-heading">{t(locale, 'sources.col.health')}</h2>
+        <dl>
+          <dt>{t(locale, 'sources.col.kind')}</dt>
+          <dd>{t(locale, `sourceKind.${source.kind}`)}</dd>
+          <dt>{t(locale, 'sources.col.health')}</dt>
+          <dd>
+            <Health source={source} locale={locale} />
+          </dd>
+          <dt>{t(locale, 'sources.col.lastSuccess')}</dt>
+          <dd>{formatDate(source.lastSuccessAt, locale)}</dd>
+          <dt>{t(locale, 'sources.col.lastError')}</dt>
+          <dd class="cell-error">
+            <LastError source={source} locale={locale} />
+          </dd>
+          <dt>{t(locale, 'sources.col.nextTry')}</dt>
+          <dd>{formatDate(source.nextFetchAt, locale)}</dd>
+        </dl>
+        <EnableToggle source={source} locale={locale} next="edit" />
+      </section>
+      <section class="card" aria-labelledby="source-edit-heading">
+        <h2 id="source-edit-heading">{t(locale, 'sourcesEdit.heading')}</h2>
+        {preview && (
+          <>
+            <p class="muted">{t(locale, 'sourcesEdit.previewNotSaved')}</p>
+            <PreviewResultView preview={preview} locale={locale} />
+          </>
+        )}
+        <form class="stack-form sources-edit-form" method="post" action={`/sources/${source.id}`}>
+          <label for="source-edit-name">{t(locale, 'sources.add.name')}</label>
+          <input id="source-edit-name" name="name" type="text" maxlength={200} required value={values.name} {...name.attrs} />
+          <FieldErrors id="source-edit-name-error" errors={name.own} locale={locale} />
+          {fetchable ? (
+            <>
+              <label for="source-edit-url">{t(locale, 'sources.add.url')}</label>
+              <input id="source-edit-url" name="url" type="url" required inputmode="url" placeholder="https://" value={values.url} {...url.attrs} />
+              <FieldErrors id="source-edit-url-error" errors={url.own} locale={locale} />
+              <p class="muted">{t(locale, 'sourcesEdit.urlHint')}</p>
+            </>
+          ) : (
+            <p class="muted">{t(locale, 'sourcesEdit.noUrl')}</p>
+          )}
+          <label for="source-edit-interval">{t(locale, 'sourcesEdit.interval')}</label>
+          <input id="source-edit-interval" name="poll_interval_minutes" type="number" min={1} max={10080} step={1} required value={values.pollIntervalMinutes} {...interval.attrs} />
+          <FieldErrors id="source-edit-interval-error" errors={interval.own} locale={locale} />
+          <label class="sources-edit-check">
+            <input type="checkbox" name="enabled" value="on" checked={values.enabled} /> {t(locale, 'sourcesEdit.enabled')}
+          </label>
+          {source.kind === 'html' && (
+            <fieldset class="selectors">
+              <legend>{t(locale, 'sources.add.selectors')}</legend>
+              <p class="muted">{t(locale, 'sources.add.selectorsHint')}</p>
+              <FieldErrors id="source-edit-selectors-error" errors={errors.filter((error) => error.field === 'selectors')} locale={locale} />
+              {SELECTOR_FIELDS.map((key) => {
+                const own = errors.filter((error) => error.field === `selectors.${key}`);
+                const id = `source-edit-selector-${key}`;
+                return (
+                  <>
+                    <label for={id}>{t(locale, `sources.selector.${key}`)}</label>
+                    <input
+                      id={id}
+                      name={`selector_${key}`}
+                      type="text"
+                      maxlength={300}
+                      value={values.selectors?.[key] ?? ''}
+                      {...(own.length ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {})}
+                    />
+                    <FieldErrors id={`${id}-error`} errors={own} locale={locale} />
+                  </>
+                );
+              })}
+            </fieldset>
+          )}
+          <div class="form-actions">
+            {fetchable && (
+              <button type="submit" class="button" formaction={`/sources/${source.id}/preview`}>
+                {t(locale, 'sourcesEdit.preview')}
+              </button>
+            )}
+            <button type="submit" class="button button-primary">
+              {t(locale, 'sourcesEdit.save')}
+            </button>
+          </div>
+        </form>
+      </section>
     </Layout>
   );
 }

@@ -645,6 +645,28 @@ export const OPENAPI_DOCUMENT = {
         responses: { '201': json(ref('Source')), ...errors(401, 403, 422) },
       },
     },
+    '/api/sources/{id}': {
+      get: { summary: 'One source with its health', parameters: [idParam], responses: { '200': json(ref('Source')), ...errors(401, 403, 404) } },
+      patch: {
+        summary:
+          'Edit a source (admin), checked as when it was added. A new url forgets the caching validators and the health so the next fetch is a full one; new selectors refetch in full; enabled: false stops scheduling; the job runner reschedules the source. Form and import sources take no url or selectors.',
+        parameters: [idParam],
+        requestBody: json({
+          type: 'object',
+          minProperties: 1,
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200, description: 'Stored in Unicode NFC' },
+            url: { type: 'string', format: 'uri', maxLength: 2000, description: 'http(s); loopback and private addresses refused unless allowed (COLLECTOR_ALLOW_HOSTS)' },
+            selectors: { oneOf: [ref('Selectors'), { type: 'null' }], description: 'Web-page sources only; null or {} clears them' },
+            enabled: { type: 'boolean' },
+            pollIntervalSeconds: { type: 'integer', minimum: 60, maximum: 604800 },
+          },
+        }),
+        // A 422 (validation_failed) lists {field, code} in error.details, e.g. url/blocked_address, url/not_allowed, selectors.item/xpath.
+        responses: { '200': json(ref('Source')), ...errors(401, 403, 404, 422) },
+      },
+    },
     '/api/sources/{id}/fetch': {
       post: { summary: 'Fetch a source now; returns counts', parameters: [idParam], responses: { '200': json(ref('RefreshResult')), ...errors(401, 403, 404) } },
     },

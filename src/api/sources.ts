@@ -1,12 +1,19 @@
-// Sources: list, add, fetch now — JSON and the sources page.
+// Sources: list, add, edit, fetch now — JSON and the sources pages.
 import { Hono } from 'hono';
-import { SourcesPage, type SourcesFlash } from '../../dashboard/views/sources-page.tsx';
+import {
+  SourceEditPage,
+  SourcesPage,
+  type SourceEditValues,
+  type SourceFieldError,
+  type SourcesFlash,
+} from '../../dashboard/views/sources-page.tsx';
 import { getSource, insertSource, listSources } from '../db/queries/sources.ts';
-import type { HtmlSelectors, RefreshResult, SourcePreviewResult } from '../domain/source.ts';
+import type { HtmlSelectors, RefreshResult, Source, SourcePreviewResult } from '../domain/source.ts';
 import type { Role } from '../domain/user.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 import { parseId, selectorsOf, SourceBody, SourcePreviewBody } from './query-schemas.ts';
+import { applySourceChanges, checkSourceChanges, sourceUrlError, type CheckedSourceChanges } from './source-changes.ts';
 
 const READ_ROLES: Role[] = ['admin', 'staff', 'leader'];
 const FETCH_ROLES: Role[] = ['admin', 'staff'];
@@ -25,6 +32,8 @@ async function addSource(c: AppContext, body: unknown) {
   const parsed = SourceBody.safeParse(body);
   if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
   const deps = c.get('deps');
+  const blocked = sourceUrlError(deps.sourceChecker, parsed.data.url);
+  if (blocked) throw new ApiError(422, 'validation_failed', [blocked]);
   const selectors = checkedSelectors(c, parsed.data.kind, parsed.data.selectors);
   const source = await insertSource(deps.db, {
     kind: parsed.data.kind,
@@ -35,6 +44,26 @@ async function addSource(c: AppContext, body: unknown) {
   });
   await deps.jobs.scheduleSource(source);
   return source;
+}
+
+async function existingSource(c: AppContext): Promise<Source> {
+  const id = parseId(c.req.param('id') ?? '');
+  const source = id === null ? null : await getSource(c.get('deps').db, id);
+  if (!source) throw new ApiError(404, 'not_found');
+  return source;
+}
+
+async function applyChanges(c: AppContext, source: Source, checked: CheckedSourceChanges): Promise<Source> {
+  const updated = await applySourceChanges(c.get('deps'), source, checked);
+  if (!updated) throw new ApiError(404, 'not_found');
+  return updated;
+}
+
+async function editSource(c: AppContext, body: unknown): Promise<Source> {
+  const source = await existingSource(c);
+  const checked = checkSourceChanges(c.get('deps').sourceChecker, source, body);
+  if (!checked.ok) throw new ApiError(422, 'validation_failed', checked.errors);
+  return applyChanges(c, source, checked.value);
 }
 
 async function fetchNow(c: AppContext): Promise<RefreshResult> {
@@ -81,6 +110,56 @@ async function renderPage(
   );
 }
 
+function editValuesOf(source: Source): SourceEditValues {
+  return {
+    name: source.name,
+    url: source.url ?? '',
+    enabled: source.enabled,
+    pollIntervalMinutes: String(Math.round(source.pollIntervalSeconds / 60)),
+    selectors: Object.fromEntries(Object.entries(source.selectors ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
+  };
+}
+
+function editFormOf(source: Source, form: Record<string, unknown>): SourceEditValues {
+  const text = (key: string) => (typeof form[key] === 'string' ? (form[key] as string) : '');
+  return {
+    name: text('name'),
+    url: text('url'),
+    enabled: form.enabled === 'on' || form.enabled === 'true',
+    pollIntervalMinutes: text('poll_interval_minutes').trim(),
+    selectors: source.kind === 'html' ? (selectorsOf(form) ?? {}) : undefined,
+  };
+}
+
+// The edit form as the API body: minutes become seconds; a form source sends no address.
+function bodyOfEditForm(source: Source, values: SourceEditValues): Record<string, unknown> {
+  const minutes = /^\d{1,6}$/.test(values.pollIntervalMinutes) ? Number(values.pollIntervalMinutes) * 60 : Number.NaN;
+  const body: Record<string, unknown> = { name: values.name, enabled: values.enabled, pollIntervalSeconds: minutes };
+  if (source.kind === 'rss' || source.kind === 'html') body.url = values.url;
+  if (source.kind === 'html') body.selectors = values.selectors ?? {};
+  return body;
+}
+
+function renderEditPage(
+  c: AppContext,
+  source: Source,
+  extra: { values?: SourceEditValues; errors?: SourceFieldError[]; preview?: SourcePreviewResult; saved?: boolean } = {},
+  status: 200 | 422 = 200,
+) {
+  return c.html(
+    SourceEditPage({
+      user: c.get('user')!,
+      locale: c.get('locale'),
+      source,
+      values: extra.values ?? editValuesOf(source),
+      errors: extra.errors ?? [],
+      preview: extra.preview,
+      saved: extra.saved ?? false,
+    }),
+    status,
+  );
+}
+
 /** Returns the source routes. */
 export function sourceRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
@@ -88,6 +167,11 @@ export function sourceRoutes(): Hono<AppEnv> {
   routes.post('/api/sources', requireRole(...MANAGE_ROLES), async (c) => {
     const body = await c.req.json().catch(() => null);
     return c.json(await addSource(c, body), 201);
+  });
+  routes.get('/api/sources/:id', requireRole(...READ_ROLES), async (c) => c.json(await existingSource(c)));
+  routes.patch('/api/sources/:id', requireRole(...MANAGE_ROLES), async (c) => {
+    const body = await c.req.json().catch(() => null);
+    return c.json(await editSource(c, body));
   });
   routes.post('/api/sources/:id/fetch', requireRole(...FETCH_ROLES), async (c) => c.json(await fetchNow(c)));
   routes.post('/api/sources/preview', requireRole(...MANAGE_ROLES), async (c) =>
@@ -119,5 +203,41 @@ export function sourceRoutes(): Hono<AppEnv> {
     }
   });
   routes.post('/sources/:id/fetch', requireRole(...FETCH_ROLES), async (c) => renderPage(c, { kind: 'refreshed', result: await fetchNow(c) }));
+  routes.get('/sources/:id', requireRole(...MANAGE_ROLES), async (c) => {
+    const source = await existingSource(c);
+    return renderEditPage(c, source, { saved: c.req.query('saved') === '1' });
+  });
+  routes.post('/sources/:id', requireRole(...MANAGE_ROLES), async (c) => {
+    const source = await existingSource(c);
+    const values = editFormOf(source, await c.req.parseBody());
+    const checked = checkSourceChanges(c.get('deps').sourceChecker, source, bodyOfEditForm(source, values));
+    if (!checked.ok) return renderEditPage(c, source, { values, errors: checked.errors }, 422);
+    await applyChanges(c, source, checked.value);
+    return c.redirect(`/sources/${source.id}?saved=1`, 303);
+  });
+  // Shows what the typed (unsaved) address and selectors would yield; stores nothing.
+  routes.post('/sources/:id/preview', requireRole(...MANAGE_ROLES), async (c) => {
+    const source = await existingSource(c);
+    const values = editFormOf(source, await c.req.parseBody());
+    if (source.kind !== 'rss' && source.kind !== 'html') {
+      return renderEditPage(c, source, { values, errors: [{ field: 'url', code: 'not_allowed' }] }, 422);
+    }
+    const checked = checkSourceChanges(c.get('deps').sourceChecker, source, { url: values.url, ...(source.kind === 'html' ? { selectors: values.selectors ?? {} } : {}) });
+    if (!checked.ok) return renderEditPage(c, source, { values, errors: checked.errors }, 422);
+    const selectors = checked.value.changes.selectors ?? undefined;
+    const preview = await c.get('deps').sourceChecker.preview({ kind: source.kind, url: values.url, selectors });
+    return renderEditPage(c, source, { values, preview });
+  });
+  // The on/off switch of the list and the edit page.
+  routes.post('/sources/:id/enabled', requireRole(...MANAGE_ROLES), async (c) => {
+    const source = await existingSource(c);
+    const form = await c.req.parseBody();
+    const back = form.next === 'edit' ? `/sources/${source.id}?saved=1` : '/sources';
+    if (form.enabled !== 'true' && form.enabled !== 'false') return c.redirect(form.next === 'edit' ? `/sources/${source.id}` : '/sources', 303);
+    const checked = checkSourceChanges(c.get('deps').sourceChecker, source, { enabled: form.enabled === 'true' });
+    if (!checked.ok) throw new ApiError(422, 'validation_failed', checked.errors);
+    await applyChanges(c, source, checked.value);
+    return c.redirect(back, 303);
+  });
   return routes;
 }

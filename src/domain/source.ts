@@ -90,4 +90,27 @@ export interface SelectorError {
 export interface SourceChecker {
   validateSelectors(input: unknown): { ok: true; selectors: HtmlSelectors } | { ok: false; errors: SelectorError[] };
   preview(source: { kind: 'rss' | 'html'; url: string; selectors?: HtmlSelectors }): Promise<SourcePreviewResult>;
+  /**
+   * Refuses, before anything is stored, an address the collector would never fetch: a loopback,
+   * private or metadata IP literal or `localhost`, unless that host is allowed. Names that only
+   * resolve to such an address are still refused when fetched. Absent: only the URL's shape is checked.
+   */
+  checkUrl?(url: string): { ok: true } | { ok: false; code: 'blocked_address'; message: string };
+}
+
+/** A problem with one field of a source as submitted: `field` as the API names it (`url`, `selectors.item`…). */
+export interface SourceFieldError {
+  field: string;
+  code: string;
+}
+
+/** What an admin may change on a saved source; a field left out stays as it is. */
+export interface SourceChanges {
+  name?: string;
+  /** Only feed and web-page sources have an address. */
+  url?: string;
+  /** Web-page sources only; null clears them (headlines are then found without selectors). */
+  selectors?: HtmlSelectors | null;
+  enabled?: boolean;
+  pollIntervalSeconds?: number;
 }

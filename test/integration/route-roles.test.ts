@@ -57,6 +57,12 @@ const POLICY: Record<string, Policy> = {
   'POST /sources': ADMIN,
   'POST /sources/preview': ADMIN,
   'POST /sources/:id/fetch': TRIAGE,
+  'GET /api/sources/:id': READERS,
+  'PATCH /api/sources/:id': ADMIN,
+  'GET /sources/:id': ADMIN,
+  'POST /sources/:id': ADMIN,
+  'POST /sources/:id/preview': ADMIN,
+  'POST /sources/:id/enabled': ADMIN,
 
   'GET /api/rules': READERS,
   'POST /api/rules': TRIAGE,

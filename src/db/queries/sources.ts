@@ -1,6 +1,7 @@
 // Reads and writes of sources and their health.
 import { asc, eq, sql } from 'drizzle-orm';
-import type { HtmlSelectors, Source, SourceKind } from '../../domain/source.ts';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { HtmlSelectors, Source, SourceChanges, SourceKind } from '../../domain/source.ts';
 import type { Db } from '../client.ts';
 import { sources } from '../schema.ts';
 
@@ -54,6 +55,49 @@ export async function insertSource(db: Db, source: NewSource): Promise<Source> {
   const [row] = await db.insert(sources).values(source).returning();
   if (!row) throw new Error('db: insert into sources returned no row');
   return toSource(row);
+}
+
+/**
+ * Applies an admin's changes and returns the source, or null when there is no such source.
+ * `resetFetchState` (a new address): forgets the caching validators and the health, so the next
+ * fetch is a full one, due at once. `refetchFully` (new selectors): forgets only the validators,
+ * due at once. `dueNow` (switched back on): due at once. A new interval alone moves the next try
+ * of a healthy source to its last success plus the new interval.
+ */
+export async function updateSource(
+  db: Db,
+  id: number,
+  changes: SourceChanges,
+  options: { resetFetchState?: boolean; refetchFully?: boolean; dueNow?: boolean } = {},
+): Promise<Source | null> {
+  const set: PgUpdateSetSource<typeof sources> = {};
+  if (changes.name !== undefined) set.name = changes.name;
+  if (changes.url !== undefined) set.url = changes.url;
+  if (changes.selectors !== undefined) set.selectors = changes.selectors;
+  if (changes.enabled !== undefined) set.enabled = changes.enabled;
+  if (changes.pollIntervalSeconds !== undefined) {
+    set.pollIntervalSeconds = changes.pollIntervalSeconds;
+    set.nextFetchAt = sql`case when ${sources.lastSuccessAt} is not null and ${sources.consecutiveFailures} = 0
+      then ${sources.lastSuccessAt} + make_interval(secs => ${changes.pollIntervalSeconds})
+      else ${sources.nextFetchAt} end`;
+  }
+  if (options.resetFetchState || options.refetchFully) {
+    Object.assign(set, { etag: null, lastModified: null, contentHash: null, nextFetchAt: null });
+  }
+  if (options.resetFetchState) {
+    Object.assign(set, {
+      lastSuccessAt: null,
+      lastErrorAt: null,
+      lastError: null,
+      lastErrorCode: null,
+      consecutiveFailures: 0,
+      failingSince: null,
+    });
+  }
+  if (options.dueNow) set.nextFetchAt = null;
+  if (Object.keys(set).length === 0) return getSource(db, id);
+  const [row] = await db.update(sources).set(set).where(eq(sources.id, id)).returning();
+  return row ? toSource(row) : null;
 }
 
 /** Returns the number of sources stored. */
