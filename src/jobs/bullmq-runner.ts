@@ -64,7 +64,8 @@ export function createBullmqRunner(options: {
 
   async function schedule(source: Source): Promise<void> {
     const id = schedulerIdFor(source.id);
-    if (!source.enabled || source.kind !== 'rss') {
+    // Feeds and web pages are fetched on a schedule; form and import sources are fed by people.
+    if (!source.enabled || (source.kind !== 'rss' && source.kind !== 'html') || source.url === null) {
       await queue.removeJobScheduler(id);
       return;
     }

@@ -53,6 +53,18 @@ describe.runIf(redisUrl)('BullMQ runner', () => {
     expect(await queue.getJobSchedulers()).toHaveLength(0);
   });
 
+  it('schedules web pages as it schedules feeds, and never form or import sources', async () => {
+    const page = await insertSource(database.db, { kind: 'html', name: 'trang', url: feeds.urlOf('tin-phuong.xml') });
+    const form = await insertSource(database.db, { kind: 'form', name: 'biểu mẫu', url: null });
+    await runner.scheduleSource(page);
+    await runner.scheduleSource(form);
+    const keys = (await queue.getJobSchedulers()).map((scheduler) => scheduler.key);
+    expect(keys).toContain(schedulerIdFor(page.id));
+    expect(keys).not.toContain(schedulerIdFor(form.id));
+    await runner.scheduleSource({ ...page, enabled: false });
+    expect((await queue.getJobSchedulers()).map((scheduler) => scheduler.key)).not.toContain(schedulerIdFor(page.id));
+  });
+
   it('stores each item once when two workers share the queue', async () => {
     const source = await insertSource(database.db, { kind: 'rss', name: 'b', url: feeds.urlOf('bao-giao-duc.xml') });
     const workers = [1, 2].map(() => startRefreshWorker({ redisUrl: redisUrl!, deps, prefix, concurrency: 2 }));
