@@ -57,7 +57,8 @@ texts.forEach((raw, i) => {
         fold: foldText(text),
         foldOffsets: foldWithOffsets(text),
         syllables: tokenizeSyllables(text),
-        tokens: analyzeText(n),
+        // normId and lowerId are process-wide ids that depends on the order syllables were first seen: left out.
+        tokens: analyzeText(n).map(({ normId: _norm, lowerId: _lower, ...token }) => token),
         comment,
         article,
         commentWithBody,

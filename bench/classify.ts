@@ -35,7 +35,7 @@ import { parseArgs } from 'node:util';
 import { compileClaims, matchClaims } from '../src/classifiers/claim-matcher.ts';
 import { createClassifier } from '../src/classifiers/classify.ts';
 import { evaluateFile, evaluateTsv, SENTIMENT_LABELS, type EvaluationReport } from '../src/classifiers/evaluate.ts';
-import type { CompiledLinearModel } from '../src/classifiers/linear-model.ts';
+import type { CompiledLinearModel, Prediction } from '../src/classifiers/linear-model.ts';
 import { loadModels, MODELS_DIR, type LoadedModels } from '../src/classifiers/load-models.ts';
 import { SEED_RULES } from '../src/classifiers/seed-rules.ts';
 import { compileStaffRules, matchStaffRules, type StaffRuleDefinition } from '../src/classifiers/staff-rules.ts';
@@ -172,6 +172,9 @@ interface Prepared {
   explainOffensive: boolean;
   /** An explanation is computed and its label survives the relevance filter (is shown as a flag). */
   explanationShown: boolean;
+  /** The models' predictions, which classify explains (explanations reuse them). */
+  sentimentPrediction: Prediction;
+  offensivePrediction: Prediction;
 }
 // Which explanations classify computes for an item is observed, not re-derived: a classifier built
 // from the same parts, whose models note every call asking for an explanation.
@@ -183,6 +186,10 @@ const noting = (name: string, model: CompiledLinearModel): CompiledLinearModel =
   predictTokens: (tokens, text, options) => {
     if (options?.explain) explainCalls.push(name);
     return model.predictTokens(tokens, text, options);
+  },
+  explainPrediction: (tokens, text, prediction, top) => {
+    explainCalls.push(name);
+    return model.explainPrediction(tokens, text, prediction, top);
   },
 });
 const notingClassifier = createClassifier({
@@ -202,7 +209,16 @@ function prepare(input: ClassifierInput): Prepared {
   const explainOffensive = explainCalls.includes('offensive');
   const explanationShown =
     (explainSentiment && (result.labels.includes('negative') || result.labels.includes('positive'))) || (explainOffensive && result.labels.includes('offensive'));
-  return { text, tokens: analyzeText(text), explainSentiment, explainOffensive, explanationShown };
+  const tokens = analyzeText(text);
+  return {
+    text,
+    tokens,
+    explainSentiment,
+    explainOffensive,
+    explanationShown,
+    sentimentPrediction: models.sentiment.predictTokens(tokens, text),
+    offensivePrediction: models.offensive.predictTokens(tokens, text),
+  };
 }
 const shortInputs: ClassifierInput[] = shortTexts.map((text) => ({ title: text, body: '', kind: 'comment' }));
 const articleInputs: ClassifierInput[] = articles.map((a) => ({ ...a, kind: 'article' }));
@@ -331,6 +347,7 @@ const withoutExplanation = (model: CompiledLinearModel): CompiledLinearModel => 
   labels: model.labels,
   predict: (text) => model.predict(text),
   predictTokens: (tokens, text) => model.predictTokens(tokens, text),
+  explainPrediction: () => [],
 });
 const unexplained = createClassifier({
   staffRules,
@@ -354,8 +371,8 @@ const stageRuns = (inputs: readonly ClassifierInput[], prepared: readonly Prepar
       ['claims (200)', (i: number) => matchClaims(stageClaims, p(i).tokens).length],
       ['explanations (items classify explains)', (i: number) => {
         let n = 0;
-        if (p(i).explainSentiment) n += models.sentiment.predictTokens(p(i).tokens, p(i).text, { explain: true, top: 5 }).contributions?.length ?? 0;
-        if (p(i).explainOffensive) n += models.offensive.predictTokens(p(i).tokens, p(i).text, { explain: true, top: 5 }).contributions?.length ?? 0;
+        if (p(i).explainSentiment) n += models.sentiment.explainPrediction(p(i).tokens, p(i).text, p(i).sentimentPrediction, 5).length;
+        if (p(i).explainOffensive) n += models.offensive.explainPrediction(p(i).tokens, p(i).text, p(i).offensivePrediction, 5).length;
         return n;
       }],
     ] as [string, (i: number) => number][],

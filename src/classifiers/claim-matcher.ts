@@ -14,6 +14,7 @@
 import type { Verdict } from '../domain/item.ts';
 import { analyzeText, type Token } from '../text/analyze-text.ts';
 import { normalizeText } from '../text/normalize-text.ts';
+import { SyllableIdCache } from '../text/syllable-id-cache.ts';
 
 /** A known claim as the matcher needs it (the domain `Claim` fits). */
 export interface ClaimDefinition {
@@ -96,6 +97,8 @@ export interface ClaimIndex {
   readonly claims: readonly ClaimDefinition[];
   /** Folded syllable → unigram term id (only syllables that occur in some claim). */
   readonly unigramIds: ReadonlyMap<string, number>;
+  /** The same by the tokens' process-wide syllable ids (-1: not a term). */
+  readonly unigramIdsById: SyllableIdCache;
   /** `first * vocabulary + second` → bigram term id. */
   readonly bigramIds: ReadonlyMap<number, number>;
   readonly vocabulary: number;
@@ -245,6 +248,7 @@ export function compileClaims(claims: readonly ClaimDefinition[], options: Compi
   return {
     claims: kept,
     unigramIds,
+    unigramIdsById: new SyllableIdCache((norm) => unigramIds.get(norm)),
     bigramIds,
     vocabulary,
     idf,
@@ -273,8 +277,8 @@ function textTermIds(index: ClaimIndex, tokensOrText: readonly Token[] | string)
   const terms: number[] = [];
   let previous = -1;
   for (const token of tokens) {
-    const id = index.unigramIds.get(token.norm);
-    if (id === undefined) {
+    const id = index.unigramIdsById.get(token.normId, token.norm);
+    if (id < 0) {
       previous = -1;
       continue;
     }

@@ -164,11 +164,11 @@ export function createClassifier(parts: ClassifierParts = {}): Classifier {
       if (standsOffensive) labels.push('offensive');
       if (relevant) labels.push('relevant');
       if (standsPositive) labels.push('positive');
-      // Explanations of the models: only for labels that stand (explanations cost several predictions),
-      // so the common case stays cheap.
-      if (models && standsNegative && modelsLabel && sentimentLabel === 'negative') explainInto(spans, models.sentiment, tokens, text, titleLength, 'negative', 'model:sentiment');
-      if (models && standsPositive) explainInto(spans, models.sentiment, tokens, text, titleLength, 'positive', 'model:sentiment');
-      if (models && standsOffensive) explainInto(spans, models.offensive, tokens, text, titleLength, 'offensive', 'model:offensive');
+      // Explanations of the models: only for labels that stand (an explanation costs more than the
+      // prediction it explains), so the common case stays cheap.
+      if (models && sentiment && standsNegative && modelsLabel && sentimentLabel === 'negative') explainInto(spans, models.sentiment, sentiment, tokens, text, titleLength, 'negative', 'model:sentiment');
+      if (models && sentiment && standsPositive) explainInto(spans, models.sentiment, sentiment, tokens, text, titleLength, 'positive', 'model:sentiment');
+      if (models && offensive && standsOffensive) explainInto(spans, models.offensive, offensive, tokens, text, titleLength, 'offensive', 'model:offensive');
       const classification: Classification = { labels, scores, spans, version };
       if (sentiment && sentimentLabel) {
         const probabilities: Record<string, number> = {};
@@ -217,21 +217,21 @@ function spanAt(
 function explainInto(
   spans: ExplanationSpan[],
   model: CompiledLinearModel,
+  prediction: Prediction,
   tokens: readonly Token[],
   text: string,
   titleLength: number,
   category: Label,
   ruleId: string,
 ): void {
-  const prediction = model.predictTokens(tokens, text, EXPLAIN_OPTIONS);
-  const contributions: readonly Contribution[] = prediction.contributions ?? [];
+  // The prediction classify already made, explained: no second prediction.
+  const contributions: readonly Contribution[] = model.explainPrediction(tokens, text, prediction, MODEL_SPANS);
   for (const contribution of contributions) {
     if (contribution.weight <= 0) continue;
     const span = spanAt(text, titleLength, contribution.start, contribution.end, category, ruleId, contribution.weight, false);
     if (span) spans.push(span);
   }
 }
-const EXPLAIN_OPTIONS = { explain: true, top: MODEL_SPANS } as const;
 
 /** Returns a classifier by rules only (seed rules unless others are given): no models, no claims. */
 export function createRuleClassifier(rules: readonly KeywordRule[] = SEED_RULES): Classifier {

@@ -489,6 +489,13 @@ class IntKeyTable {
 
 const MAX_RECENT_IDS = 4096;
 
+/** Returns a copy of the array long enough to hold index `index` (at least twice as long). */
+function grownTo(array: Int32Array, index: number): Int32Array {
+  const grown = new Int32Array(Math.max(array.length * 2, index + 1, 16));
+  grown.set(array);
+  return grown;
+}
+
 /** Returns the syllable's id in the vocabulary (0 when absent), through a small bounded Map of recent answers. */
 function recentId(recent: Map<string, number>, vocabulary: ReadonlyMap<string, number>, syllable: string): number {
   let id = recent.get(syllable);
@@ -508,6 +515,11 @@ export interface CompiledLinearModel {
   predict(text: string, options?: { explain?: boolean; top?: number }): Prediction;
   /** Returns the label and probabilities for already analysed tokens (the text is needed only for explanations). */
   predictTokens(tokens: readonly Token[], text: string, options?: { explain?: boolean; top?: number }): Prediction;
+  /**
+   * Returns the phrases that moved the score toward `prediction`'s label, as `explain: true` would
+   * have: `prediction` is predictTokens' answer for these tokens. Cheaper than predicting again.
+   */
+  explainPrediction(tokens: readonly Token[], text: string, prediction: Prediction, top?: number): Contribution[];
 }
 
 /** Returns a model compiled for fast prediction from its stored JSON. */
@@ -703,11 +715,36 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
   const recentIds = new Map<string, number>();
   const recentAccentIds = new Map<string, number>();
 
-  const predictTokens = (
-    tokens: readonly Token[],
-    text: string,
-    predictOptions: { explain?: boolean; top?: number } = {},
-  ): Prediction => {
+  // Per process-wide syllable id (Token.normId): 1 + the syllable's id in this model's vocabulary
+  // (1: not in it), or 0 while not yet looked up. An array index instead of a string lookup.
+  let byNormId: Int32Array = new Int32Array(4096);
+  const vocabularyIdOf = (token: Token): number => {
+    const normId = token.normId;
+    if (normId === 0) return recentId(recentIds, vocabulary, token.norm);
+    if (normId >= byNormId.length) byNormId = grownTo(byNormId, normId);
+    let known = byNormId[normId] as number;
+    if (known === 0) {
+      known = (vocabulary.get(token.norm) ?? 0) + 1;
+      byNormId[normId] = known;
+    }
+    return known - 1;
+  };
+  // The same for accented syllables (Token.lowerId) in the accent vocabulary.
+  let byLowerId: Int32Array = new Int32Array(accentMax > 0 ? 4096 : 0);
+  const accentIdOf = (token: Token): number => {
+    const lowerId = token.lowerId;
+    if (lowerId === 0) return recentId(recentAccentIds, accentVocabulary, token.lower);
+    if (lowerId >= byLowerId.length) byLowerId = grownTo(byLowerId, lowerId);
+    let known = byLowerId[lowerId] as number;
+    if (known === 0) {
+      known = (accentVocabulary.get(token.lower) ?? 0) + 1;
+      byLowerId[lowerId] = known;
+    }
+    return known - 1;
+  };
+  // The tokens whose ids `ids` and `accentIds` hold (explanations reuse them).
+  let idsOf: readonly Token[] | null = null;
+  const fillIds = (tokens: readonly Token[]): void => {
     const n = tokens.length;
     if (ids.length < n) {
       ids = new Int32Array(n * 2);
@@ -715,10 +752,20 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     }
     for (let i = 0; i < n; i++) {
       const token = tokens[i] as Token;
-      const id = recentId(recentIds, vocabulary, token.norm);
+      const id = vocabularyIdOf(token);
       ids[i] = id === 0 ? 0 : 2 * id + (token.negated ? 1 : 0);
-      if (accentMax > 0) accentIds[i] = recentId(recentAccentIds, accentVocabulary, token.lower);
+      if (accentMax > 0) accentIds[i] = accentIdOf(token);
     }
+    idsOf = tokens;
+  };
+
+  const predictTokens = (
+    tokens: readonly Token[],
+    text: string,
+    predictOptions: { explain?: boolean; top?: number } = {},
+  ): Prediction => {
+    const n = tokens.length;
+    fillIds(tokens);
     scores.fill(0);
     const contrastAt = options.contrast ? lastContrast(tokens) : n;
     const ngramMax = options.wordNgramMax;
@@ -937,10 +984,16 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
       .map((c) => ({ feature: c.feature, start: c.start, end: c.end, text: text.slice(c.start, c.end), weight: Math.round(c.weight * 1000) / 1000 }));
   };
 
+  const explainPrediction = (tokens: readonly Token[], text: string, prediction: Prediction, top = 5): Contribution[] => {
+    if (idsOf !== tokens) fillIds(tokens);
+    return explainTokens(tokens, text, labels.indexOf(prediction.label), top);
+  };
+
   return {
     json,
     labels,
     predictTokens,
+    explainPrediction,
     predict: (text, predictOptions) => predictTokens(analyzeText(text), text, predictOptions),
   };
 }

@@ -12,6 +12,7 @@ import { STAFF_RULE_KINDS, type StaffRuleKind } from '../domain/rule.ts';
 import { analyzeText, type Token } from '../text/analyze-text.ts';
 import { foldText, foldWithOffsets } from '../text/fold-text.ts';
 import { normalizeText } from '../text/normalize-text.ts';
+import { SyllableIdCache } from '../text/syllable-id-cache.ts';
 import { checkRegexSafety } from './safe-regex.ts';
 
 /** A staff rule as the matcher needs it (the domain `StaffRule` fits). */
@@ -211,6 +212,8 @@ export interface StaffRuleMatcher {
   readonly skipped: readonly number[];
   /** Folded syllable → symbol of the automaton. */
   readonly symbols: ReadonlyMap<string, number>;
+  /** The same by the tokens' process-wide syllable ids (-1: no symbol). */
+  readonly symbolIds: SyllableIdCache;
   /** Per state: transitions by symbol. */
   readonly next: readonly Map<number, number>[];
   /** Per state: the patterns ending here, own and inherited through failure links. */
@@ -304,6 +307,7 @@ export function compileStaffRules(rules: readonly StaffRuleDefinition[]): StaffR
     rules: kept,
     skipped,
     symbols,
+    symbolIds: new SyllableIdCache((norm) => symbols.get(norm)),
     next,
     output,
     fail,
@@ -552,8 +556,9 @@ export function matchStaffRules(matcher: StaffRuleMatcher, text: string, tokens:
 
   let state = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const symbol = matcher.symbols.get(tokens[i]!.norm);
-    if (symbol === undefined) {
+    const token = tokens[i]!;
+    const symbol = matcher.symbolIds.get(token.normId, token.norm);
+    if (symbol < 0) {
       state = 0; // no pattern contains this syllable
       continue;
     }

@@ -1,6 +1,6 @@
 // One pass over a text that every classifier shares: syllables with offsets, normalised forms,
 // and negation/intensifier marks. Tokenising once keeps whole classification fast.
-import { expandAbbreviation } from './expand-abbreviations.ts';
+import { expandWithIds, syllableId, type Expansion } from './expand-abbreviations.ts';
 import { markNegation } from './mark-negation.ts';
 import { normalizeText, unifyTonePlacement } from './normalize-text.ts';
 import { tokenizeSyllables } from './tokenize-syllables.ts';
@@ -14,8 +14,12 @@ export interface Token {
   folded: string;
   /** The folded syllable after abbreviation/teencode expansion (`ko` → `khong`) and elongation collapse (`quaaa` → `qua`). */
   norm: string;
+  /** The process-wide id of `norm` (syllableId in expand-abbreviations), 0 when it has none: lets consumers index arrays instead of looking strings up. */
+  normId: number;
   /** The syllable as written, lowercased, with its diacritics, in NFC with the project's tone placement (for accent-aware comparisons). */
   lower: string;
+  /** The process-wide id of `lower` (0 when it has none). */
+  lowerId: number;
   /** Inside the scope of a negation (`không`, `chưa`, `chẳng`, `không hề`, `đâu có` …). */
   negated: boolean;
   /** Preceded or followed by an intensifier (`rất`, `quá`, `lắm`, `cực kỳ` …). */
@@ -49,6 +53,26 @@ function isLowerStable(text: string): boolean {
   return true;
 }
 
+/** What analysis makes of one written syllable that is not plain lowercase ASCII. */
+interface Written {
+  expansion: Expansion;
+  lower: string;
+  lowerId: number;
+}
+// Per written syllable (bounded): its expansion, lowercase form and id, in one Map lookup.
+const WRITTEN = new Map<string, Written>();
+
+function writtenOf(text: string, folded: string): Written {
+  let found = WRITTEN.get(text);
+  if (found === undefined) {
+    const lower = lowerOf(text);
+    found = { expansion: expandWithIds(folded), lower, lowerId: syllableId(lower) };
+    if (WRITTEN.size >= MAX_REMEMBERED) WRITTEN.clear();
+    WRITTEN.set(text, found);
+  }
+  return found;
+}
+
 function lowerOf(text: string): string {
   // Lowercase NFC syllables (most accented text) only need the tone placement unified.
   if (isLowerStable(text)) return unifyTonePlacement(text);
@@ -66,15 +90,28 @@ function lowerOf(text: string): string {
 export function analyzeText(text: string): Token[] {
   const tokens: Token[] = [];
   for (const syllable of tokenizeSyllables(text)) {
-    // Plain lowercase ASCII syllables (most unaccented text) are their own lowercase form.
-    const lower = syllable.text === syllable.folded ? syllable.folded : lowerOf(syllable.text);
-    for (const norm of expandAbbreviation(syllable.folded)) {
+    let expansion: Expansion;
+    let lower: string;
+    let lowerId: number;
+    if (syllable.text === syllable.folded) {
+      // Plain lowercase ASCII syllables (most unaccented text) are their own lowercase form.
+      expansion = expandWithIds(syllable.folded);
+      lower = syllable.folded;
+      lowerId = expansion.foldedId;
+    } else {
+      // The folded form is a function of the written one, so the answer can be remembered by it.
+      ({ expansion, lower, lowerId } = writtenOf(syllable.text, syllable.folded));
+    }
+    const { norms, ids } = expansion;
+    for (let k = 0; k < norms.length; k++) {
       tokens.push({
         start: syllable.start,
         end: syllable.end,
         folded: syllable.folded,
-        norm,
+        norm: norms[k] as string,
+        normId: ids[k] as number,
         lower,
+        lowerId,
         negated: false,
         intensified: false,
       });

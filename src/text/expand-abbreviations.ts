@@ -65,8 +65,16 @@ export function collapseElongation(folded: string): string {
 
 // Answers per folded syllable, remembered: analysing a text then costs one Map lookup per syllable
 // and allocates no array for plain words. Bounded so that a stream of unseen words cannot grow it.
-const EXPANDED = new Map<string, readonly string[]>();
+const EXPANDED = new Map<string, Expansion>();
 const MAX_REMEMBERED = 200_000;
+
+/** What a folded token stands for: its expanded syllables and their process-wide ids (see syllableId). */
+export interface Expansion {
+  norms: readonly string[];
+  ids: readonly number[];
+  /** The id of the folded token itself (its `lower` form when it was written in plain lowercase ASCII). */
+  foldedId: number;
+}
 
 function expandUncached(folded: string): readonly string[] {
   const expansion = ABBREVIATIONS.get(folded);
@@ -77,13 +85,37 @@ function expandUncached(folded: string): readonly string[] {
   return (collapsed.length > 1 ? ABBREVIATIONS.get(collapsed) : undefined) ?? [collapsed];
 }
 
-/** Returns the folded syllables a folded token stands for (itself when it is no abbreviation). */
-export function expandAbbreviation(folded: string): readonly string[] {
+/** Returns the folded syllables a folded token stands for (itself when it is no abbreviation), with their ids. */
+export function expandWithIds(folded: string): Expansion {
   let found = EXPANDED.get(folded);
   if (found === undefined) {
-    found = expandUncached(folded);
+    const norms = expandUncached(folded);
+    found = { norms, ids: norms.map(syllableId), foldedId: syllableId(folded) };
     if (EXPANDED.size >= MAX_REMEMBERED) EXPANDED.clear();
     EXPANDED.set(folded, found);
   }
   return found;
+}
+
+/** Returns the folded syllables a folded token stands for (itself when it is no abbreviation). */
+export function expandAbbreviation(folded: string): readonly string[] {
+  return expandWithIds(folded).norms;
+}
+
+// Process-wide ids of expanded syllables (`norm`) and of accented lowercase ones (`lower`), so that the models map a token to their own
+// vocabularies by an array index instead of a string lookup each. Ids are never reused or
+// forgotten; past MAX_SYLLABLE_IDS distinct syllables new ones get 0 (no id: consumers look the
+// string up), which bounds the memory a stream of unseen words can take.
+const SYLLABLE_IDS = new Map<string, number>();
+const MAX_SYLLABLE_IDS = 300_000;
+
+/** Returns the syllable's (or any string's) process-wide id (≥ 1), or 0 once MAX_SYLLABLE_IDS strings have ids. */
+export function syllableId(norm: string): number {
+  let id = SYLLABLE_IDS.get(norm);
+  if (id === undefined) {
+    if (SYLLABLE_IDS.size >= MAX_SYLLABLE_IDS) return 0;
+    id = SYLLABLE_IDS.size + 1;
+    SYLLABLE_IDS.set(norm, id);
+  }
+  return id;
 }

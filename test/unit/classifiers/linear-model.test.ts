@@ -117,9 +117,10 @@ describe('committed offensive-language detector', () => {
     }
   });
 
-  it('records the decision threshold tuned on dev and the training file', () => {
+  it('records the decision threshold chosen by cross-validation on the training file, and that file', () => {
     expect(offensive.json.decision?.flaggedLabels).toEqual(['offensive', 'hate']);
     expect(offensive.json.decision?.threshold).toBeGreaterThan(0);
+    expect(offensive.json.hyperparameters['flaggedThreshold']).toMatch(/^5-fold cross-validation on the training file/);
     expect(offensive.json.training[0]).toMatchObject({ file: 'vihsd-train.tsv', lines: 24046 });
   });
 
@@ -128,6 +129,43 @@ describe('committed offensive-language detector', () => {
       const fast = offensive.predict(text).probabilities;
       const slow = referenceProbabilities(offensive.json, text);
       fast.forEach((p, l) => expect(p).toBeCloseTo(slow[l]!, 10));
+    }
+  });
+});
+
+describe('explainPrediction and syllable ids', () => {
+  const texts = ['Mày ngu như con chó, đm cút đi', 'thầy dạy không hay, chán lắm', 'cô giáo nhiệt tình, tận tâm', 'ko dc j hết :)))'];
+
+  it('explains a prediction as predicting again with explain: true does', () => {
+    for (const model of [models.sentiment, models.offensive]) {
+      for (const text of texts) {
+        const tokens = analyzeText(text);
+        const prediction = model.predictTokens(tokens, text);
+        const again = model.predictTokens(analyzeText(text), text, { explain: true, top: 5 });
+        // Another text predicted in between: the explanation must not use its syllables.
+        model.predictTokens(analyzeText('một câu khác hẳn, chẳng liên quan gì'), 'một câu khác hẳn, chẳng liên quan gì');
+        expect(model.explainPrediction(tokens, text, prediction, 5)).toEqual(again.contributions);
+        expect(model.explainPrediction(tokens, text, prediction, 5).length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('gives the same syllable the same ids, whatever its spelling', () => {
+    const [a, b, c] = [analyzeText('không'), analyzeText('ko'), analyzeText('KHÔNG'.normalize('NFD'))];
+    expect(a[0]!.normId).toBeGreaterThan(0);
+    expect(b[0]!.normId).toBe(a[0]!.normId);
+    expect(c[0]!.normId).toBe(a[0]!.normId);
+    expect(c[0]!.lowerId).toBe(a[0]!.lowerId);
+    expect(analyzeText('khong')[0]!.lowerId).not.toBe(a[0]!.lowerId); // accented forms differ
+  });
+
+  it('predicts the same for tokens without ids (looked up by their strings)', () => {
+    for (const model of [models.sentiment, models.offensive]) {
+      for (const text of texts) {
+        const withIds = model.predictTokens(analyzeText(text), text, { explain: true });
+        const withoutIds = analyzeText(text).map((token) => ({ ...token, normId: 0, lowerId: 0 }));
+        expect(model.predictTokens(withoutIds, text, { explain: true })).toEqual(withIds);
+      }
     }
   });
 });

@@ -76,4 +76,24 @@ describe('analyzeText', () => {
     expect(tokens.map((t) => text.slice(t.start, t.end).normalize('NFC'))).toEqual(['Thầy', 'dạy', 'KHÔNG', 'hay']);
     expect(tokens.map((t) => t.lower)).toEqual(['thầy', 'dạy', 'không', 'hay']);
   });
+
+  it('gives every syllable process-wide ids: one per norm and one per lowercase form, whatever the spelling or context', () => {
+    const a = analyzeText('Cô giáo không đến, hs chờ');
+    const b = analyzeText('hôm nay KHÔNG có học sinh');
+    const c = analyzeText('ko'.normalize('NFD'));
+    const byNorm = new Map<string, number>();
+    const byLower = new Map<string, number>();
+    for (const token of [...a, ...b, ...c, ...analyzeText('CÔ GIÁO'.normalize('NFD'))]) {
+      expect(token.normId).toBeGreaterThan(0);
+      expect(token.lowerId).toBeGreaterThan(0);
+      expect(byNorm.get(token.norm) ?? token.normId).toBe(token.normId);
+      expect(byLower.get(token.lower) ?? token.lowerId).toBe(token.lowerId);
+      byNorm.set(token.norm, token.normId);
+      byLower.set(token.lower, token.lowerId);
+    }
+    // Distinct strings, distinct ids: `hs` expands to two syllables.
+    expect(new Set(byNorm.values()).size).toBe(byNorm.size);
+    expect(a.slice(-3).map((t) => t.norm)).toEqual(['hoc', 'sinh', 'cho']);
+    expect(a[a.length - 3]!.lowerId).toBe(a[a.length - 2]!.lowerId); // both come from the written `hs`
+  });
 });

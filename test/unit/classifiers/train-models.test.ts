@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { trainModels } from '../../../src/classifiers/train-models.ts';
+
+const sentimentTrain: string[] = [];
+const offensiveTrain: string[] = [];
+for (let i = 0; i < 24; i++) {
+  sentimentTrain.push(`positive\tthầy dạy rất hay ${i}`, `negative\tphòng học nóng quá ${i}`, `neutral\tlớp học số ${i}`);
+  offensiveTrain.push(`clean\tcảm ơn cô giáo ${i}`, `clean\tlịch học tuần ${i}`);
+  if (i % 2 === 0) offensiveTrain.push(`offensive\tmày ngu vl ${i}`);
+  if (i % 3 === 0) offensiveTrain.push(`hate\tcút đi đồ chó ${i}`);
+}
+const offensiveDev = ['clean\tcảm ơn cô', 'offensive\tngu vl', 'hate\tđồ chó', 'clean\tlịch học'];
+
+describe('trainModels: the flagged threshold', () => {
+  it('is chosen by cross-validation on the training lines, reproducibly, and dev only measures', () => {
+    const first = trainModels({ sentimentTrain, offensiveTrain, offensiveDev, thresholdFolds: 3, seed: 5 });
+    const second = trainModels({ sentimentTrain, offensiveTrain, offensiveDev, thresholdFolds: 3, seed: 5 });
+    expect(first.offensive.hyperparameters['flaggedThreshold']).toMatch(/^3-fold cross-validation on the training file \(seed 5\)/);
+    expect(first.offensive.decision?.threshold).toBeGreaterThan(0);
+    expect(first.offensive.decision?.threshold).toBeLessThan(1);
+    expect(second.offensive.version).toBe(first.offensive.version);
+    expect(second.offensive.decision).toEqual(first.offensive.decision);
+    expect(String(first.offensive.dev?.['note'])).toMatch(/cross-validation on the training file/);
+    // Dev lines that disagree with everything learnt do not move the threshold.
+    const flipped = trainModels({ sentimentTrain, offensiveTrain, offensiveDev: offensiveDev.map((l) => l.replace(/^clean/, 'x').replace(/^(offensive|hate)/, 'clean').replace(/^x/, 'hate')), thresholdFolds: 3, seed: 5 });
+    expect(flipped.offensive.decision).toEqual(first.offensive.decision);
+  });
+
+  it('is tuned on dev when asked to (thresholdFolds 0), and says so', () => {
+    const models = trainModels({ sentimentTrain, offensiveTrain, offensiveDev, thresholdFolds: 0 });
+    expect(models.offensive.hyperparameters['flaggedThreshold']).toBe('tuned on the dev file');
+    expect(String(models.offensive.dev?.['note'])).toMatch(/optimistic/);
+  });
+});
