@@ -5,6 +5,7 @@ import type { SavedView } from '../../src/domain/saved-view.ts';
 import { MAX_VIEW_NAME_LENGTH, MAX_VIEWS_PER_USER } from '../../src/domain/saved-view.ts';
 import type { Source } from '../../src/domain/source.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
+import { html } from 'hono/html';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
 import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
 import { Layout } from './layout.tsx';
@@ -84,7 +85,8 @@ export function distinctReasons(spans: readonly ExplanationSpan[]): Reason[] {
   for (const span of spans) {
     const text = span.text.trim();
     if (!text) continue;
-    const key = `${span.category}\u0000${text.toLocaleLowerCase('vi')}`;
+    // Vietnamese has no locale-specific case mappings: toLowerCase is the same, and much cheaper.
+    const key = `${span.category}\u0000${text.toLowerCase()}`;
     if (seen.has(key)) continue;
     seen.add(key);
     reasons.push({ text, category: span.category });
@@ -94,25 +96,14 @@ export function distinctReasons(spans: readonly ExplanationSpan[]): Reason[] {
 
 function ReasonBadges({ spans, locale }: { spans: readonly ExplanationSpan[]; locale: Locale }) {
   const reasons = distinctReasons(spans);
-  if (reasons.length === 0) return <span class="muted">{t(locale, 'items.noReasons')}</span>;
+  if (reasons.length === 0) return html`<span class="muted">${t(locale, 'items.noReasons')}</span>`;
   const shown = reasons.slice(0, MAX_REASONS_PER_ROW);
-  return (
-    <span class="badges">
-      {shown.map((reason) => (
-        <span
-          class={`badge reason flag-${reason.category}`}
-          title={t(locale, `category.${reason.category}`)}
-        >
-          {reason.text}
-        </span>
-      ))}
-      {reasons.length > shown.length && (
-        <span class="muted">
-          {t(locale, 'items.moreReasons', { count: reasons.length - shown.length })}
-        </span>
-      )}
-    </span>
-  );
+  const more = reasons.length > shown.length
+    ? html`<span class="muted">${t(locale, 'items.moreReasons', { count: reasons.length - shown.length })}</span>`
+    : null;
+  return html`<span class="badges">${shown.map(
+    (reason) => html`<span class="badge reason flag-${reason.category}" title="${t(locale, `category.${reason.category}`)}">${reason.text}</span>`,
+  )}${more}</span>`;
 }
 
 function FilterForm({ locale, filters, sources }: Pick<ItemListPageProps, 'locale' | 'filters' | 'sources'>) {
@@ -196,62 +187,48 @@ function DueLine({ item, locale, now }: { item: QueueItem; locale: Locale; now: 
   if (!item.dueAt) return null;
   const open = item.status === 'new' || item.status === 'in_review';
   const overdue = open && item.dueAt.getTime() < now.getTime();
-  return (
-    <span class={`time due${overdue ? ' due-overdue' : ''}`}>
-      {t(locale, 'items.dueAt', { date: formatDate(item.dueAt, locale) })}
-      {overdue && <strong class="overdue-mark"> · {t(locale, 'items.overdueMark')}</strong>}
-    </span>
-  );
+  const mark = overdue ? html`<strong class="overdue-mark"> · ${t(locale, 'items.overdueMark')}</strong>` : null;
+  return html`<span class="time due${overdue ? ' due-overdue' : ''}">${t(locale, 'items.dueAt', { date: formatDate(item.dueAt, locale) })}${mark}</span>`;
 }
 
-function ItemRow({ item, locale, now, canTriage }: { item: QueueItem; locale: Locale; now: Date; canTriage: boolean }) {
+/** The column names each cell repeats for narrow screens: looked up once per page, not once per row. */
+interface ColumnNames {
+  labels: string;
+  title: string;
+  source: string;
+  time: string;
+  status: string;
+  why: string;
+  noTitle: string;
+}
+
+function columnNames(locale: Locale): ColumnNames {
+  return {
+    labels: t(locale, 'items.col.labels'),
+    title: t(locale, 'items.col.title'),
+    source: t(locale, 'items.col.source'),
+    time: t(locale, 'items.col.time'),
+    status: t(locale, 'items.col.status'),
+    why: t(locale, 'items.col.why'),
+    noTitle: t(locale, 'items.noTitle'),
+  };
+}
+
+// One row per item, 50 a page: an escaped HTML template (every value is escaped by `html`), which
+// renders several times faster than the same markup as JSX elements.
+function ItemRow({ item, locale, now, canTriage, cols }: { item: QueueItem; locale: Locale; now: Date; canTriage: boolean; cols: ColumnNames }) {
   const href = `/items/${item.id}`;
-  return (
-    <tr class={`item-row status-row-${item.status}`} data-row data-href={href}>
-      {canTriage && (
-        <td class="cell-select">
-          <input
-            type="checkbox"
-            name="ids"
-            value={String(item.id)}
-            form="bulk-form"
-            data-row-select
-            aria-label={t(locale, 'items.bulk.select', { title: item.title.trim() || t(locale, 'items.noTitle') })}
-          />
-        </td>
-      )}
-      <td data-label={t(locale, 'items.col.labels')}>
-        <LabelBadges labels={item.labels} locale={locale} />
-      </td>
-      <td class="cell-title" data-label={t(locale, 'items.col.title')}>
-        <a class="item-link" href={href}>
-          {item.title.trim() || t(locale, 'items.noTitle')}
-        </a>
-        {item.clusterSize > 1 && (
-          <span class="badge cluster-badge"> {t(locale, 'items.clusterSize', { count: item.clusterSize - 1 })}</span>
-        )}
-      </td>
-      <td data-label={t(locale, 'items.col.source')}>{item.sourceName}</td>
-      <td class="cell-time" data-label={t(locale, 'items.col.time')}>
-        {item.publishedAt && (
-          <span class="time">
-            {t(locale, 'items.published', { date: formatDate(item.publishedAt, locale) })}
-          </span>
-        )}
-        <span class="time muted">
-          {t(locale, 'items.collected', { date: formatDate(item.collectedAt, locale) })}
-        </span>
-        <DueLine item={item} locale={locale} now={now} />
-      </td>
-      <td data-label={t(locale, 'items.col.status')}>
-        <StatusBadge status={item.status} locale={locale} />
-        {item.verdict && <VerdictBadge verdict={item.verdict} locale={locale} />}
-      </td>
-      <td data-label={t(locale, 'items.col.why')}>
-        <ReasonBadges spans={item.classification?.spans ?? []} locale={locale} />
-      </td>
-    </tr>
-  );
+  const title = item.title.trim() || cols.noTitle;
+  const select = canTriage
+    ? html`<td class="cell-select"><input type="checkbox" name="ids" value="${String(item.id)}" form="bulk-form" data-row-select="true" aria-label="${t(locale, 'items.bulk.select', { title })}"/></td>`
+    : null;
+  const cluster = item.clusterSize > 1
+    ? html`<span class="badge cluster-badge"> ${t(locale, 'items.clusterSize', { count: item.clusterSize - 1 })}</span>`
+    : null;
+  const published = item.publishedAt
+    ? html`<span class="time">${t(locale, 'items.published', { date: formatDate(item.publishedAt, locale) })}</span>`
+    : null;
+  return html`<tr class="item-row status-row-${item.status}" data-row="true" data-href="${href}">${select}<td data-label="${cols.labels}">${LabelBadges({ labels: item.labels, locale })}</td><td class="cell-title" data-label="${cols.title}"><a class="item-link" href="${href}">${title}</a>${cluster}</td><td data-label="${cols.source}">${item.sourceName}</td><td class="cell-time" data-label="${cols.time}">${published}<span class="time muted">${t(locale, 'items.collected', { date: formatDate(item.collectedAt, locale) })}</span>${DueLine({ item, locale, now })}</td><td data-label="${cols.status}">${StatusBadge({ status: item.status, locale })}${item.verdict ? VerdictBadge({ verdict: item.verdict, locale }) : null}</td><td data-label="${cols.why}">${ReasonBadges({ spans: item.classification?.spans ?? [], locale })}</td></tr>`;
 }
 
 function SavedViews({ locale, views, filters, flash }: { locale: Locale; views: readonly SavedView[]; filters: ItemFilters; flash?: ItemListPageProps['viewFlash'] }) {
@@ -335,6 +312,7 @@ export function ItemListPage({
   savedViews,
   viewFlash,
 }: ItemListPageProps) {
+  const cols = columnNames(locale);
   return (
     <Layout title={t(locale, 'items.title')} user={user} locale={locale} section="items">
       <h1>{t(locale, 'items.title')}</h1>
@@ -382,9 +360,7 @@ export function ItemListPage({
               </tr>
             </thead>
             <tbody>
-              {items.map((item) => (
-                <ItemRow item={item} locale={locale} now={now} canTriage={canTriage} />
-              ))}
+              {items.map((item) => ItemRow({ item, locale, now, canTriage, cols }))}
             </tbody>
           </table>
         </>

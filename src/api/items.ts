@@ -5,9 +5,9 @@ import { ItemListPage } from '../../dashboard/views/item-list-page.tsx';
 import { ItemPage } from '../../dashboard/views/item-page.tsx';
 import {
   changeItem,
-  countOverdueItems,
   decodeCursor,
   getItem,
+  getQueueHeader,
   listClusterMembers,
   listEventsBetween,
   listItemEvents,
@@ -20,7 +20,6 @@ import { getResponseTemplate, listResponseTemplates } from '../db/queries/respon
 import { answerEscalation, insertResponse, listResponses } from '../db/queries/responses.ts';
 import { listRevisions } from '../db/queries/revisions.ts';
 import { listSavedViews } from '../db/queries/saved-views.ts';
-import { listSources } from '../db/queries/sources.ts';
 import { listUsersByRole } from '../db/queries/users.ts';
 import { ITEM_STATUSES, DISMISS_REASONS, VERDICTS } from '../domain/item.ts';
 import type { ItemResponse } from '../domain/response.ts';
@@ -257,10 +256,10 @@ export function itemRoutes(): Hono<AppEnv> {
     const db = c.get('deps').db;
     const query = ItemListQuery.safeParse(c.req.query());
     const filters = filtersFrom(c);
-    const [page, sources, overdueCount, savedViews] = await Promise.all([
-      listItems(db, filters),
-      listSources(db),
-      countOverdueItems(db, c.get('deps').now?.()),
+    // Independent queries, run together; the page shows no item text, so none is read.
+    const [page, { sources, overdueCount }, savedViews] = await Promise.all([
+      listItems(db, filters, { withBody: false }),
+      getQueueHeader(db, c.get('deps').now?.()),
       listSavedViews(db, c.get('user')!.id),
     ]);
     const bulk = /^(\d{1,3})-(\d{1,3})$/.exec(c.req.query('bulk') ?? '');

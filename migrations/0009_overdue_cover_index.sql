@@ -1,0 +1,2 @@
+DROP INDEX "items_overdue_idx";--> statement-breakpoint
+CREATE INDEX "items_overdue_idx" ON "items" USING btree ("due_at","id","cluster_id") WHERE status in ('new', 'in_review') and due_at is not null;
