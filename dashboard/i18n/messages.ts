@@ -1,5 +1,7 @@
 // The dashboard's message catalogue: every user-facing string, Vietnamese first, English beside it.
 
+import { formatLocalDateTime } from '../../src/domain/local-time.ts';
+
 /** Languages the dashboard speaks. Vietnamese is the default. */
 export type Locale = 'vi' | 'en';
 
@@ -1753,41 +1755,10 @@ export function t(
   );
 }
 
-/** The time zone every date on the dashboard is shown in. */
-export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
-
-// Built once: constructing Intl formatters is slow. Parts are assembled by hand so the output is
-// `dd/MM/yyyy HH:mm` in every locale (the design asks for that format in both languages).
-const DATE_TIME_PARTS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-// Asia/Ho_Chi_Minh has been UTC+7 without daylight saving since 13 June 1975: from 1976 on, the wall
-// clock is plain arithmetic (a queue page shows ~150 dates; formatToParts cost most of its rendering).
-const FIXED_OFFSET_SINCE_MS = Date.UTC(1976, 0, 1);
-const HO_CHI_MINH_OFFSET_MS = 7 * 60 * 60 * 1000;
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
-
 /** Returns `date` as `dd/MM/yyyy HH:mm` in Asia/Ho_Chi_Minh, or `—` when there is no valid date. */
 export function formatDate(date: Date | null | undefined, locale: Locale): string {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) return t(locale, 'common.none');
-  const ms = date.getTime();
-  if (ms >= FIXED_OFFSET_SINCE_MS) {
-    const wall = new Date(ms + HO_CHI_MINH_OFFSET_MS);
-    const year = wall.getUTCFullYear();
-    if (year <= 9999) {
-      return `${pad2(wall.getUTCDate())}/${pad2(wall.getUTCMonth() + 1)}/${year} ${pad2(wall.getUTCHours())}:${pad2(wall.getUTCMinutes())}`;
-    }
-  }
-  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
-  for (const part of DATE_TIME_PARTS.formatToParts(date)) parts[part.type] = part.value;
-  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+  return formatLocalDateTime(date);
 }
 
 /** Returns the translated text for a collector error code, falling back to the raw code. */

@@ -1,6 +1,7 @@
 // Raises alerts: a new item repeating a known false claim, negative items about one school or
 // topic above their usual level, and the morning digest. Every alert has a dedupe key, so raising
 // is idempotent: running twice, or in two processes at once, stores each alert once.
+import { formatLocalDateTime } from '../domain/local-time.ts';
 import type { Db } from '../db/client.ts';
 import {
   insertAlert,
@@ -190,7 +191,7 @@ export async function raiseDigest(deps: AlertDeps, settings: AlertSettings): Pro
   const text = deps.text;
   const queue = `${deps.publicUrl}/items`;
   const [year, month, date] = day.split('-');
-  const lines = [text(locale, 'alerts.digest.intro', { since: formatLocal(since), until: formatLocal(now), total: summary.total, flagged: summary.flagged })];
+  const lines = [text(locale, 'alerts.digest.intro', { since: formatLocalDateTime(since), until: formatLocalDateTime(now), total: summary.total, flagged: summary.flagged })];
   const labelLines = LABELS.filter((label) => (summary.byLabel[label] ?? 0) > 0).map((label) =>
     text(locale, 'alerts.digest.labelLine', { label: text(locale, `label.${label}`), count: summary.byLabel[label] ?? 0 }),
   );
@@ -241,19 +242,3 @@ export async function raiseAlerts(deps: AlertDeps, settings: AlertSettings): Pro
   return { claimMatch, surge, digest };
 }
 
-const LOCAL_TIME = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Asia/Ho_Chi_Minh',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-// dd/MM/yyyy HH:mm in Asia/Ho_Chi_Minh, as the dashboard shows dates.
-function formatLocal(date: Date): string {
-  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
-  for (const part of LOCAL_TIME.formatToParts(date)) parts[part.type] = part.value;
-  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
-}

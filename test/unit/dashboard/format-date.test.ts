@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, TIME_ZONE } from '../../../dashboard/i18n/messages.ts';
+import { formatDate } from '../../../dashboard/i18n/messages.ts';
+import { TIME_ZONE } from '../../../src/domain/local-time.ts';
 
 // The reference: what the time-zone database says the wall clock in Ho Chi Minh City showed.
 const REFERENCE = new Intl.DateTimeFormat('en-GB', {
