@@ -10,6 +10,7 @@ import { HighlightedText } from './highlight-spans.tsx';
 import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
 import { Layout } from './layout.tsx';
 import { safeHttpUrl } from './safe-http-url.ts';
+import { denialReason, type DenialRow } from './denials-page.tsx';
 
 /** Props of ItemPage. `canTriage` comes from the route's role check. */
 export interface ItemPageProps {
@@ -40,6 +41,8 @@ export interface ItemPageProps {
   now?: Date;
   /** The citizen's submission this item came from (feedback form), shown to triage roles. */
   feedbackId?: number | null;
+  /** Refused actions on this item (stale edits, missing rights), newest first. */
+  denials?: readonly DenialRow[];
 }
 
 /** The response form's values from a chosen template. */
@@ -444,6 +447,7 @@ export function ItemPage({
   prefill,
   now = new Date(),
   feedbackId = null,
+  denials = [],
 }: ItemPageProps) {
   const classification = item.classification;
   const title = item.title.trim() || t(locale, 'items.noTitle');
@@ -602,6 +606,19 @@ export function ItemPage({
         <section aria-labelledby="events-heading">
           <h2 id="events-heading">{t(locale, 'item.events')}</h2>
           <EventList events={events} locale={locale} />
+          {denials.length > 0 && (
+            <>
+              <h3>{t(locale, 'item.denials')}</h3>
+              <ol class="event-list">
+                {denials.map((denial) => (
+                  <li>
+                    <time>{formatDate(denial.at, locale)}</time>{' '}
+                    {t(locale, 'item.denialLine', { who: denial.username ?? t(locale, 'denials.signedOut'), reason: denialReason(locale, denial.status, denial.code) })}
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
           <p>
             <a href={`/api/items/${item.id}/events.csv`} download>
               {t(locale, 'item.exportEvents')}

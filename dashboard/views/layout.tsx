@@ -5,7 +5,7 @@ import { READ_ITEM_ROLES, TRIAGE_ROLES, type SessionUser } from '../../src/domai
 import { t, type Locale } from '../i18n/messages.ts';
 
 /** Which top-level section a page belongs to, to mark it in the nav. */
-export type NavSection = 'items' | 'sources' | 'rules' | 'claims' | 'imports' | 'feedback' | 'reports' | 'templates' | 'deadlines' | 'alerts' | 'privacy' | 'publicForm';
+export type NavSection = 'items' | 'sources' | 'rules' | 'claims' | 'imports' | 'feedback' | 'reports' | 'templates' | 'deadlines' | 'alerts' | 'privacy' | 'publicForm' | 'audit';
 
 /** Props of Layout. */
 export interface LayoutProps {
@@ -89,6 +89,11 @@ export function Layout({ title, user, locale, section, children }: LayoutProps) 
               {canReadItems && (
                 <a href="/alerts" aria-current={section === 'alerts' ? 'page' : undefined}>
                   {t(locale, 'alerts.nav')}
+                </a>
+              )}
+              {canReadItems && (
+                <a href="/audit/denials" aria-current={section === 'audit' ? 'page' : undefined}>
+                  {t(locale, 'denials.nav')}
                 </a>
               )}
               {canSubmitFeedback && (

@@ -6,6 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { ErrorPage } from '../../dashboard/views/error-page.tsx';
 import { apiErrorText, type Locale } from '../../dashboard/i18n/messages.ts';
 import { alertRoutes } from './alerts.ts';
+import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
 import { type AppDeps, type AppEnv, homeOf, isApiPath } from './context.ts';
 import { ApiError, toApiError } from './errors.ts';
@@ -25,6 +26,7 @@ import { openapiRoutes } from './openapi.ts';
 import { loadSession } from './session.ts';
 import { sourceRoutes } from './sources.ts';
 import { staticRoutes } from './static-files.ts';
+import { recordDenial } from './record-denial.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -94,6 +96,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', responseTemplateRoutes());
   app.route('/', importRoutes(deps.importer));
   app.route('/', feedbackRoutes());
+  app.route('/', auditRoutes());
   app.route('/', privacyRoutes());
   app.route('/', publicFeedbackRoutes(deps.trustedProxies));
   app.get('/', (c) => c.redirect(homeOf(c.get('user')), 303));
@@ -101,9 +104,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) => {
     throw new ApiError(404, 'not_found');
   });
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     const apiError = toApiError(error);
     if (apiError.status >= 500) console.error('api: unhandled error', error);
+    if (isAuditedDenial(apiError.status, c.get('user') ?? null, c.req.path)) {
+      await recordDenial(deps.db, { method: c.req.method, path: c.req.path, userId: c.get('user')?.id ?? null, status: apiError.status, code: apiError.code });
+    }
     const locale = c.get('locale') ?? 'vi';
     if (isApiPath(c.req.path) || c.req.path === '/health') {
       return c.json(
@@ -117,6 +123,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     );
   });
   return app;
+}
+
+/**
+ * Returns whether a refused request goes to the audit log: every refusal for lack of right (403),
+ * every conflicting edit (409), and a signed-in person asking for a numbered thing they cannot see
+ * (404 on a path with an id: another unit's item or submission typed into the URL).
+ */
+function isAuditedDenial(status: number, user: { id: number } | null, path: string): boolean {
+  if (status === 403 || status === 409) return true;
+  return status === 404 && user !== null && /\/\d+(\/|$)/.test(path);
 }
 
 function pickLocale(query: string | undefined, cookie: string | undefined): Locale {

@@ -9,6 +9,7 @@ import type { FeedbackImporter } from '../domain/feedback-import.ts';
 import type { SourceChecker } from '../domain/source.ts';
 import type { AlertService } from '../domain/alert.ts';
 import { ApiError } from './errors.ts';
+import { recordDenial } from './record-denial.ts';
 
 /** What createApp needs: passed in, so tests build the same app over an embedded database. */
 export interface AppDeps {
@@ -37,6 +38,8 @@ export type AppEnv = {
     user: SessionUser | null;
     locale: Locale;
     sessionIdHash: string | null;
+    /** A session cookie came with the request but names no live session (signed out, expired). */
+    staleSession: boolean;
   };
 };
 
@@ -58,6 +61,10 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const user = c.get('user');
     if (!user) {
+      // A request carrying a dead session (after logout or expiry) is worth a supervisor's eye.
+      if (c.get('staleSession')) {
+        await recordDenial(c.get('deps').db, { method: c.req.method, path: c.req.path, userId: null, status: 401, code: 'stale_session' });
+      }
       if (isApiPath(c.req.path)) throw new ApiError(401, 'unauthorized');
       const back = encodeURIComponent(c.req.path);
       return c.redirect(`/login?next=${back}`, 303);

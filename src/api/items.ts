@@ -15,6 +15,7 @@ import {
   type ItemChange,
   type ItemFilters,
 } from '../db/queries/items.ts';
+import { listAccessDenials } from '../db/queries/access-denials.ts';
 import { findFeedbackIdByItem } from '../db/queries/feedback.ts';
 import { getResponseTemplate, listResponseTemplates } from '../db/queries/response-templates.ts';
 import { answerEscalation, insertResponse, listResponses } from '../db/queries/responses.ts';
@@ -310,6 +311,7 @@ export function itemRoutes(): Hono<AppEnv> {
         prefill: chosen?.enabled ? { templateId: chosen.id, kind: chosen.kind, channel: chosen.channel, text: chosen.text } : undefined,
         // Staff reach a citizen's submission (contact, attachments) from the item it became.
         feedbackId: canTriage ? await findFeedbackIdByItem(db, id) : null,
+        denials: await listAccessDenials(db, { itemId: id, limit: 50 }),
         now: c.get('deps').now?.() ?? new Date(),
       }),
     );

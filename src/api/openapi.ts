@@ -874,6 +874,36 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': { description: 'The places' }, ...errors(401, 403, 422) },
       },
     },
+    '/api/audit/denials': {
+      get: {
+        summary: 'Refused requests, newest first (conflicting edits, stale sessions, missing rights, ids one may not see, cross-site requests); read-only',
+        responses: {
+          '200': json({
+            type: 'object',
+            properties: {
+              denials: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    at: { type: 'string', format: 'date-time' },
+                    userId: { type: ['integer', 'null'] },
+                    username: { type: ['string', 'null'] },
+                    method: { type: 'string' },
+                    path: { type: 'string' },
+                    status: { type: 'integer' },
+                    code: { type: 'string' },
+                    itemId: { type: ['integer', 'null'] },
+                  },
+                },
+              },
+            },
+          }),
+          ...errors(401, 403),
+        },
+      },
+    },
     '/api/alerts': {
       get: {
         summary: 'Recent alerts (digest, known false claim, surge), newest first, with their delivery state',

@@ -26,6 +26,7 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
     const id = getCookie(c, SECURE_COOKIE) ?? getCookie(c, PLAIN_COOKIE);
     c.set('user', null);
     c.set('sessionIdHash', null);
+    c.set('staleSession', id !== undefined && id !== '');
     if (id && /^[A-Za-z0-9_-]{20,100}$/.test(id)) {
       const idHash = hashSessionId(id);
       const deps = c.get('deps');
@@ -33,6 +34,7 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
       if (user) {
         c.set('user', user);
         c.set('sessionIdHash', idHash);
+        c.set('staleSession', false);
       }
     }
     await next();

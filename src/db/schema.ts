@@ -402,3 +402,24 @@ export const weeklyReports = pgTable('weekly_reports', {
   deliveredAt: timestamp('delivered_at', { withTimezone: true }),
   deliveryError: text('delivery_error'),
 });
+
+/**
+ * Refused requests worth a supervisor's eye (a stale edit, a stale session, a role without the right,
+ * an id of something the user may not see, a cross-site request): who, when, what, why. Append-only;
+ * the path is kept without its query string, and no request body.
+ */
+export const accessDenials = pgTable(
+  'access_denials',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    status: integer('status').notNull(),
+    code: text('code').notNull(),
+    /** The item the request named, when it named one (shown in that item's audit trail). */
+    itemId: bigint('item_id', { mode: 'number' }),
+  },
+  (t) => [index('access_denials_at_idx').on(t.at.desc().nullsFirst()), index('access_denials_item_idx').on(t.itemId)],
+);

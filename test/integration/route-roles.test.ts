@@ -160,6 +160,8 @@ const POLICY: Record<string, Policy> = {
   'POST /api/reports/weekly/:week/regenerate': ADMIN,
   'GET /api/settings/report': READERS,
   'PUT /api/settings/report': ADMIN,
+  'GET /api/audit/denials': READERS,
+  'GET /audit/denials': READERS,
   'GET /settings/report': ADMIN,
   'POST /settings/report': ADMIN,
   'GET /reports/weekly': READERS,
