@@ -4,21 +4,17 @@ import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../../s
 import {
   CURRENT_CONSENT_VERSION,
   FEEDBACK_CHANNELS,
-  MAX_FEEDBACK_CHARS,
   type AttachmentInfo,
   type FeedbackDetail,
   type MonthlyCount,
   type OwnFeedback,
 } from '../../src/domain/feedback.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
-import { formatDate, hasMessage, t, type Locale } from '../i18n/messages.ts';
+import { formatDate, t, type Locale } from '../i18n/messages.ts';
 import { Layout } from './layout.tsx';
+import { OpinionFields, feedbackErrorText, fieldErrors, type FeedbackFieldError } from './opinion-fields.tsx';
 
-/** A field-level validation problem: `code` names the message. */
-export interface FeedbackFieldError {
-  field: string;
-  code: string;
-}
+export { feedbackErrorText, type FeedbackFieldError };
 
 /** What the form shows: empty, or what was just submitted. */
 export interface FeedbackFormValues {
@@ -33,12 +29,6 @@ export interface FeedbackFormValues {
   consent: boolean;
   /** Sent again with the form: a double submit stores one opinion. */
   idempotencyKey: string;
-}
-
-/** Returns the message for a feedback validation error code. */
-export function feedbackErrorText(locale: Locale, code: string): string {
-  const key = `feedbackError.${code}`;
-  return hasMessage(key) ? t(locale, key) : t(locale, 'feedbackError.invalid');
 }
 
 function monthLabel(month: string): string {
@@ -262,19 +252,7 @@ export interface FeedbackFormPageProps {
 
 /** Returns the opinion form: labels on every field, errors beside their fields, consent with its purpose. */
 export function FeedbackFormPage({ user, locale, values, errors = [], residentialGroups, schools }: FeedbackFormPageProps) {
-  const errorsFor = (field: string) => errors.filter((error) => error.field === field || error.field.startsWith(`${field}.`));
-  const described = (field: string, hint?: string) => (errorsFor(field).length > 0 ? `feedback-${field}-error` : hint);
-  const invalid = (field: string) => (errorsFor(field).length > 0 ? 'true' : undefined);
-  const ErrorFor = ({ field }: { field: string }) => {
-    const mine = errorsFor(field);
-    if (mine.length === 0) return null;
-    return (
-      <p class="field-error" id={`feedback-${field}-error`}>
-        {[...new Set(mine.map((error) => feedbackErrorText(locale, error.code)))].join(' ')}
-      </p>
-    );
-  };
-  const groupKnown = residentialGroups.length > 0 && (values.residentialGroup === '' || residentialGroups.includes(values.residentialGroup));
+  const { described, invalid, ErrorFor } = fieldErrors('feedback', locale, errors);
   return (
     <Layout title={t(locale, 'feedback.new')} user={user} locale={locale} section="feedback">
       <p>
@@ -288,63 +266,16 @@ export function FeedbackFormPage({ user, locale, values, errors = [], residentia
           </p>
         )}
         <input type="hidden" name="idempotencyKey" value={values.idempotencyKey} />
-        <label for="feedback-content">{t(locale, 'feedback.field.content')}</label>
-        <textarea
-          id="feedback-content"
-          name="content"
-          rows={8}
-          required
-          maxlength={MAX_FEEDBACK_CHARS}
-          aria-invalid={invalid('content')}
-          aria-describedby={described('content')}
-        >
-          {values.content}
-        </textarea>
-        <ErrorFor field="content" />
-        <label for="feedback-topic">{t(locale, 'feedback.field.topic')}</label>
-        <input id="feedback-topic" name="topic" type="text" maxlength={200} value={values.topic} aria-invalid={invalid('topic')} aria-describedby={described('topic')} />
-        <ErrorFor field="topic" />
-        <label for="feedback-residentialGroup">{t(locale, 'feedback.field.residentialGroup')}</label>
-        {groupKnown ? (
-          <select id="feedback-residentialGroup" name="residentialGroup" aria-invalid={invalid('residentialGroup')} aria-describedby={described('residentialGroup')}>
-            <option value="">{t(locale, 'feedback.choose')}</option>
-            {residentialGroups.map((group) => (
-              <option value={group} selected={values.residentialGroup === group}>
-                {group}
-              </option>
-            ))}
-          </select>
-        ) : (
-          <input
-            id="feedback-residentialGroup"
-            name="residentialGroup"
-            type="text"
-            maxlength={200}
-            value={values.residentialGroup}
-            aria-invalid={invalid('residentialGroup')}
-            aria-describedby={described('residentialGroup')}
-          />
-        )}
-        <ErrorFor field="residentialGroup" />
-        <label for="feedback-school">{t(locale, 'feedback.field.school')}</label>
-        <input
-          id="feedback-school"
-          name="school"
-          type="text"
-          maxlength={300}
-          value={values.school}
-          list={schools.length > 0 ? 'feedback-schools' : undefined}
-          aria-invalid={invalid('school')}
-          aria-describedby={described('school')}
+        <OpinionFields
+          prefix="feedback"
+          locale={locale}
+          values={values}
+          errors={errors}
+          residentialGroups={residentialGroups}
+          schools={schools}
+          contentLabel="feedback.field.content"
+          groupLabel="feedback.field.residentialGroup"
         />
-        {schools.length > 0 && (
-          <datalist id="feedback-schools">
-            {schools.map((school) => (
-              <option value={school} />
-            ))}
-          </datalist>
-        )}
-        <ErrorFor field="school" />
         <label for="feedback-channel">{t(locale, 'feedback.field.channel')}</label>
         <select id="feedback-channel" name="channel" aria-invalid={invalid('channel')} aria-describedby={described('channel')}>
           <option value="">{t(locale, 'feedback.choose')}</option>

@@ -1,11 +1,11 @@
 // The citizens' pages (no account): the opinion form with consent, the receipt it answers, and the
 // receipt lookup; plus the administrator's switch that opens or closes them. Phone first.
-import { CURRENT_CONSENT_VERSION, MAX_FEEDBACK_CHARS } from '../../src/domain/feedback.ts';
+import { CURRENT_CONSENT_VERSION } from '../../src/domain/feedback.ts';
 import type { PublicFeedbackStatus } from '../../src/domain/public-feedback.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
-import { feedbackErrorText, type FeedbackFieldError } from './feedback-page.tsx';
 import { Layout } from './layout.tsx';
+import { OpinionFields, feedbackErrorText, fieldErrors, type FeedbackFieldError } from './opinion-fields.tsx';
 
 /** The name of the honeypot field: people never see it, form-filling robots fill it in. */
 export const HONEYPOT_FIELD = 'website';
@@ -45,20 +45,7 @@ function PublicNav({ locale }: { locale: Locale }) {
 
 /** Returns the public opinion form: labels on every field, errors beside their fields, consent with its version. */
 export function PublicFeedbackFormPage({ locale, values, errors = [], residentialGroups, schools }: PublicFeedbackFormPageProps) {
-  const errorsFor = (field: string) => errors.filter((error) => error.field === field || error.field.startsWith(`${field}.`));
-  const errorId = (field: string) => `public-${field.replace('.', '-')}-error`;
-  const described = (field: string, hint?: string) => (errorsFor(field).length > 0 ? [errorId(field), hint].filter(Boolean).join(' ') : hint);
-  const invalid = (field: string) => (errorsFor(field).length > 0 ? 'true' : undefined);
-  const ErrorFor = ({ field }: { field: string }) => {
-    const mine = errorsFor(field);
-    if (mine.length === 0) return null;
-    return (
-      <p class="field-error" id={errorId(field)}>
-        {[...new Set(mine.map((error) => feedbackErrorText(locale, error.code)))].join(' ')}
-      </p>
-    );
-  };
-  const groupKnown = residentialGroups.length > 0 && (values.residentialGroup === '' || residentialGroups.includes(values.residentialGroup));
+  const { described, invalid, ErrorFor } = fieldErrors('public', locale, errors);
   // Errors on fields this form does not show (a tampered post) are still named at the top.
   const shown = ['content', 'topic', 'residentialGroup', 'school', 'citizen', 'consent'];
   const other = errors.filter((error) => !shown.some((field) => error.field === field || error.field.startsWith(`${field}.`)));
@@ -75,63 +62,16 @@ export function PublicFeedbackFormPage({ locale, values, errors = [], residentia
           </div>
         )}
         <input type="hidden" name="idempotencyKey" value={values.idempotencyKey} />
-        <label for="public-content">{t(locale, 'public.field.content')}</label>
-        <textarea
-          id="public-content"
-          name="content"
-          rows={8}
-          required
-          maxlength={MAX_FEEDBACK_CHARS}
-          aria-invalid={invalid('content')}
-          aria-describedby={described('content')}
-        >
-          {values.content}
-        </textarea>
-        <ErrorFor field="content" />
-        <label for="public-topic">{t(locale, 'feedback.field.topic')}</label>
-        <input id="public-topic" name="topic" type="text" maxlength={200} value={values.topic} aria-invalid={invalid('topic')} aria-describedby={described('topic')} />
-        <ErrorFor field="topic" />
-        <label for="public-residentialGroup">{t(locale, 'public.field.residentialGroup')}</label>
-        {groupKnown ? (
-          <select id="public-residentialGroup" name="residentialGroup" aria-invalid={invalid('residentialGroup')} aria-describedby={described('residentialGroup')}>
-            <option value="">{t(locale, 'feedback.choose')}</option>
-            {residentialGroups.map((group) => (
-              <option value={group} selected={values.residentialGroup === group}>
-                {group}
-              </option>
-            ))}
-          </select>
-        ) : (
-          <input
-            id="public-residentialGroup"
-            name="residentialGroup"
-            type="text"
-            maxlength={200}
-            value={values.residentialGroup}
-            aria-invalid={invalid('residentialGroup')}
-            aria-describedby={described('residentialGroup')}
-          />
-        )}
-        <ErrorFor field="residentialGroup" />
-        <label for="public-school">{t(locale, 'feedback.field.school')}</label>
-        <input
-          id="public-school"
-          name="school"
-          type="text"
-          maxlength={300}
-          value={values.school}
-          list={schools.length > 0 ? 'public-schools' : undefined}
-          aria-invalid={invalid('school')}
-          aria-describedby={described('school')}
+        <OpinionFields
+          prefix="public"
+          locale={locale}
+          values={values}
+          errors={errors}
+          residentialGroups={residentialGroups}
+          schools={schools}
+          contentLabel="public.field.content"
+          groupLabel="public.field.residentialGroup"
         />
-        {schools.length > 0 && (
-          <datalist id="public-schools">
-            {schools.map((school) => (
-              <option value={school} />
-            ))}
-          </datalist>
-        )}
-        <ErrorFor field="school" />
         <fieldset>
           <legend>{t(locale, 'public.citizen')}</legend>
           <p class="muted" id="public-citizen-hint">

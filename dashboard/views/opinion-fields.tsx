@@ -1,0 +1,111 @@
+// The fields of an opinion shared by the MTTQ form and the public form: the opinion, topic,
+// residential group and school, each with its label and its errors beside it.
+import { MAX_FEEDBACK_CHARS } from '../../src/domain/feedback.ts';
+import { hasMessage, t, type Locale, type MessageKey } from '../i18n/messages.ts';
+
+/** A field-level validation problem: `code` names the message. */
+export interface FeedbackFieldError {
+  field: string;
+  code: string;
+}
+
+/** Returns the message for a feedback validation error code. */
+export function feedbackErrorText(locale: Locale, code: string): string {
+  const key = `feedbackError.${code}`;
+  return hasMessage(key) ? t(locale, key) : t(locale, 'feedbackError.invalid');
+}
+
+/** Returns helpers that tie a form's fields to their errors: `aria-invalid`, `aria-describedby`, the error text. */
+export function fieldErrors(prefix: string, locale: Locale, errors: readonly FeedbackFieldError[]) {
+  const errorsFor = (field: string) => errors.filter((error) => error.field === field || error.field.startsWith(`${field}.`));
+  const errorId = (field: string) => `${prefix}-${field.replace('.', '-')}-error`;
+  const described = (field: string, hint?: string) => (errorsFor(field).length > 0 ? [errorId(field), hint].filter(Boolean).join(' ') : hint);
+  const invalid = (field: string) => (errorsFor(field).length > 0 ? 'true' : undefined);
+  const ErrorFor = ({ field }: { field: string }) => {
+    const mine = errorsFor(field);
+    if (mine.length === 0) return null;
+    return (
+      <p class="field-error" id={errorId(field)}>
+        {[...new Set(mine.map((error) => feedbackErrorText(locale, error.code)))].join(' ')}
+      </p>
+    );
+  };
+  return { described, invalid, ErrorFor };
+}
+
+/** Returns the opinion, topic, residential group and school fields with ids `${prefix}-<field>`. */
+export function OpinionFields(props: {
+  prefix: string;
+  locale: Locale;
+  values: { content: string; topic: string; residentialGroup: string; school: string };
+  errors: readonly FeedbackFieldError[];
+  residentialGroups: readonly string[];
+  schools: readonly string[];
+  contentLabel: MessageKey;
+  groupLabel: MessageKey;
+}) {
+  const { prefix, locale, values, residentialGroups, schools } = props;
+  const { described, invalid, ErrorFor } = fieldErrors(prefix, locale, props.errors);
+  const groupKnown = residentialGroups.length > 0 && (values.residentialGroup === '' || residentialGroups.includes(values.residentialGroup));
+  return (
+    <>
+      <label for={`${prefix}-content`}>{t(locale, props.contentLabel)}</label>
+      <textarea
+        id={`${prefix}-content`}
+        name="content"
+        rows={8}
+        required
+        maxlength={MAX_FEEDBACK_CHARS}
+        aria-invalid={invalid('content')}
+        aria-describedby={described('content')}
+      >
+        {values.content}
+      </textarea>
+      <ErrorFor field="content" />
+      <label for={`${prefix}-topic`}>{t(locale, 'feedback.field.topic')}</label>
+      <input id={`${prefix}-topic`} name="topic" type="text" maxlength={200} value={values.topic} aria-invalid={invalid('topic')} aria-describedby={described('topic')} />
+      <ErrorFor field="topic" />
+      <label for={`${prefix}-residentialGroup`}>{t(locale, props.groupLabel)}</label>
+      {groupKnown ? (
+        <select id={`${prefix}-residentialGroup`} name="residentialGroup" aria-invalid={invalid('residentialGroup')} aria-describedby={described('residentialGroup')}>
+          <option value="">{t(locale, 'feedback.choose')}</option>
+          {residentialGroups.map((group) => (
+            <option value={group} selected={values.residentialGroup === group}>
+              {group}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={`${prefix}-residentialGroup`}
+          name="residentialGroup"
+          type="text"
+          maxlength={200}
+          value={values.residentialGroup}
+          aria-invalid={invalid('residentialGroup')}
+          aria-describedby={described('residentialGroup')}
+        />
+      )}
+      <ErrorFor field="residentialGroup" />
+      <label for={`${prefix}-school`}>{t(locale, 'feedback.field.school')}</label>
+      <input
+        id={`${prefix}-school`}
+        name="school"
+        type="text"
+        maxlength={300}
+        value={values.school}
+        list={schools.length > 0 ? `${prefix}-schools` : undefined}
+        aria-invalid={invalid('school')}
+        aria-describedby={described('school')}
+      />
+      {schools.length > 0 && (
+        <datalist id={`${prefix}-schools`}>
+          {schools.map((school) => (
+            <option value={school} />
+          ))}
+        </datalist>
+      )}
+      <ErrorFor field="school" />
+    </>
+  );
+}
