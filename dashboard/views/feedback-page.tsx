@@ -12,7 +12,7 @@ import {
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
 import { Layout } from './layout.tsx';
-import { OpinionFields, feedbackErrorText, fieldErrors, type FeedbackFieldError } from './opinion-fields.tsx';
+import { CitizenFields, OpinionFields, feedbackErrorText, fieldErrors, type FeedbackFieldError } from './opinion-fields.tsx';
 
 export { feedbackErrorText, type FeedbackFieldError };
 
@@ -296,36 +296,14 @@ export function FeedbackFormPage({ user, locale, values, errors = [], residentia
           aria-describedby={described('receivedAt')}
         />
         <ErrorFor field="receivedAt" />
-        <fieldset>
-          <legend>{t(locale, 'feedback.citizen')}</legend>
-          <p class="muted" id="feedback-citizen-hint">
-            {t(locale, 'feedback.citizenHint')}
-          </p>
-          <label for="feedback-citizenName">{t(locale, 'feedback.field.citizenName')}</label>
-          <input
-            id="feedback-citizenName"
-            name="citizenName"
-            type="text"
-            maxlength={200}
-            autocomplete="off"
-            value={values.citizenName}
-            aria-invalid={invalid('citizen.name')}
-            aria-describedby={described('citizen.name', 'feedback-citizen-hint')}
-          />
-          <ErrorFor field="citizen.name" />
-          <label for="feedback-citizenContact">{t(locale, 'feedback.field.citizenContact')}</label>
-          <input
-            id="feedback-citizenContact"
-            name="citizenContact"
-            type="text"
-            maxlength={200}
-            autocomplete="off"
-            value={values.citizenContact}
-            aria-invalid={invalid('citizen.contact')}
-            aria-describedby={described('citizen.contact', 'feedback-citizen-hint')}
-          />
-          <ErrorFor field="citizen.contact" />
-        </fieldset>
+        <CitizenFields
+          prefix="feedback"
+          locale={locale}
+          values={values}
+          errors={errors}
+          text={{ legend: 'feedback.citizen', hint: 'feedback.citizenHint', name: 'feedback.field.citizenName', contact: 'feedback.field.citizenContact' }}
+          autocomplete={{ name: 'off', contact: 'off' }}
+        />
         <label for="feedback-attachments">{t(locale, 'feedbackPrivacy.field.attachments')}</label>
         <p class="muted" id="feedback-attachments-hint">
           {t(locale, 'feedbackPrivacy.attachmentsHint', { count: String(MAX_ATTACHMENTS), size: formatBytes(MAX_ATTACHMENT_BYTES) })}

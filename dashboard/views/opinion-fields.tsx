@@ -109,3 +109,50 @@ export function OpinionFields(props: {
     </>
   );
 }
+
+/** Returns the citizen's name and contact fieldset (optional, personal data: the hint says why it is asked). */
+export function CitizenFields(props: {
+  prefix: string;
+  locale: Locale;
+  values: { citizenName: string; citizenContact: string };
+  errors: readonly FeedbackFieldError[];
+  text: { legend: MessageKey; hint: MessageKey; name: MessageKey; contact: MessageKey };
+  /** `off` when an officer types someone else's details; `name`/`tel` when citizens type their own. */
+  autocomplete: { name: string; contact: string };
+}) {
+  const { prefix, locale, values, text } = props;
+  const { described, invalid, ErrorFor } = fieldErrors(prefix, locale, props.errors);
+  const hint = `${prefix}-citizen-hint`;
+  return (
+    <fieldset>
+      <legend>{t(locale, text.legend)}</legend>
+      <p class="muted" id={hint}>
+        {t(locale, text.hint)}
+      </p>
+      <label for={`${prefix}-citizenName`}>{t(locale, text.name)}</label>
+      <input
+        id={`${prefix}-citizenName`}
+        name="citizenName"
+        type="text"
+        maxlength={200}
+        autocomplete={props.autocomplete.name}
+        value={values.citizenName}
+        aria-invalid={invalid('citizen.name')}
+        aria-describedby={described('citizen.name', hint)}
+      />
+      <ErrorFor field="citizen.name" />
+      <label for={`${prefix}-citizenContact`}>{t(locale, text.contact)}</label>
+      <input
+        id={`${prefix}-citizenContact`}
+        name="citizenContact"
+        type="text"
+        maxlength={200}
+        autocomplete={props.autocomplete.contact}
+        value={values.citizenContact}
+        aria-invalid={invalid('citizen.contact')}
+        aria-describedby={described('citizen.contact', hint)}
+      />
+      <ErrorFor field="citizen.contact" />
+    </fieldset>
+  );
+}

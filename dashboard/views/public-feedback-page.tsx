@@ -5,7 +5,7 @@ import type { PublicFeedbackStatus } from '../../src/domain/public-feedback.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
 import { Layout } from './layout.tsx';
-import { OpinionFields, feedbackErrorText, fieldErrors, type FeedbackFieldError } from './opinion-fields.tsx';
+import { CitizenFields, OpinionFields, feedbackErrorText, fieldErrors, type FeedbackFieldError } from './opinion-fields.tsx';
 
 /** The name of the honeypot field: people never see it, form-filling robots fill it in. */
 export const HONEYPOT_FIELD = 'website';
@@ -72,36 +72,14 @@ export function PublicFeedbackFormPage({ locale, values, errors = [], residentia
           contentLabel="public.field.content"
           groupLabel="public.field.residentialGroup"
         />
-        <fieldset>
-          <legend>{t(locale, 'public.citizen')}</legend>
-          <p class="muted" id="public-citizen-hint">
-            {t(locale, 'public.citizenHint')}
-          </p>
-          <label for="public-citizenName">{t(locale, 'public.field.citizenName')}</label>
-          <input
-            id="public-citizenName"
-            name="citizenName"
-            type="text"
-            maxlength={200}
-            autocomplete="name"
-            value={values.citizenName}
-            aria-invalid={invalid('citizen.name')}
-            aria-describedby={described('citizen.name', 'public-citizen-hint')}
-          />
-          <ErrorFor field="citizen.name" />
-          <label for="public-citizenContact">{t(locale, 'public.field.citizenContact')}</label>
-          <input
-            id="public-citizenContact"
-            name="citizenContact"
-            type="text"
-            maxlength={200}
-            autocomplete="tel"
-            value={values.citizenContact}
-            aria-invalid={invalid('citizen.contact')}
-            aria-describedby={described('citizen.contact', 'public-citizen-hint')}
-          />
-          <ErrorFor field="citizen.contact" />
-        </fieldset>
+        <CitizenFields
+          prefix="public"
+          locale={locale}
+          values={values}
+          errors={errors}
+          text={{ legend: 'public.citizen', hint: 'public.citizenHint', name: 'public.field.citizenName', contact: 'public.field.citizenContact' }}
+          autocomplete={{ name: 'name', contact: 'tel' }}
+        />
         {/* The honeypot: hidden from sight and from assistive technology, skipped by the keyboard. */}
         <div class="public-hp" aria-hidden="true">
           <label for="public-website">{t(locale, 'public.honeypot')}</label>
