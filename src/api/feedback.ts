@@ -345,8 +345,8 @@ async function filesFromForm(value: unknown): Promise<RawAttachment[]> {
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
-/** Returns the form's values as they were typed, to show them again. */
-function formValues(form: Record<string, unknown>): FeedbackFormValues {
+/** Returns the form's values as they were typed, to show them again (the public form's too). */
+export function feedbackFormValues(form: Record<string, unknown>): FeedbackFormValues {
   return {
     content: str(form.content),
     topic: str(form.topic),
@@ -439,7 +439,7 @@ export function feedbackRoutes(): Hono<AppEnv> {
 
   routes.post('/feedback/new', requireRole(...FEEDBACK_ROLES), async (c) => {
     const form = await c.req.parseBody({ all: true });
-    const values = formValues(form);
+    const values = feedbackFormValues(form);
     const user = c.get('user')!;
     const earlier = await findFeedbackByKey(c.get('deps').db, user.id, values.idempotencyKey);
     if (earlier) return c.redirect(`/feedback/${earlier.id}?flash=created`, 303);

@@ -36,7 +36,7 @@ import { EMPTY_GAZETTEER, type Gazetteer } from '../domain/rule.ts';
 import { createAddressResolver, limitRequests, rateKeyOf } from './client-address.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
-import { checkFeedback, submitFeedback } from './feedback.ts';
+import { checkFeedback, feedbackFormValues, submitFeedback } from './feedback.ts';
 import { createRateLimiter } from './rate-limit.ts';
 
 /** Public form posts per client address (IPv6 per /64) in ten minutes. */
@@ -94,18 +94,8 @@ function submitPublic(c: AppContext, checked: { submission: FeedbackSubmission; 
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
-function formValues(form: Record<string, unknown>): PublicFormValues {
-  return {
-    content: str(form.content),
-    topic: str(form.topic),
-    residentialGroup: str(form.residentialGroup),
-    school: str(form.school),
-    citizenName: str(form.citizenName),
-    citizenContact: str(form.citizenContact),
-    consent: str(form.consent) !== '',
-    idempotencyKey: IDEMPOTENCY_KEY.test(str(form.idempotencyKey)) ? str(form.idempotencyKey) : randomUUID(),
-  };
-}
+// The public form shows the MTTQ form's fields but channel and date received: the same reading serves.
+const formValues = (form: Record<string, unknown>): PublicFormValues => feedbackFormValues(form);
 
 function emptyForm(): PublicFormValues {
   return { content: '', topic: '', residentialGroup: '', school: '', citizenName: '', citizenContact: '', consent: false, idempotencyKey: randomUUID() };
