@@ -2,7 +2,6 @@
 // count, and the opinion form with consent (errors beside their fields, typed values kept).
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../../src/domain/attachment.ts';
 import {
-  CURRENT_CONSENT_VERSION,
   FEEDBACK_CHANNELS,
   type AttachmentInfo,
   type FeedbackDetail,
@@ -12,7 +11,7 @@ import {
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
 import { Layout } from './layout.tsx';
-import { CitizenFields, OpinionFields, feedbackErrorText, fieldErrors, type FeedbackFieldError } from './opinion-fields.tsx';
+import { CitizenFields, ConsentField, OpinionFields, feedbackErrorText, fieldErrors, type FeedbackFieldError } from './opinion-fields.tsx';
 
 export { feedbackErrorText, type FeedbackFieldError };
 
@@ -318,23 +317,7 @@ export function FeedbackFormPage({ user, locale, values, errors = [], residentia
           aria-describedby={described('attachments', 'feedback-attachments-hint')}
         />
         <ErrorFor field="attachments" />
-        <fieldset>
-          <legend>{t(locale, 'feedback.consentTitle')}</legend>
-          <p id="feedback-consent-text">{t(locale, 'feedback.consentText.1')}</p>
-          <label class="checkbox">
-            <input
-              type="checkbox"
-              name="consent"
-              value={CURRENT_CONSENT_VERSION}
-              checked={values.consent}
-              required
-              aria-invalid={invalid('consent')}
-              aria-describedby={described('consent', 'feedback-consent-text')}
-            />{' '}
-            {t(locale, 'feedback.consentCheck', { version: CURRENT_CONSENT_VERSION })}
-          </label>
-          <ErrorFor field="consent" />
-        </fieldset>
+        <ConsentField prefix="feedback" locale={locale} checked={values.consent} errors={errors} text={{ legend: 'feedback.consentTitle', check: 'feedback.consentCheck' }} />
         <div class="form-actions">
           <button type="submit" class="button button-primary">
             {t(locale, 'feedback.submit')}

@@ -1,6 +1,6 @@
 // The fields of an opinion shared by the MTTQ form and the public form: the opinion, topic,
 // residential group and school, each with its label and its errors beside it.
-import { MAX_FEEDBACK_CHARS } from '../../src/domain/feedback.ts';
+import { CURRENT_CONSENT_VERSION, MAX_FEEDBACK_CHARS } from '../../src/domain/feedback.ts';
 import { hasMessage, t, type Locale, type MessageKey } from '../i18n/messages.ts';
 
 /** A field-level validation problem: `code` names the message. */
@@ -153,6 +153,38 @@ export function CitizenFields(props: {
         aria-describedby={described('citizen.contact', hint)}
       />
       <ErrorFor field="citizen.contact" />
+    </fieldset>
+  );
+}
+
+/** Returns the consent fieldset: the purpose text of the current version and the box that gives consent. */
+export function ConsentField(props: {
+  prefix: string;
+  locale: Locale;
+  checked: boolean;
+  errors: readonly FeedbackFieldError[];
+  text: { legend: MessageKey; check: MessageKey };
+}) {
+  const { prefix, locale } = props;
+  const { described, invalid, ErrorFor } = fieldErrors(prefix, locale, props.errors);
+  const purpose = `${prefix}-consent-text`;
+  return (
+    <fieldset>
+      <legend>{t(locale, props.text.legend, { version: CURRENT_CONSENT_VERSION })}</legend>
+      <p id={purpose}>{t(locale, 'feedback.consentText.1')}</p>
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          name="consent"
+          value={CURRENT_CONSENT_VERSION}
+          checked={props.checked}
+          required
+          aria-invalid={invalid('consent')}
+          aria-describedby={described('consent', purpose)}
+        />{' '}
+        {t(locale, props.text.check, { version: CURRENT_CONSENT_VERSION })}
+      </label>
+      <ErrorFor field="consent" />
     </fieldset>
   );
 }

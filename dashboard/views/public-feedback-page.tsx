@@ -1,11 +1,10 @@
 // The citizens' pages (no account): the opinion form with consent, the receipt it answers, and the
 // receipt lookup; plus the administrator's switch that opens or closes them. Phone first.
-import { CURRENT_CONSENT_VERSION } from '../../src/domain/feedback.ts';
 import type { PublicFeedbackStatus } from '../../src/domain/public-feedback.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
 import { Layout } from './layout.tsx';
-import { CitizenFields, OpinionFields, feedbackErrorText, fieldErrors, type FeedbackFieldError } from './opinion-fields.tsx';
+import { CitizenFields, ConsentField, OpinionFields, feedbackErrorText, type FeedbackFieldError } from './opinion-fields.tsx';
 
 /** The name of the honeypot field: people never see it, form-filling robots fill it in. */
 export const HONEYPOT_FIELD = 'website';
@@ -45,7 +44,6 @@ function PublicNav({ locale }: { locale: Locale }) {
 
 /** Returns the public opinion form: labels on every field, errors beside their fields, consent with its version. */
 export function PublicFeedbackFormPage({ locale, values, errors = [], residentialGroups, schools }: PublicFeedbackFormPageProps) {
-  const { described, invalid, ErrorFor } = fieldErrors('public', locale, errors);
   // Errors on fields this form does not show (a tampered post) are still named at the top.
   const shown = ['content', 'topic', 'residentialGroup', 'school', 'citizen', 'consent'];
   const other = errors.filter((error) => !shown.some((field) => error.field === field || error.field.startsWith(`${field}.`)));
@@ -85,23 +83,7 @@ export function PublicFeedbackFormPage({ locale, values, errors = [], residentia
           <label for="public-website">{t(locale, 'public.honeypot')}</label>
           <input id="public-website" name={HONEYPOT_FIELD} type="text" value="" autocomplete="off" tabindex={-1} />
         </div>
-        <fieldset>
-          <legend>{t(locale, 'public.consentTitle', { version: CURRENT_CONSENT_VERSION })}</legend>
-          <p id="public-consent-text">{t(locale, 'feedback.consentText.1')}</p>
-          <label class="checkbox">
-            <input
-              type="checkbox"
-              name="consent"
-              value={CURRENT_CONSENT_VERSION}
-              checked={values.consent}
-              required
-              aria-invalid={invalid('consent')}
-              aria-describedby={described('consent', 'public-consent-text')}
-            />{' '}
-            {t(locale, 'public.consentCheck', { version: CURRENT_CONSENT_VERSION })}
-          </label>
-          <ErrorFor field="consent" />
-        </fieldset>
+        <ConsentField prefix="public" locale={locale} checked={values.consent} errors={errors} text={{ legend: 'public.consentTitle', check: 'public.consentCheck' }} />
         <div class="form-actions">
           <button type="submit" class="button button-primary">
             {t(locale, 'feedback.submit')}
