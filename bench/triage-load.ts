@@ -24,8 +24,7 @@ import { loadModels } from '../src/classifiers/load-models.ts';
 import { createSourceChecker } from '../src/collectors/source-checker.ts';
 import { openDatabase, redactUrl, type Database, type Db } from '../src/db/client.ts';
 import { runMigrations } from '../src/db/migrate.ts';
-import { countOverdueItems, getQueueHeader, listItems, type ItemFilters } from '../src/db/queries/items.ts';
-import { listSavedViews } from '../src/db/queries/saved-views.ts';
+import { countOverdueItems, getQueuePage, listItems, type ItemFilters } from '../src/db/queries/items.ts';
 import { findSessionUser, insertUser } from '../src/db/queries/users.ts';
 import * as schema from '../src/db/schema.ts';
 import { createInProcessRunner } from '../src/jobs/job-runner.ts';
@@ -523,6 +522,7 @@ async function main(): Promise<void> {
 
     console.log(`\nmeasuring the direct queries (${options.directRuns} sequential runs; ${options.connections} concurrent callers for ${Math.min(options.duration, 10)} s) …`);
     const directSeconds = Math.min(options.duration, 10);
+    const benchUserId = (await findSessionUser(db, sessionHash, now()))?.id ?? 0;
     const direct = {
       triage1: summarize(await timeSequential(options.directRuns, () => listItems(db, TRIAGE))),
       triageN: summarize(await timeConcurrent(options.connections, directSeconds, () => listItems(db, TRIAGE))),
@@ -530,11 +530,16 @@ async function main(): Promise<void> {
       overdueN: summarize(await timeConcurrent(options.connections, directSeconds, () => listItems(db, overdueFilters()))),
       overdueCount1: summarize(await timeSequential(options.directRuns, () => countOverdueItems(db, now()))),
       overdueCountN: summarize(await timeConcurrent(options.connections, directSeconds, () => countOverdueItems(db, now()))),
-      // Everything the queue page asks the database: session, then list, header (overdue count, sources) and saved views together.
+      // The pages' own statement (getQueuePage): the list, the overdue count, the sources and the saved views in one query.
+      triagePage1: summarize(await timeSequential(options.directRuns, () => getQueuePage(db, { ...TRIAGE, now: now() }, benchUserId))),
+      triagePageN: summarize(await timeConcurrent(options.connections, directSeconds, () => getQueuePage(db, { ...TRIAGE, now: now() }, benchUserId))),
+      overduePage1: summarize(await timeSequential(options.directRuns, () => getQueuePage(db, overdueFilters(), benchUserId))),
+      overduePageN: summarize(await timeConcurrent(options.connections, directSeconds, () => getQueuePage(db, overdueFilters(), benchUserId))),
+      // Everything the queue page asks the database: the session, then the page's one statement.
       pageQueriesN: summarize(
         await timeConcurrent(options.connections, directSeconds, async () => {
           const user = await findSessionUser(db, sessionHash, now());
-          await Promise.all([listItems(db, TRIAGE, { withBody: false }), getQueueHeader(db, now()), listSavedViews(db, user?.id ?? 0)]);
+          await getQueuePage(db, { ...TRIAGE, now: now() }, user?.id ?? 0);
         }),
       ),
     };
@@ -596,7 +601,7 @@ async function main(): Promise<void> {
     const dwidths = [44, 8, 8, 8, 8, 8];
     const dline = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(dwidths[i]!) : c.padStart(dwidths[i]!))).join('');
     console.log('');
-    console.log(dline(['direct on PostgreSQL (listItems)', 'p50', 'p95', 'p99', 'max', 'calls']));
+    console.log(dline(['direct on PostgreSQL', 'p50', 'p95', 'p99', 'max', 'calls']));
     console.log('-'.repeat(dwidths.reduce((a, b) => a + b, 0)));
     const directRows: [string, Stats][] = [
       ['triage query, 1 client', direct.triage1],
@@ -605,15 +610,20 @@ async function main(): Promise<void> {
       [`overdue query, ${options.connections} concurrent`, direct.overdueN],
       ['overdue count (queue page header), 1 client', direct.overdueCount1],
       [`overdue count, ${options.connections} concurrent`, direct.overdueCountN],
-      [`session+list+header+views, ${options.connections} concurrent`, direct.pageQueriesN],
+      ['queue page stmt (getQueuePage), 1 client', direct.triagePage1],
+      [`queue page statement, ${options.connections} concurrent`, direct.triagePageN],
+      ['overdue page statement, 1 client', direct.overduePage1],
+      [`overdue page statement, ${options.connections} concurrent`, direct.overduePageN],
+      [`session + page query, ${options.connections} concurrent`, direct.pageQueriesN],
     ];
     for (const [name, s] of directRows) console.log(dline([name, fmt(s.p50), fmt(s.p95), fmt(s.p99), fmt(s.max), String(s.count)]));
 
     const ratio = (http: number, db: number) => `${(Math.round((http / db) * 10) / 10).toFixed(1)}x`;
     const [triagePage, triageJson, overduePage, overdueJson] = results as [HttpResult, HttpResult, HttpResult, HttpResult];
-    console.log('\nratio HTTP server p95 / direct query p95 at the same concurrency (the cost of session, rendering and HTTP):');
-    console.log(`  triage page ${ratio(triagePage.server.p95, direct.triageN.p95)}, triage JSON ${ratio(triageJson.server.p95, direct.triageN.p95)}, ` +
-      `overdue page ${ratio(overduePage.server.p95, direct.overdueN.p95)}, overdue JSON ${ratio(overdueJson.server.p95, direct.overdueN.p95)}`);
+    console.log('\nratio HTTP server p95 / direct query p95 at the same concurrency (the cost of session, rendering and HTTP;');
+    console.log('pages against their statement (getQueuePage), JSON against listItems):');
+    console.log(`  triage page ${ratio(triagePage.server.p95, direct.triagePageN.p95)}, triage JSON ${ratio(triageJson.server.p95, direct.triageN.p95)}, ` +
+      `overdue page ${ratio(overduePage.server.p95, direct.overduePageN.p95)}, overdue JSON ${ratio(overdueJson.server.p95, direct.overdueN.p95)}`);
 
     const triagePass = triagePage.server.p95 <= TARGET_P95_MS;
     const overduePass = overduePage.server.p95 <= TARGET_P95_MS;
@@ -628,6 +638,7 @@ async function main(): Promise<void> {
         ['the triage query (listItems)', (d) => listItems(d, TRIAGE)],
         ['the overdue query (listItems overdue)', (d) => listItems(d, { ...OVERDUE, now: at })],
         ['the overdue count on the queue page (countOverdueItems)', (d) => countOverdueItems(d, at)],
+        ["the queue page's one statement (getQueuePage: list, overdue count, sources, saved views)", (d) => getQueuePage(d, { ...TRIAGE, now: at }, 1)],
       ];
       for (const [name, run] of explained) {
         console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of ${name}:`);

@@ -1,11 +1,13 @@
 // Reads and writes of collected items: the triage list, one item, triage changes and their audit trail, new items.
 import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import type { Classification, Label } from '../../domain/classification.ts';
+import type { Classification, ExplanationSpan, Label } from '../../domain/classification.ts';
+import type { SavedView } from '../../domain/saved-view.ts';
 import type { ClusterMember, DismissReason, Item, ItemStatus, StatusFilter, TriageEvent, Verdict } from '../../domain/item.ts';
 import { TRIAGE_ROLES } from '../../domain/user.ts';
 import { canChangeStatus } from '../../domain/item.ts';
 import type { Db } from '../client.ts';
 import { clusters, items, sources, triageEvents, users } from '../schema.ts';
+import { savedViewsFromJson, savedViewsJson } from './saved-views.ts';
 
 export type ItemOrder = 'priority' | 'newest';
 
@@ -142,7 +144,6 @@ function selectQueueRows(db: Db, withBody: boolean) {
 
 /** The first page of the default queue and of the overdue view: what staff open most, so prepared once. */
 type HotQuery = 'open_priority' | 'overdue';
-type HotKey = `${HotQuery}_${'body' | 'nobody'}`;
 
 function hotQueryOf(filters: ItemFilters, cursor: Cursor | null): HotQuery | null {
   if (cursor || filters.label || filters.sourceId !== undefined || filters.from || filters.to || filters.foldedQuery) return null;
@@ -150,11 +151,23 @@ function hotQueryOf(filters: ItemFilters, cursor: Cursor | null): HotQuery | nul
   return filters.status === 'open' && filters.order === 'priority' ? 'open_priority' : null;
 }
 
+// The instant deadlines are compared with, as a one-row subquery: PostgreSQL then plans a prepared
+// statement once for every instant and keeps that plan (a generic plan). Given the value itself, it
+// plans the statement anew on every call, which cost more than running it. The page size is written
+// into the statement for the same reason (a LIMIT parameter keeps it from using the generic plan);
+// it is one of a few values, each prepared once.
+const instantOf = (now: unknown): SQL => sql`(select ${now}::timestamptz)`;
+
+function checkedLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`items: a page limit must be a positive integer, got ${limit}`);
+  return limit;
+}
+
 // Built once per database handle: building the select (columns, joins, conditions) cost a large
 // share of the app's CPU per queue page. Same SQL as the general path below.
-const preparedQueries = new WeakMap<Db, Map<HotKey, ReturnType<typeof prepareQueueQuery>>>();
+const preparedQueries = new WeakMap<Db, Map<string, ReturnType<typeof prepareQueueQuery>>>();
 
-function prepareQueueQuery(db: Db, hot: HotQuery, withBody: boolean) {
+function prepareQueueQuery(db: Db, hot: HotQuery, withBody: boolean, limit: number) {
   const representative = sql`(${items.clusterId} is null or ${clusters.representativeItemId} = ${items.id})`;
   const query =
     hot === 'overdue'
@@ -162,30 +175,28 @@ function prepareQueueQuery(db: Db, hot: HotQuery, withBody: boolean) {
           .where(
             and(
               representative,
-              sql`${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${sql.placeholder('now')}::timestamptz`,
+              sql`${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${instantOf(sql.placeholder('now'))}`,
             ),
           )
           .orderBy(asc(items.dueAt), asc(items.id))
       : selectQueueRows(db, withBody)
           .where(and(representative, sql`${items.status} in ('new', 'in_review')`))
           .orderBy(desc(items.priority), desc(items.sortAt), desc(items.id));
-  return query.limit(sql.placeholder('limit')).prepare(`items_queue_${hot}_${withBody ? 'body' : 'nobody'}`);
+  // A literal LIMIT (see instantOf): the builder would send a number as a parameter.
+  return query.limit(sql.raw(String(limit)) as unknown as number).prepare(`items_queue_${hot}_${withBody ? 'body' : 'nobody'}_${limit}`);
 }
 
-function preparedQueueQuery(db: Db, hot: HotQuery, withBody: boolean) {
-  let byName = preparedQueries.get(db);
-  if (!byName) preparedQueries.set(db, (byName = new Map()));
-  const key: HotKey = `${hot}_${withBody ? 'body' : 'nobody'}`;
-  let prepared = byName.get(key);
-  if (!prepared) byName.set(key, (prepared = prepareQueueQuery(db, hot, withBody)));
+function preparedQueueQuery(db: Db, hot: HotQuery, withBody: boolean, limit: number) {
+  let byKey = preparedQueries.get(db);
+  if (!byKey) preparedQueries.set(db, (byKey = new Map()));
+  const key = `${hot}_${withBody ? 'body' : 'nobody'}_${checkedLimit(limit)}`;
+  let prepared = byKey.get(key);
+  if (!prepared) byKey.set(key, (prepared = prepareQueueQuery(db, hot, withBody, limit)));
   return prepared;
 }
 
-/**
- * Returns one page of items matching the filters, in queue order, with a cursor for the next page;
- * each with the first characters of its text, or an empty body when `withBody` is false.
- */
-export async function listItems(db: Db, filters: ItemFilters, { withBody = true }: { withBody?: boolean } = {}): Promise<ItemPage> {
+/** The queue's conditions for the filters (and the cursor's position), shared by the JSON list and the page. */
+function queueConditions(filters: ItemFilters, cursor: Cursor | null): SQL[] {
   // A story told by several sources is one case: the queue shows its first-collected item.
   const conditions: SQL[] = [sql`(${items.clusterId} is null or ${clusters.representativeItemId} = ${items.id})`];
   if (filters.overdue) {
@@ -201,7 +212,6 @@ export async function listItems(db: Db, filters: ItemFilters, { withBody = true 
   if (filters.foldedQuery) {
     conditions.push(sql`${items.searchText} like ${`%${escapeLike(filters.foldedQuery)}%`}`);
   }
-  const cursor = filters.cursor ? decodeCursor(filters.cursor) : null;
   if (cursor) {
     // Row comparisons let the index jump straight to the cursor (all keys sort the same way).
     const at = sql`${new Date(cursor.t).toISOString()}::timestamptz`;
@@ -213,30 +223,55 @@ export async function listItems(db: Db, filters: ItemFilters, { withBody = true 
       conditions.push(sql`(${items.sortAt}, ${items.id}) < (${at}, ${cursor.i})`);
     }
   }
-  const order = filters.overdue
-    ? [asc(items.dueAt), asc(items.id)]
+  return conditions;
+}
+
+type OrderKey = 'priority' | 'sortAt' | 'dueAt' | 'id';
+const ORDER_COLUMNS = { priority: items.priority, sortAt: items.sortAt, dueAt: items.dueAt, id: items.id } as const;
+
+/** The queue order as (key, direction) pairs: the overdue view by deadline, else by priority or by recency. */
+function queueOrderKeys(filters: ItemFilters): Array<[OrderKey, 'asc' | 'desc']> {
+  return filters.overdue
+    ? [['dueAt', 'asc'], ['id', 'asc']]
     : filters.order === 'priority'
-      ? [desc(items.priority), desc(items.sortAt), desc(items.id)]
-      : [desc(items.sortAt), desc(items.id)];
+      ? [['priority', 'desc'], ['sortAt', 'desc'], ['id', 'desc']]
+      : [['sortAt', 'desc'], ['id', 'desc']];
+}
+
+function orderBy(keys: Array<[OrderKey, 'asc' | 'desc']>): SQL[] {
+  return keys.map(([key, direction]) => (direction === 'asc' ? asc(ORDER_COLUMNS[key]) : desc(ORDER_COLUMNS[key])));
+}
+
+/** Returns the cursor after the last row of the page, or null when `rows` (one more than a page) holds no more. */
+function nextCursorOf(
+  filters: ItemFilters,
+  rows: readonly { priority: number; dueAt: Date | null; sortAt: Date; id: number | bigint }[],
+): string | null {
+  const last = rows.length > filters.limit ? rows[filters.limit - 1] : undefined;
+  return last
+    ? encodeCursor({
+        p: filters.order === 'priority' && !filters.overdue ? last.priority : undefined,
+        d: filters.overdue ? last.dueAt?.toISOString() : undefined,
+        t: last.sortAt.toISOString(),
+        i: Number(last.id),
+      })
+    : null;
+}
+
+/**
+ * Returns one page of items matching the filters, in queue order, with a cursor for the next page;
+ * each with the first characters of its text, or an empty body when `withBody` is false.
+ */
+export async function listItems(db: Db, filters: ItemFilters, { withBody = true }: { withBody?: boolean } = {}): Promise<ItemPage> {
+  const cursor = filters.cursor ? decodeCursor(filters.cursor) : null;
   const hot = hotQueryOf(filters, cursor);
   const rows = hot
-    ? await preparedQueueQuery(db, hot, withBody).execute({ limit: filters.limit + 1, now: (filters.now ?? new Date()).toISOString() })
+    ? await preparedQueueQuery(db, hot, withBody, filters.limit + 1).execute({ now: (filters.now ?? new Date()).toISOString() })
     : await selectQueueRows(db, withBody)
-        .where(and(...conditions))
-        .orderBy(...order)
+        .where(and(...queueConditions(filters, cursor)))
+        .orderBy(...orderBy(queueOrderKeys(filters)))
         .limit(filters.limit + 1);
-  const page = rows.slice(0, filters.limit);
-  const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > filters.limit && last
-      ? encodeCursor({
-          p: filters.order === 'priority' && !filters.overdue ? last.priority : undefined,
-          d: filters.overdue ? last.dueAt?.toISOString() : undefined,
-          t: last.sortAt.toISOString(),
-          i: Number(last.id),
-        })
-      : null;
-  return { items: page.map(toItem), nextCursor };
+  return { items: rows.slice(0, filters.limit).map(toItem), nextCursor: nextCursorOf(filters, rows) };
 }
 
 // Both run on every queue page: built and prepared once per database handle.
@@ -249,7 +284,7 @@ function prepareHeaderQueries(db: Db) {
       .select({ count: sql<number>`count(*)::int` })
       .from(items)
       .where(
-        sql`${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${sql.placeholder('now')}::timestamptz
+        sql`${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${instantOf(sql.placeholder('now'))}
           and (${items.clusterId} is null
             or ${items.id} = (select ${clusters.representativeItemId} from ${clusters} where ${clusters.id} = ${items.clusterId}))`,
       )
@@ -259,7 +294,7 @@ function prepareHeaderQueries(db: Db) {
     header: db
       .select({
         overdueCount: sql<number>`(select count(*)::int from ${items}
-          where ${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${sql.placeholder('now')}::timestamptz
+          where ${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${instantOf(sql.placeholder('now'))}
             and (${items.clusterId} is null
               or ${items.id} = (select ${clusters.representativeItemId} from ${clusters} where ${clusters.id} = ${items.clusterId})))`,
         sources: sql<Array<{ id: number; name: string }> | null>`(select json_agg(json_build_object('id', ${sources.id}, 'name', ${sources.name}) order by ${sources.id}) from ${sources})`,
@@ -298,6 +333,156 @@ export async function countOverdueItems(db: Db, now: Date = new Date()): Promise
 /** The sources as the queue's filter form lists them: id and name only, in id order. */
 export async function listSourceNames(db: Db): Promise<Array<{ id: number; name: string }>> {
   return headerQueriesOf(db).sourceNames.execute();
+}
+
+/** An item as the queue page lists it: what its row shows, and its place in the queue (for the next-page link). */
+export interface QueueRow {
+  id: number;
+  title: string;
+  sourceName: string;
+  /** How many items (from all sources) tell this story; 1 when it stands alone. */
+  clusterSize: number;
+  publishedAt: Date | null;
+  collectedAt: Date;
+  sortAt: Date;
+  dueAt: Date | null;
+  priority: number;
+  status: ItemStatus;
+  verdict: Verdict | null;
+  labels: Label[];
+  /** Only the matched words of the classification: the row shows why the item was flagged. */
+  classification: Pick<Classification, 'spans'> | null;
+}
+
+/** Everything the queue page shows from the database: one page of rows, the header and the person's saved views. */
+export interface QueuePage extends QueueHeader {
+  items: QueueRow[];
+  nextCursor: string | null;
+  savedViews: SavedView[];
+}
+
+interface QueueRowJson extends Omit<QueueRow, 'publishedAt' | 'collectedAt' | 'sortAt' | 'dueAt' | 'classification'> {
+  publishedAt: string | null;
+  collectedAt: string;
+  sortAt: string;
+  dueAt: string | null;
+  spans: ExplanationSpan[] | null;
+}
+
+interface QueuePageRow {
+  rows: QueueRowJson[] | string;
+  overdueCount: number;
+  sources: Array<{ id: number; name: string }> | string | null;
+  views: unknown;
+}
+
+/**
+ * The whole queue page in one statement: its rows as one JSON array (the columns a row shows, in
+ * queue order), the overdue count, the sources and the person's saved views. One round trip instead
+ * of three, and one JSON value to parse instead of a row mapper per column: both cost the app's CPU
+ * on every page view more than PostgreSQL spends running them.
+ */
+function queuePageStatement(db: Db, where: SQL, orderKeys: Array<[OrderKey, 'asc' | 'desc']>, limit: SQL, now: SQL, userId: unknown) {
+  const innerOrder = sql.join(orderBy(orderKeys), sql`, `);
+  // json_agg keeps the queue order by its own ORDER BY (a sorted subquery alone does not promise it).
+  const outerOrder = sql.raw(orderKeys.map(([key, direction]) => `r."${key}" ${direction}`).join(', '));
+  const rows = sql`(select coalesce(json_agg(r order by ${outerOrder}), '[]'::json) from (
+    select ${items.id} as "id", ${items.title} as "title", ${sources.name} as "sourceName", coalesce(${clusters.size}, 1) as "clusterSize",
+      ${items.publishedAt} as "publishedAt", ${items.collectedAt} as "collectedAt", ${items.sortAt} as "sortAt", ${items.dueAt} as "dueAt",
+      ${items.priority} as "priority", ${items.status} as "status", ${items.verdict} as "verdict", ${items.labels} as "labels",
+      ${items.classification}->'spans' as "spans"
+    from ${items}
+    inner join ${sources} on ${sources.id} = ${items.sourceId}
+    left join ${clusters} on ${clusters.id} = ${items.clusterId}
+    where ${where}
+    order by ${innerOrder}
+    limit ${limit}) r)`;
+  const overdueCount = sql`(select count(*)::int from ${items}
+    where ${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${now}
+      and (${items.clusterId} is null
+        or ${items.id} = (select ${clusters.representativeItemId} from ${clusters} where ${clusters.id} = ${items.clusterId})))`;
+  const sourceList = sql`(select json_agg(json_build_object('id', ${sources.id}, 'name', ${sources.name}) order by ${sources.id}) from ${sources})`;
+  // Each column is a nested fragment: drizzle would strip the table names of columns written at the
+  // top level of a one-table select, and the joins need them.
+  return db
+    .select({
+      rows: sql<QueueRowJson[] | string>`${rows}`,
+      overdueCount: sql<number>`${overdueCount}`,
+      sources: sql<Array<{ id: number; name: string }> | string | null>`${sourceList}`,
+      views: sql<unknown>`${savedViewsJson(userId)}`,
+    })
+    .from(sql`(select 1) as one`);
+}
+
+function prepareQueuePage(db: Db, hot: HotQuery, limit: number) {
+  const representative = sql`(${items.clusterId} is null or ${clusters.representativeItemId} = ${items.id})`;
+  const now = instantOf(sql.placeholder('now'));
+  const where =
+    hot === 'overdue'
+      ? and(representative, sql`${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${now}`)!
+      : and(representative, sql`${items.status} in ('new', 'in_review')`)!;
+  const keys = queueOrderKeys(hot === 'overdue' ? { status: 'open', order: 'priority', overdue: true, limit } : { status: 'open', order: 'priority', limit });
+  return queuePageStatement(db, where, keys, sql.raw(String(limit)), now, sql.placeholder('userId')).prepare(`items_queue_page_${hot}_${limit}`);
+}
+
+const queuePageQueries = new WeakMap<Db, Map<string, ReturnType<typeof prepareQueuePage>>>();
+
+function preparedQueuePage(db: Db, hot: HotQuery, limit: number) {
+  let byKey = queuePageQueries.get(db);
+  if (!byKey) queuePageQueries.set(db, (byKey = new Map()));
+  const key = `${hot}_${checkedLimit(limit)}`;
+  let prepared = byKey.get(key);
+  if (!prepared) byKey.set(key, (prepared = prepareQueuePage(db, hot, limit)));
+  return prepared;
+}
+
+const fromJson = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+
+function toQueueRow(row: QueueRowJson): QueueRow {
+  return {
+    id: Number(row.id),
+    title: row.title,
+    sourceName: row.sourceName,
+    clusterSize: Number(row.clusterSize),
+    publishedAt: row.publishedAt === null ? null : new Date(row.publishedAt),
+    collectedAt: new Date(row.collectedAt),
+    sortAt: new Date(row.sortAt),
+    dueAt: row.dueAt === null ? null : new Date(row.dueAt),
+    priority: row.priority,
+    status: row.status,
+    verdict: row.verdict,
+    labels: row.labels,
+    classification: row.spans === null ? null : { spans: row.spans },
+  };
+}
+
+/**
+ * Returns what the queue page shows: the page of items listItems lists for the filters (without
+ * text), the overdue count and sources (as getQueueHeader) and the user's saved views (as
+ * listSavedViews), all in one query. `now` is the instant for the overdue view and the count.
+ */
+export async function getQueuePage(db: Db, filters: ItemFilters, userId: number): Promise<QueuePage> {
+  const now = (filters.now ?? new Date()).toISOString();
+  const cursor = filters.cursor ? decodeCursor(filters.cursor) : null;
+  const hot = hotQueryOf(filters, cursor);
+  const [row] = (hot
+    ? await preparedQueuePage(db, hot, filters.limit + 1).execute({ now, userId })
+    : await queuePageStatement(
+        db,
+        and(...queueConditions({ ...filters, now: new Date(now) }, cursor))!,
+        queueOrderKeys(filters),
+        sql`${filters.limit + 1}`,
+        instantOf(now),
+        userId,
+      )) as QueuePageRow[];
+  const rows = row ? fromJson(row.rows).map(toQueueRow) : [];
+  return {
+    items: rows.slice(0, filters.limit),
+    nextCursor: nextCursorOf(filters, rows),
+    overdueCount: Number(row?.overdueCount ?? 0),
+    sources: (row ? fromJson(row.sources) : null) ?? [],
+    savedViews: savedViewsFromJson(row?.views ?? []),
+  };
 }
 
 /** Returns the item with its full text, or null. */
