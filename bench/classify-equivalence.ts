@@ -1,7 +1,8 @@
 // Equivalence check for classifier speed work: classifies every text of eval/uit-vsfc-dev.tsv and
 // eval/vihsd-dev.tsv (as comments and as articles, as written, in NFD and without diacritics) with
 // the bench classifier (seed rules, 1,000 staff rules, 200 claims, gazetteer, committed models)
-// and writes one JSON line per item; or compares against a file written before.
+// and writes one JSON line per item (with both models' predictions and explanations of every text);
+// or compares against a file written before.
 //
 //   npx tsx bench/classify-equivalence.ts --write /tmp/before.jsonl
 //   npx tsx bench/classify-equivalence.ts --compare /tmp/before.jsonl
@@ -49,6 +50,12 @@ texts.forEach((raw, i) => {
     const comment = classifier.classify({ title: n, body: '', kind: 'comment' });
     const article = classifier.classify({ title: normalizeText(texts[(i + 1) % texts.length]!), body: n, kind: 'article' });
     const commentWithBody = classifier.classify({ title: n, body: n, kind: 'comment' });
+    // Both models' predictions and explanations of every text (classify explains only what it flags, and shows no feature keys).
+    const analysed = analyzeText(n);
+    const models_ = [models.sentiment, models.offensive].map((model) => {
+      const prediction = model.predictTokens(analysed, n);
+      return { prediction, explained: model.explainPrediction(analysed, n, prediction, 8) };
+    });
     lines.push(
       JSON.stringify({
         i,
@@ -62,6 +69,7 @@ texts.forEach((raw, i) => {
         comment,
         article,
         commentWithBody,
+        models: models_,
       }),
     );
   }

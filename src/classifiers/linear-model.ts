@@ -9,6 +9,7 @@
 // computed only when asked.
 
 import { analyzeText, type Token } from '../text/analyze-text.ts';
+import { readCodeUnits } from '../text/fold-text.ts';
 
 /** Which features a model extracts; stored in the model so that prediction extracts the same. */
 export interface FeatureOptions {
@@ -189,20 +190,31 @@ export function visitFeatures(
  * What a compiled model knows of the tokens being visited, so that explanations build only the keys
  * the model has weights for. `word(i, k)` and `accent(i, k)` answer for the n-gram of tokens
  * i … i+k, `skip(i)` for the skip-bigram of tokens i and i+2 (a feature index, ABSENT, or
- * PREFIX_ONLY when only longer n-grams start so); `key` is a feature index's key; `charKeysOf` a
- * syllable's weighted `c:` keys in visiting order.
+ * PREFIX_ONLY when only longer n-grams start so); `charIndexesOf` a syllable's weighted `c:`
+ * features in visiting order. Features the model knows are visited with their index and the key
+ * BY_INDEX.
  */
 interface KnownFeatures {
   word(i: number, k: number): number;
   skip(i: number): number;
   accent(i: number, k: number): number;
-  key(index: number): string;
   /** A syllable's weighted `c:` features (indexes) in visiting order. */
   charIndexesOf(norm: string): readonly number[];
+  /**
+   * The lexicon phrase of tokens i … i+k (a table entry, -1 when there is none), when the model
+   * can find every phrase by ids (null: look phrases up by their strings); its scores by
+   * lexiconScore(entry, 0 positive / 1 negative).
+   */
+  lexicon: ((i: number, k: number) => number) | null;
+  lexiconScore(entry: number, side: number): number;
 }
 
-/** A FeatureVisitor that is also given the feature's index when the model knows it (-1 otherwise). */
+/**
+ * A FeatureVisitor that is also given the feature's index when the model knows it (-1 otherwise);
+ * with an index, the key is BY_INDEX (the caller reads it by the index, when it needs it).
+ */
 type IndexedFeatureVisitor = (key: string, value: number, start: number, end: number, index: number) => void;
+const BY_INDEX = '';
 
 /**
  * visitFeatures, leaving out (when `known` is given) the word, skip, accent and character n-grams
@@ -220,7 +232,10 @@ function visitFeaturesOf(
   const n = tokens.length;
   const visit = (key: string, value: number, first: number, last: number, index = -1): void =>
     visitSpan(key, value, (tokens[first] as Token).start, (tokens[last] as Token).end, index);
-  if (options.symbols) visitSymbols(tokens, text, (key, start, end) => visitSpan(key, lengthScale(options, n), start, end, -1));
+  if (options.symbols) {
+    // Explanations read the text's code units once (the visits only look keys up).
+    visitSymbols(tokens, text, (key, start, end) => visitSpan(key, lengthScale(options, n), start, end, -1), known !== null ? readCodeUnits(text) : null);
+  }
   const one = lengthScale(options, n);
   const boundaries = Math.min(options.boundaries ?? 0, 2);
   if (boundaries > 0) {
@@ -266,7 +281,7 @@ function visitFeaturesOf(
       if (options.skipBigrams && i + 2 < n) visit(markedNorm(token) + ' * ' + markedNorm(tokens[i + 2] as Token), one, i, i + 2);
     }
     if (options.charNgramMax > 0 && known !== null) {
-      for (const index of known.charIndexesOf(token.norm)) visit(known.key(index), one, i, i, index);
+      for (const index of known.charIndexesOf(token.norm)) visit(BY_INDEX, one, i, i, index);
     } else if (options.charNgramMax > 0) {
       const wrapped = '<' + token.norm + '>';
       for (let length = options.charNgramMin; length <= options.charNgramMax; length++) {
@@ -277,11 +292,11 @@ function visitFeaturesOf(
     const accentMax = options.accentNgramMax ?? 0;
     if (accentMax > 0 && known !== null) {
       const unigram = known.accent(i, 0);
-      if (unigram >= 0) visit(known.key(unigram), one, i, i, unigram);
+      if (unigram >= 0) visit(BY_INDEX, one, i, i, unigram);
       for (let k = 1; unigram !== ABSENT && k < accentMax && i + k < n; k++) {
         const found = known.accent(i, k);
         if (found === ABSENT) break;
-        if (found >= 0) visit(known.key(found), one, i, i + k, found);
+        if (found >= 0) visit(BY_INDEX, one, i, i + k, found);
       }
     } else if (accentMax > 0) {
       let accented = 'a:' + token.lower;
@@ -291,7 +306,17 @@ function visitFeaturesOf(
         visit(accented, one, i, i + k);
       }
     }
-    if (lexicon !== null) {
+    if (lexicon !== null && known !== null && known.lexicon !== null) {
+      // The same phrases as below, found by ids instead of by built strings.
+      for (let k = 0; k < 3 && i + k < n; k++) {
+        const entry = known.lexicon(i, k);
+        if (entry < 0) continue;
+        const positive = known.lexiconScore(entry, 0);
+        const negative = known.lexiconScore(entry, 1);
+        if (positive > 0) visit(token.negated ? 'lex:!pos' : 'lex:pos', one * positive, i, i + k);
+        if (negative > 0) visit(token.negated ? 'lex:!neg' : 'lex:neg', one * negative, i, i + k);
+      }
+    } else if (lexicon !== null) {
       let phrase = token.norm;
       for (let k = 0; k < 3 && i + k < n; k++) {
         if (k > 0) phrase += ' ' + (tokens[i + k] as Token).norm;
@@ -317,7 +342,7 @@ function visitKnownNgrams(
   tokens: readonly Token[],
 ): void {
   const unigram = known.word(i, 0);
-  if (unigram >= 0) visit(known.key(unigram), one, i, i, unigram);
+  if (unigram >= 0) visit(BY_INDEX, one, i, i, unigram);
   if (contrastToken !== null) {
     const key = markedNorm(contrastToken);
     visit('>' + key, one, i, i);
@@ -326,11 +351,11 @@ function visitKnownNgrams(
   for (let k = 1; unigram !== ABSENT && k < options.wordNgramMax && i + k < n; k++) {
     const found = known.word(i, k);
     if (found === ABSENT) break; // no weighted n-gram starts this way
-    if (found >= 0) visit(known.key(found), one, i, i + k, found);
+    if (found >= 0) visit(BY_INDEX, one, i, i + k, found);
   }
   if (options.skipBigrams && i + 2 < n) {
     const found = known.skip(i);
-    if (found >= 0) visit(known.key(found), one, i, i + 2, found);
+    if (found >= 0) visit(BY_INDEX, one, i, i + 2, found);
   }
 }
 
@@ -360,15 +385,23 @@ export function forEachClause(tokens: readonly Token[], text: string, byClause: 
 
 const MAX_SYMBOL_RUN = 8;
 
-/** Calls `visit` with `s:` and each run of symbols between syllables (repeats collapsed), and its span. */
-export function visitSymbols(tokens: readonly Token[], text: string, visit: (key: string, start: number, end: number) => void): void {
+/**
+ * Calls `visit` with `s:` and each run of symbols between syllables (repeats collapsed), and its
+ * span. `units`, when given, holds the text's code units (read once instead of by charCodeAt).
+ */
+export function visitSymbols(
+  tokens: readonly Token[],
+  text: string,
+  visit: (key: string, start: number, end: number) => void,
+  units: Uint16Array | null = null,
+): void {
   let from = 0;
   for (let t = 0; t <= tokens.length; t++) {
     const to = t < tokens.length ? (tokens[t] as Token).start : text.length;
     if (to > from) {
       let runStart = -1;
       for (let i = from; i <= to; i++) {
-        const code = i < to ? text.charCodeAt(i) : 32;
+        const code = i < to ? (units !== null ? (units[i] as number) : text.charCodeAt(i)) : 32;
         const space = code === 32 || code === 9 || code === 10 || code === 13;
         if (!space && runStart < 0) runStart = i;
         else if (space && runStart >= 0) {
@@ -415,19 +448,37 @@ const KIND_ACCENT_CHAR = 32;
 const ABSENT = -1;
 const PREFIX_ONLY = -2;
 
-/** An open-addressing hash table from (kind, a, b, c) int32 keys to int32 values. */
+/**
+ * An open-addressing hash table from (kind, a, b, c) int32 keys to an int32 value and a row of
+ * doubles (the feature's weights, or a lexicon phrase's scores). Each entry keeps its key, value
+ * and row together in one 64-byte record, so a lookup that finds a feature reads one record, not
+ * a key array, a value array and a weight array apart; the slots hold a fingerprint of the hash
+ * beside the entry number, so a probe past another key rarely reads that key's record.
+ */
 class IntKeyTable {
-  private keys: Int32Array;
-  private values: Int32Array;
+  /** Per slot: 0 when empty, else (fingerprint << 24) | (entry + 1). */
+  private slots: Int32Array;
   private mask: number;
-  private count = 0;
+  /** Per entry, at entry × intStride: kind, a, b, c, value. */
+  ints: Int32Array;
+  /** Per entry, at entry × doubleStride + ROW: its row of doubles. */
+  doubles: Float64Array;
+  count = 0;
+  readonly intStride: number;
+  readonly doubleStride: number;
+  private readonly strideBytes: number;
 
-  constructor(expected: number) {
+  constructor(expected: number, rowLength: number) {
+    this.strideBytes = Math.ceil((ROW * 8 + 8 * Math.max(1, rowLength)) / 64) * 64;
+    this.intStride = this.strideBytes / 4;
+    this.doubleStride = this.strideBytes / 8;
     let capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
-    this.keys = new Int32Array(capacity * 4);
-    this.values = new Int32Array(capacity).fill(-1);
+    this.slots = new Int32Array(capacity);
     this.mask = capacity - 1;
+    const buffer = new ArrayBuffer(Math.max(16, expected) * this.strideBytes);
+    this.ints = new Int32Array(buffer);
+    this.doubles = new Float64Array(buffer);
   }
 
   private static hash(kind: number, a: number, b: number, c: number): number {
@@ -437,55 +488,80 @@ class IntKeyTable {
     return (h ^ (h >>> 16)) >>> 0;
   }
 
-  set(kind: number, a: number, b: number, c: number, value: number): void {
-    if ((this.count + 1) * 2 > this.values.length) this.grow();
-    let slot = IntKeyTable.hash(kind, a, b, c) & this.mask;
+  /** Returns the entry of the key, or -1 when the key is absent. */
+  find(kind: number, a: number, b: number, c: number): number {
+    const h = IntKeyTable.hash(kind, a, b, c);
+    const fingerprint = h >>> 25;
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = h & mask;
     for (;;) {
-      const k = slot * 4;
-      if (this.values[slot] === -1) {
-        this.keys[k] = kind;
-        this.keys[k + 1] = a;
-        this.keys[k + 2] = b;
-        this.keys[k + 3] = c;
-        this.values[slot] = value;
-        this.count++;
-        return;
+      const found = slots[slot] as number;
+      if (found === 0) return -1;
+      if (found >>> 24 === fingerprint) {
+        const entry = (found & 0xffffff) - 1;
+        const ints = this.ints;
+        const k = entry * this.intStride;
+        if (ints[k] === kind && ints[k + 1] === a && ints[k + 2] === b && ints[k + 3] === c) return entry;
       }
-      if (this.keys[k] === kind && this.keys[k + 1] === a && this.keys[k + 2] === b && this.keys[k + 3] === c) {
-        this.values[slot] = value;
-        return;
-      }
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
     }
   }
 
-  /** Returns the value, or -1 when the key is absent. */
+  /** Returns the value of the key, or -1 when the key is absent. */
   get(kind: number, a: number, b: number, c: number): number {
-    let slot = IntKeyTable.hash(kind, a, b, c) & this.mask;
-    for (;;) {
-      const value = this.values[slot] as number;
-      if (value === -1) return -1;
-      const k = slot * 4;
-      if (this.keys[k] === kind && this.keys[k + 1] === a && this.keys[k + 2] === b && this.keys[k + 3] === c) return value;
-      slot = (slot + 1) & this.mask;
-    }
+    const entry = this.find(kind, a, b, c);
+    return entry < 0 ? -1 : (this.ints[entry * this.intStride + 4] as number);
   }
 
-  private grow(): void {
-    const { keys, values } = this;
-    const capacity = values.length * 2;
-    this.keys = new Int32Array(capacity * 4);
-    this.values = new Int32Array(capacity).fill(-1);
-    this.mask = capacity - 1;
-    this.count = 0;
-    for (let slot = 0; slot < values.length; slot++) {
-      const value = values[slot] as number;
-      if (value === -1) continue;
-      const k = slot * 4;
-      this.set(keys[k] as number, keys[k + 1] as number, keys[k + 2] as number, keys[k + 3] as number, value);
+  /** Returns the value of an entry. */
+  valueOf(entry: number): number {
+    return this.ints[entry * this.intStride + 4] as number;
+  }
+
+  set(kind: number, a: number, b: number, c: number, value: number): void {
+    const existing = this.find(kind, a, b, c);
+    if (existing >= 0) {
+      this.ints[existing * this.intStride + 4] = value;
+      return;
+    }
+    if (this.count + 1 >= 0xffffff) throw new Error('too many features for one model');
+    if ((this.count + 1) * 2 > this.slots.length) this.growSlots();
+    if ((this.count + 1) * this.strideBytes > this.ints.byteLength) {
+      const buffer = new ArrayBuffer(this.ints.byteLength * 2);
+      const ints = new Int32Array(buffer);
+      ints.set(this.ints);
+      this.ints = ints;
+      this.doubles = new Float64Array(buffer);
+    }
+    const entry = this.count++;
+    const k = entry * this.intStride;
+    this.ints[k] = kind;
+    this.ints[k + 1] = a;
+    this.ints[k + 2] = b;
+    this.ints[k + 3] = c;
+    this.ints[k + 4] = value;
+    this.place(entry, IntKeyTable.hash(kind, a, b, c));
+  }
+
+  private place(entry: number, h: number): void {
+    let slot = h & this.mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+    this.slots[slot] = ((h >>> 25) << 24) | (entry + 1);
+  }
+
+  private growSlots(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.mask = this.slots.length - 1;
+    for (let entry = 0; entry < this.count; entry++) {
+      const k = entry * this.intStride;
+      const { ints } = this;
+      this.place(entry, IntKeyTable.hash(ints[k] as number, ints[k + 1] as number, ints[k + 2] as number, ints[k + 3] as number));
     }
   }
 }
+/** Where an entry's row of doubles starts, in doubles from the entry's start (after its five int32s). */
+const ROW = 3;
 
 const MAX_RECENT_IDS = 4096;
 
@@ -546,7 +622,7 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
   };
   const markedId = (part: string): number =>
     part.startsWith(NEGATED_PREFIX) ? 2 * idIn(vocabulary, part.slice(1)) + 1 : 2 * idIn(vocabulary, part);
-  const table = new IntKeyTable(featureKeys.length + Object.keys(json.lexiconEntries).length);
+  const table = new IntKeyTable(featureKeys.length + Object.keys(json.lexiconEntries).length, Math.max(labelCount, 2));
   const charFeatures = new Map<string, number>();
   const intensifiedFeatures = new Map<string, number>();
   const symbolFeatures = new Map<string, number>();
@@ -600,13 +676,33 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
   });
   const lexiconScores: number[] = [];
   const lexiconByPhrase = new Map<string, readonly [number, number]>();
+  // Explanations find lexicon phrases by ids when every phrase is one to three syllables, as the table holds them.
+  let lexiconByIds = true;
   if (options.lexicon) {
     for (const [phrase, scores] of Object.entries(json.lexiconEntries)) {
+      const parts = phrase.split(' ');
+      if (parts.length > 3 || parts.some((part) => part === '')) lexiconByIds = false;
       setNgram(KIND_LEXICON, phrase.split(' ').map((p) => 2 * idIn(vocabulary, p)), lexiconScores.length / 2);
       lexiconScores.push(scores[0], scores[1]);
       lexiconByPhrase.set(phrase, scores);
     }
   }
+  // Each entry's row: its feature's weights, or its lexicon phrase's positive and negative scores.
+  for (let entry = 0; entry < table.count; entry++) {
+    const value = table.valueOf(entry);
+    if (value < 0) continue;
+    const row = entry * table.doubleStride + ROW;
+    if (table.ints[entry * table.intStride] === KIND_LEXICON) {
+      table.doubles[row] = lexiconScores[2 * value] as number;
+      table.doubles[row + 1] = lexiconScores[2 * value + 1] as number;
+    } else {
+      for (let l = 0; l < labelCount; l++) table.doubles[row + l] = weights[value * labelCount + l] as number;
+    }
+  }
+  const entryInts = table.ints;
+  const entryDoubles = table.doubles;
+  const intStride = table.intStride;
+  const doubleStride = table.doubleStride;
   // Per syllable id: its intensified feature, and (filled on first use) its character n-gram features.
   const intensifiedById = new Int32Array(vocabulary.size + 1).fill(-1);
   for (const [syllable, index] of intensifiedFeatures) {
@@ -627,10 +723,17 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     }
     return sum;
   };
-  const charById: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(vocabulary.size + 1);
+  // Vocabulary syllables' sums in one flat array, a row per id (NaN until computed: a sum that is
+  // NaN itself would only be computed again, to the same NaN).
+  const charById = new Float64Array(options.charNgramMax > 0 ? (vocabulary.size + 1) * labelCount : 0).fill(NaN);
+  /** Returns where the summed character n-gram weights of the vocabulary syllable `id` start in charById. */
+  const charRowOf = (id: number, norm: string): number => {
+    const row = id * labelCount;
+    if (Number.isNaN(charById[row])) charById.set(charWeightsOfString(norm), row);
+    return row;
+  };
   const charCache = new Map<string, Float64Array>();
-  const charWeightsOf = (id: number, norm: string): Float64Array => {
-    if (id > 0) return (charById[id] ??= charWeightsOfString(norm));
+  const charWeightsOf = (norm: string): Float64Array => {
     let found = charCache.get(norm);
     if (found === undefined) {
       found = charWeightsOfString(norm);
@@ -694,18 +797,29 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     if (index >= 0) addFeature(index, 1);
     return index;
   };
+  /** Adds the weights of the table entry a lookup found (-1: none), if it is a feature, and returns its value (ABSENT when none). */
+  const addEntry = (entry: number): number => {
+    if (entry < 0) return ABSENT;
+    const value = entryInts[entry * intStride + 4] as number;
+    if (value >= 0) {
+      // The row holds the feature's weights: value × weight with value 1, as addFeature adds them.
+      const row = entry * doubleStride + ROW;
+      for (let l = 0; l < labelCount; l++) scores[l] = (scores[l] as number) + (entryDoubles[row + l] as number);
+    }
+    return value;
+  };
 
   const boundaries = Math.min(options.boundaries ?? 0, 2);
   const addBoundaries = (from: number, to: number): void => {
     const first = ids[from] as number;
     const last = ids[to - 1] as number;
-    if (first !== 0) addIfPresent(table.get(KIND_BOUNDARY, first, 0, 0));
-    if (last !== 0) addIfPresent(table.get(KIND_BOUNDARY, last, 0, 1));
+    if (first !== 0) addEntry(table.find(KIND_BOUNDARY, first, 0, 0));
+    if (last !== 0) addEntry(table.find(KIND_BOUNDARY, last, 0, 1));
     if (boundaries >= 2 && to - from >= 2) {
       const second = ids[from + 1] as number;
       const beforeLast = ids[to - 2] as number;
-      if (first !== 0 && second !== 0) addIfPresent(table.get(KIND_BOUNDARY, first, second, 0));
-      if (beforeLast !== 0 && last !== 0) addIfPresent(table.get(KIND_BOUNDARY, beforeLast, last, 1));
+      if (first !== 0 && second !== 0) addEntry(table.find(KIND_BOUNDARY, first, second, 0));
+      if (beforeLast !== 0 && last !== 0) addEntry(table.find(KIND_BOUNDARY, beforeLast, last, 1));
     }
   };
 
@@ -715,33 +829,68 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
   const recentIds = new Map<string, number>();
   const recentAccentIds = new Map<string, number>();
 
-  // Per process-wide syllable id (Token.normId): 1 + the syllable's id in this model's vocabulary
-  // (1: not in it), or 0 while not yet looked up. An array index instead of a string lookup.
+  // Per vocabulary syllable, a record of everything the model reads of a syllable on its own,
+  // filled on first sight: a token's unigram weights, lexicon scores and character n-gram sums in
+  // one cache line or two instead of a lookup each. Copies of the table's rows, added in the same
+  // order: the same sums. Int32s (in the first two doubles): 1 when filled, then the values (feature
+  // index, ABSENT or PREFIX_ONLY) of the unigram, the negated unigram and the lexicon phrase. Then,
+  // in doubles: the unigram's weights, the summed character n-gram weights (when the model has
+  // them) and the lexicon phrase's positive and negative scores (when it has a lexicon): 64 bytes
+  // for three labels. The negated unigram's weights, read for few tokens, are kept apart.
+  const RECORD_UNIGRAM = 2;
+  const RECORD_CHARS = RECORD_UNIGRAM + labelCount;
+  const RECORD_LEXICON = RECORD_CHARS + (options.charNgramMax > 0 ? labelCount : 0);
+  const RECORD = Math.ceil((RECORD_LEXICON + (options.lexicon ? 2 : 0)) / 8) * 8;
+  const recordDoubles = new Float64Array((vocabulary.size + 1) * RECORD);
+  const negatedDoubles = new Float64Array((vocabulary.size + 1) * labelCount);
+  const recordInts = new Int32Array(recordDoubles.buffer);
+  // Tokens outside the vocabulary: only their character n-gram sums count, in a record per position
+  // of the text being predicted.
+  let looseDoubles: Float64Array = new Float64Array(16 * RECORD);
+  /** Fills the record at `at` (in doubles) of the vocabulary syllable `norm` with id `id` (> 0). */
+  const fillRecord = (at: number, id: number, norm: string): void => {
+    const values = at * 2;
+    const unigram = table.find(KIND_WORD, 2 * id, 0, 0);
+    const negated = table.find(KIND_WORD, 2 * id + 1, 0, 0);
+    const lexicon = options.lexicon ? table.find(KIND_LEXICON, 2 * id, 0, 0) : -1;
+    recordInts[values + 1] = unigram < 0 ? ABSENT : table.valueOf(unigram);
+    recordInts[values + 2] = negated < 0 ? ABSENT : table.valueOf(negated);
+    recordInts[values + 3] = lexicon < 0 ? ABSENT : table.valueOf(lexicon);
+    for (let l = 0; l < labelCount; l++) {
+      recordDoubles[at + RECORD_UNIGRAM + l] = unigram < 0 ? 0 : (entryDoubles[unigram * doubleStride + ROW + l] as number);
+      negatedDoubles[id * labelCount + l] = negated < 0 ? 0 : (entryDoubles[negated * doubleStride + ROW + l] as number);
+    }
+    if (options.lexicon) {
+      recordDoubles[at + RECORD_LEXICON] = lexicon < 0 ? 0 : (entryDoubles[lexicon * doubleStride + ROW] as number);
+      recordDoubles[at + RECORD_LEXICON + 1] = lexicon < 0 ? 0 : (entryDoubles[lexicon * doubleStride + ROW + 1] as number);
+    }
+    if (options.charNgramMax > 0) {
+      const row = charRowOf(id, norm);
+      for (let l = 0; l < labelCount; l++) recordDoubles[at + RECORD_CHARS + l] = charById[row + l] as number;
+    }
+    recordInts[values] = 1;
+  };
+  // The same for accented syllables in the accent vocabulary: an int32 1 when filled and an int32
+  // value of the accented unigram, then its weights.
+  const ACCENT_RECORD = Math.ceil((1 + labelCount) / 4) * 4;
+  const accentDoubles = new Float64Array(accentMax > 0 ? (accentVocabulary.size + 1) * ACCENT_RECORD : 0);
+  const accentInts = new Int32Array(accentDoubles.buffer);
+  const fillAccentRecord = (at: number, id: number): void => {
+    const unigram = table.find(KIND_ACCENT, id, 0, 0);
+    accentInts[at * 2 + 1] = unigram < 0 ? ABSENT : table.valueOf(unigram);
+    for (let l = 0; l < labelCount; l++) accentDoubles[at + 1 + l] = unigram < 0 ? 0 : (entryDoubles[unigram * doubleStride + ROW + l] as number);
+    accentInts[at * 2] = 1;
+  };
+  // Per process-wide syllable id (Token.normId, Token.lowerId): 1 + the syllable's id in this
+  // model's vocabulary (1: not in it), or 0 while not yet looked up. An array index instead of a
+  // string lookup.
   let byNormId: Int32Array = new Int32Array(4096);
-  const vocabularyIdOf = (token: Token): number => {
-    const normId = token.normId;
-    if (normId === 0) return recentId(recentIds, vocabulary, token.norm);
-    if (normId >= byNormId.length) byNormId = grownTo(byNormId, normId);
-    let known = byNormId[normId] as number;
-    if (known === 0) {
-      known = (vocabulary.get(token.norm) ?? 0) + 1;
-      byNormId[normId] = known;
-    }
-    return known - 1;
-  };
-  // The same for accented syllables (Token.lowerId) in the accent vocabulary.
   let byLowerId: Int32Array = new Int32Array(accentMax > 0 ? 4096 : 0);
-  const accentIdOf = (token: Token): number => {
-    const lowerId = token.lowerId;
-    if (lowerId === 0) return recentId(recentAccentIds, accentVocabulary, token.lower);
-    if (lowerId >= byLowerId.length) byLowerId = grownTo(byLowerId, lowerId);
-    let known = byLowerId[lowerId] as number;
-    if (known === 0) {
-      known = (accentVocabulary.get(token.lower) ?? 0) + 1;
-      byLowerId[lowerId] = known;
-    }
-    return known - 1;
-  };
+  // Per token of the text being predicted: where its record starts (in doubles; a negative r means
+  // -1 - r in the loose records).
+  let recordOf = new Int32Array(256);
+  let accentRecordOf = new Int32Array(256);
+  let bigramEntries = new Int32Array(256);
   // The tokens whose ids `ids` and `accentIds` hold (explanations reuse them).
   let idsOf: readonly Token[] | null = null;
   const fillIds = (tokens: readonly Token[]): void => {
@@ -749,14 +898,83 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     if (ids.length < n) {
       ids = new Int32Array(n * 2);
       accentIds = new Int32Array(n * 2);
+      recordOf = new Int32Array(n * 2);
+      accentRecordOf = new Int32Array(n * 2);
     }
     for (let i = 0; i < n; i++) {
       const token = tokens[i] as Token;
-      const id = vocabularyIdOf(token);
+      const normId = token.normId;
+      let id: number;
+      if (normId === 0) {
+        id = recentId(recentIds, vocabulary, token.norm);
+      } else {
+        if (normId >= byNormId.length) byNormId = grownTo(byNormId, normId);
+        let known = byNormId[normId] as number;
+        if (known === 0) {
+          known = (vocabulary.get(token.norm) ?? 0) + 1;
+          byNormId[normId] = known;
+        }
+        id = known - 1;
+      }
+      if (id > 0) {
+        const at = id * RECORD;
+        if (recordInts[at * 2] === 0) fillRecord(at, id, token.norm);
+        recordOf[i] = at;
+      } else {
+        const at = i * RECORD;
+        if (options.charNgramMax > 0) {
+          if (looseDoubles.length < at + RECORD) {
+            const grown = new Float64Array(Math.max(looseDoubles.length * 2, at + RECORD));
+            grown.set(looseDoubles);
+            looseDoubles = grown;
+          }
+          const sum = charWeightsOf(token.norm);
+          for (let l = 0; l < labelCount; l++) looseDoubles[at + RECORD_CHARS + l] = sum[l] as number;
+        }
+        recordOf[i] = -1 - at;
+      }
       ids[i] = id === 0 ? 0 : 2 * id + (token.negated ? 1 : 0);
-      if (accentMax > 0) accentIds[i] = accentIdOf(token);
+      if (accentMax > 0) {
+        const lowerId = token.lowerId;
+        let accentId: number;
+        if (lowerId === 0) {
+          accentId = recentId(recentAccentIds, accentVocabulary, token.lower);
+        } else {
+          if (lowerId >= byLowerId.length) byLowerId = grownTo(byLowerId, lowerId);
+          let known = byLowerId[lowerId] as number;
+          if (known === 0) {
+            known = (accentVocabulary.get(token.lower) ?? 0) + 1;
+            byLowerId[lowerId] = known;
+          }
+          accentId = known - 1;
+        }
+        accentIds[i] = accentId;
+        if (accentId > 0) {
+          const at = accentId * ACCENT_RECORD;
+          if (accentInts[at * 2] === 0) fillAccentRecord(at, accentId);
+          accentRecordOf[i] = at;
+        }
+      }
+    }
+    // The bigrams' table entries (-1: none), in a loop of lookups that do not wait on one another
+    // (the processor overlaps their trips to memory); predictions add them in the usual order. A
+    // bigram whose first syllable has no entry of its own has none either (prefixes are entered).
+    if (options.wordNgramMax >= 2) {
+      if (bigramEntries.length < n) bigramEntries = new Int32Array(n * 2);
+      for (let i = 0; i + 1 < n; i++) {
+        const a = ids[i] as number;
+        const b = ids[i + 1] as number;
+        // (A token whose unigram the table lacks altogether starts no bigram: no lookup.)
+        const starts = a !== 0 && b !== 0 && recordInts[(recordOf[i] as number) * 2 + 1 + (a & 1)] !== ABSENT;
+        bigramEntries[i] = starts ? table.find(KIND_WORD, a, b, 0) : -1;
+      }
     }
     idsOf = tokens;
+  };
+
+  const addSymbol = (key: string): void => {
+    const index = symbolFeatures.get(key);
+    if (index !== undefined) addFeature(index, 1);
   };
 
   const predictTokens = (
@@ -773,33 +991,54 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
       const a = ids[i] as number;
       const b = i + 1 < n ? (ids[i + 1] as number) : 0;
       const c = i + 2 < n ? (ids[i + 2] as number) : 0;
+      // The token's record (a loose one, holding only character n-gram sums, outside the vocabulary).
+      const record = recordOf[i] as number;
+      const doubles = record >= 0 ? recordDoubles : looseDoubles;
+      const at = record >= 0 ? record : -1 - record;
       // An n-gram through an unknown syllable (id 0) was never learnt.
       if (a !== 0) {
-        if (addIfPresent(table.get(KIND_WORD, a, 0, 0)) !== ABSENT && ngramMax >= 2 && b !== 0) {
-          if (addIfPresent(table.get(KIND_WORD, a, b, 0)) !== ABSENT && ngramMax >= 3 && c !== 0) {
-            addIfPresent(table.get(KIND_WORD, a, b, c));
+        // The unigram (negated or not) from the record, as addEntry adds a table entry.
+        const negated = a & 1;
+        const unigram = recordInts[at * 2 + 1 + negated] as number;
+        if (unigram >= 0) {
+          if (negated === 0) {
+            for (let l = 0; l < labelCount; l++) scores[l] = (scores[l] as number) + (recordDoubles[at + RECORD_UNIGRAM + l] as number);
+          } else {
+            const row = (a >> 1) * labelCount;
+            for (let l = 0; l < labelCount; l++) scores[l] = (scores[l] as number) + (negatedDoubles[row + l] as number);
           }
         }
-        if (options.skipBigrams && c !== 0) addIfPresent(table.get(KIND_SKIP, a, c, 0));
+        if (unigram !== ABSENT && ngramMax >= 2 && b !== 0) {
+          if (addEntry(bigramEntries[i] as number) !== ABSENT && ngramMax >= 3 && c !== 0) {
+            addEntry(table.find(KIND_WORD, a, b, c));
+          }
+        }
+        if (options.skipBigrams && c !== 0) addEntry(table.find(KIND_SKIP, a, c, 0));
         if (i > contrastAt) {
-          addIfPresent(table.get(KIND_CONTRAST, a, 0, 0));
-          if (b !== 0) addIfPresent(table.get(KIND_CONTRAST, a, b, 0));
+          addEntry(table.find(KIND_CONTRAST, a, 0, 0));
+          if (b !== 0) addEntry(table.find(KIND_CONTRAST, a, b, 0));
         }
       }
       if (accentMax > 0) {
         const x = accentIds[i] as number;
         const y = i + 1 < n ? (accentIds[i + 1] as number) : 0;
-        if (x !== 0 && addIfPresent(table.get(KIND_ACCENT, x, 0, 0)) !== ABSENT && accentMax >= 2 && y !== 0) {
-          const z = i + 2 < n ? (accentIds[i + 2] as number) : 0;
-          if (addIfPresent(table.get(KIND_ACCENT, x, y, 0)) !== ABSENT && accentMax >= 3 && z !== 0) {
-            addIfPresent(table.get(KIND_ACCENT, x, y, z));
+        if (x !== 0) {
+          const accentAt = accentRecordOf[i] as number;
+          const unigram = accentInts[accentAt * 2 + 1] as number;
+          if (unigram >= 0) {
+            for (let l = 0; l < labelCount; l++) scores[l] = (scores[l] as number) + (accentDoubles[accentAt + 1 + l] as number);
+          }
+          if (unigram !== ABSENT && accentMax >= 2 && y !== 0) {
+            const z = i + 2 < n ? (accentIds[i + 2] as number) : 0;
+            if (addEntry(table.find(KIND_ACCENT, x, y, 0)) !== ABSENT && accentMax >= 3 && z !== 0) {
+              addEntry(table.find(KIND_ACCENT, x, y, z));
+            }
           }
         }
       }
       const token = tokens[i] as Token;
       if (options.charNgramMax > 0) {
-        const sum = charWeightsOf(a >> 1, token.norm);
-        for (let l = 0; l < labelCount; l++) scores[l] = (scores[l] as number) + (sum[l] as number);
+        for (let l = 0; l < labelCount; l++) scores[l] = (scores[l] as number) + (doubles[at + RECORD_CHARS + l] as number);
       }
       if (options.intensifiers && token.intensified && a !== 0) addIfPresent(intensifiedById[a >> 1] as number);
       if (options.lexicon && a !== 0) {
@@ -811,11 +1050,23 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
         const plainC = c & ~1;
         for (let k = 0; k < 3; k++) {
           if ((k >= 1 && plainB === 0) || (k >= 2 && plainC === 0)) break;
-          const entry = table.get(KIND_LEXICON, plainA, k >= 1 ? plainB : 0, k >= 2 ? plainC : 0);
-          if (entry === ABSENT) break; // no lexicon phrase starts this way
-          if (entry === PREFIX_ONLY) continue;
-          const positive = lexiconScores[2 * entry] as number;
-          const negative = lexiconScores[2 * entry + 1] as number;
+          let positive: number;
+          let negative: number;
+          if (k === 0) {
+            // The one-syllable phrase from the record.
+            const value = recordInts[at * 2 + 3] as number;
+            if (value === ABSENT) break; // no lexicon phrase starts this way
+            if (value === PREFIX_ONLY) continue;
+            positive = recordDoubles[at + RECORD_LEXICON] as number;
+            negative = recordDoubles[at + RECORD_LEXICON + 1] as number;
+          } else {
+            const found = table.find(KIND_LEXICON, plainA, plainB, k >= 2 ? plainC : 0);
+            if (found < 0) break; // no lexicon phrase starts this way
+            if ((entryInts[found * intStride + 4] as number) === PREFIX_ONLY) continue;
+            // The entry's row holds the phrase's scores.
+            positive = entryDoubles[found * doubleStride + ROW] as number;
+            negative = entryDoubles[found * doubleStride + ROW + 1] as number;
+          }
           if (pos >= 0 && positive > 0) addFeature(pos, positive);
           if (neg >= 0 && negative > 0) addFeature(neg, negative);
         }
@@ -826,10 +1077,7 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     // Sentence- or clause-boundary n-grams: `^ a`, `^ a b` (side 0) and `z $`, `y z $` (side 1).
     if (boundaries > 0) forEachClause(tokens, text, options.clauseBoundaries === true, addBoundaries);
     if (options.symbols) {
-      visitSymbols(tokens, text, (key) => {
-        const index = symbolFeatures.get(key);
-        if (index !== undefined) addFeature(index, 1);
-      });
+      visitSymbols(tokens, text, addSymbol, readCodeUnits(text));
     }
     const scale = lengthScale(options, n);
     for (let l = 0; l < labelCount; l++) scores[l] = (bias[l] as number) + scale * (scores[l] as number);
@@ -893,10 +1141,14 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     word(i, k) {
       const a = ids[i] as number;
       if (a === 0) return ABSENT;
-      if (k === 0) return table.get(KIND_WORD, a, 0, 0);
+      // Unigrams from the token's record and bigrams from the entries fillIds found: the table's answers.
+      if (k === 0) return recordInts[(recordOf[i] as number) * 2 + 1 + (a & 1)] as number;
       const b = ids[i + 1] as number;
       if (b === 0) return ABSENT;
-      if (k === 1) return table.get(KIND_WORD, a, b, 0);
+      if (k === 1) {
+        const entry = bigramEntries[i] as number;
+        return entry < 0 ? ABSENT : table.valueOf(entry);
+      }
       const c = ids[i + 2] as number;
       return c === 0 || k > 2 ? ABSENT : table.get(KIND_WORD, a, b, c);
     },
@@ -908,15 +1160,26 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     accent(i, k) {
       const x = accentIds[i] as number;
       if (x === 0) return ABSENT;
-      if (k === 0) return table.get(KIND_ACCENT, x, 0, 0);
+      if (k === 0) return accentInts[(accentRecordOf[i] as number) * 2 + 1] as number;
       const y = accentIds[i + 1] as number;
       if (y === 0) return ABSENT;
       if (k === 1) return table.get(KIND_ACCENT, x, y, 0);
       const z = accentIds[i + 2] as number;
       return z === 0 || k > 2 ? ABSENT : table.get(KIND_ACCENT, x, y, z);
     },
-    key: (index) => featureKeys[index] as string,
     charIndexesOf,
+    lexicon: lexiconByIds
+      ? (i, k) => {
+          // Every lexicon syllable is in the vocabulary: a token outside it ends every phrase.
+          const a = (ids[i] as number) & ~1;
+          const b = k >= 1 ? (ids[i + 1] as number) & ~1 : 0;
+          const c = k >= 2 ? (ids[i + 2] as number) & ~1 : 0;
+          if (a === 0 || (k >= 1 && b === 0) || (k >= 2 && c === 0)) return -1;
+          const entry = table.find(KIND_LEXICON, a, b, c);
+          return entry < 0 || table.valueOf(entry) === PREFIX_ONLY ? -1 : entry;
+        }
+      : null,
+    lexiconScore: (entry, side) => entryDoubles[entry * doubleStride + ROW + side] as number,
   };
   // Per label: each feature's weight for it minus the mean of the other labels' (filled on first use).
   const marginsByLabel: (Float64Array | undefined)[] = [];
@@ -934,14 +1197,22 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     }
     return margins;
   };
-  interface Found {
-    feature: string;
+  /** The contributions of one span: their summed weight and their keys, in visiting order. */
+  interface Merged {
     start: number;
     end: number;
     weight: number;
+    /** Keys, or feature indexes standing for their keys. */
+    features: (string | number)[];
   }
+  const keyOf = (feature: string | number): string => (typeof feature === 'number' ? (featureKeys[feature] as string) : feature);
   const explainTokens = (tokens: readonly Token[], text: string, labelIndex: number, top: number): Contribution[] => {
-    const found: Found[] = [];
+    // Overlapping n-grams of one phrase are merged: the span is their union, the weight their sum
+    // (in visiting order), the feature their keys joined by ` | `. Each span's sum is kept as the
+    // features are visited, and only the spans are sorted.
+    const merged: Merged[] = [];
+    const bySpan = new Map<number, Merged>();
+    const stride = text.length + 1;
     // A Map, not the JSON object: a text saying `constructor` must not find Object.prototype's.
     weightsByKey ??= new Map(Object.entries(json.weights));
     const rows = weightsByKey;
@@ -960,29 +1231,47 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
           margin = marginOf(row, labelIndex);
         }
         if (margin === 0) return;
-        found.push({ feature: key, start, end, weight: value * margin });
+        const weight = value * margin;
+        const span = start * stride + end;
+        // The key itself, or the feature's index (its key is read only for the phrases shown).
+        const feature = index >= 0 ? index : key;
+        const same = bySpan.get(span);
+        if (same === undefined) {
+          const created: Merged = { start, end, weight, features: [feature] };
+          bySpan.set(span, created);
+          merged.push(created);
+        } else {
+          same.weight += weight;
+          same.features.push(feature);
+        }
       },
       known,
     );
-    // Overlapping n-grams of one phrase are merged: the span is their union, the weight their sum.
-    // After sorting, the n-grams of one span are neighbours.
-    found.sort((a, b) => a.start - b.start || a.end - b.end);
-    const merged: Found[] = [];
-    let last: Found | undefined;
-    for (const contribution of found) {
-      if (last !== undefined && last.start === contribution.start && last.end === contribution.end) {
-        last.weight += contribution.weight;
-        last.feature += ' | ' + contribution.feature;
-      } else {
-        last = { feature: contribution.feature, start: contribution.start, end: contribution.end, weight: contribution.weight };
-        merged.push(last);
+    // The phrases that raised the label most, heaviest first, then by start and by end: sorting the
+    // spans by (start, end) and then, stably, by (weight, start) gives this order, which is total
+    // (no two spans are alike), so the first `top` are also found by inserting each in a short list.
+    let shown: Merged[];
+    if (Number.isInteger(top) && top >= 0) {
+      shown = [];
+      for (const candidate of merged) {
+        if (!(candidate.weight > 0)) continue;
+        let at = shown.length;
+        while (at > 0 && ranksBefore(candidate, shown[at - 1] as Merged)) at--;
+        if (at >= top) continue;
+        shown.splice(at, 0, candidate);
+        if (shown.length > top) shown.pop();
       }
+    } else {
+      merged.sort((a, b) => a.start - b.start || a.end - b.end);
+      shown = merged
+        .filter((c) => c.weight > 0)
+        .sort((a, b) => b.weight - a.weight || a.start - b.start)
+        .slice(0, top);
     }
-    const shown = merged.filter((c) => c.weight > 0).sort((a, b) => b.weight - a.weight || a.start - b.start);
-    return shown
-      .slice(0, top)
-      .map((c) => ({ feature: c.feature, start: c.start, end: c.end, text: text.slice(c.start, c.end), weight: Math.round(c.weight * 1000) / 1000 }));
+    return shown.map((c) => ({ feature: c.features.map(keyOf).join(' | '), start: c.start, end: c.end, text: text.slice(c.start, c.end), weight: Math.round(c.weight * 1000) / 1000 }));
   };
+  /** Returns true when phrase `a` is shown before phrase `b`: heavier, or as heavy and starting sooner, or ending sooner. */
+  const ranksBefore = (a: Merged, b: Merged): boolean => (b.weight - a.weight || a.start - b.start || a.end - b.end) < 0;
 
   const explainPrediction = (tokens: readonly Token[], text: string, prediction: Prediction, top = 5): Contribution[] => {
     if (idsOf !== tokens) fillIds(tokens);

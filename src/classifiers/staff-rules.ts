@@ -10,7 +10,7 @@ import type { RuleCategory } from '../domain/classification.ts';
 import { RULE_CATEGORIES } from '../domain/classification.ts';
 import { STAFF_RULE_KINDS, type StaffRuleKind } from '../domain/rule.ts';
 import { analyzeText, type Token } from '../text/analyze-text.ts';
-import { foldText, foldWithOffsets } from '../text/fold-text.ts';
+import { foldText, foldWithOffsets, readCodeUnits } from '../text/fold-text.ts';
 import { normalizeText } from '../text/normalize-text.ts';
 import { SyllableIdCache } from '../text/syllable-id-cache.ts';
 import { checkRegexSafety } from './safe-regex.ts';
@@ -216,8 +216,12 @@ export interface StaffRuleMatcher {
   readonly symbolIds: SyllableIdCache;
   /** Per state: transitions by symbol. */
   readonly next: readonly Map<number, number>[];
+  /** The start state's transitions as an array by symbol (0: none), the most used ones. */
+  readonly rootNext: Int32Array;
   /** Per state: the patterns ending here, own and inherited through failure links. */
   readonly output: readonly (readonly TermPattern[])[];
+  /** Per state: 1 when some pattern ends there. */
+  readonly hasOutput: Uint8Array;
   readonly fail: Int32Array;
   readonly regexes: readonly RegexRule[];
   /** The regexes as written, run on the original text, and folded, run on the folded text. */
@@ -302,8 +306,14 @@ export function compileStaffRules(rules: readonly StaffRuleDefinition[]): StaffR
     }
   }
 
+  const rootNext = new Int32Array(symbols.size);
+  for (const [symbol, target] of next[0]!) rootNext[symbol] = target;
+  const hasOutput = Uint8Array.from(output, (patterns) => (patterns.length > 0 ? 1 : 0));
+
   const originalSources = regexes.map((regex) => ({ source: regex.original.source, rule: kept[regex.rule]! }));
   return {
+    rootNext,
+    hasOutput,
     rules: kept,
     skipped,
     symbols,
@@ -562,12 +572,14 @@ export function matchStaffRules(matcher: StaffRuleMatcher, text: string, tokens:
       state = 0; // no pattern contains this syllable
       continue;
     }
-    let target = matcher.next[state]!.get(symbol);
+    // The start state's transition is an array read (0: none, which stays at the start).
+    let target = state === 0 ? matcher.rootNext[symbol] : matcher.next[state]!.get(symbol);
     while (target === undefined && state !== 0) {
       state = matcher.fail[state]!;
-      target = matcher.next[state]!.get(symbol);
+      target = state === 0 ? matcher.rootNext[symbol] : matcher.next[state]!.get(symbol);
     }
     state = target ?? 0;
+    if (matcher.hasOutput[state] === 0) continue;
     for (const pattern of matcher.output[state]!) {
       const first = i - pattern.length + 1;
       if (pattern.term >= 0) {
@@ -596,7 +608,7 @@ export function matchStaffRules(matcher: StaffRuleMatcher, text: string, tokens:
   if (matcher.regexes.length > 0) {
     const capped = text.length > REGEX_INPUT_LIMIT ? text.slice(0, REGEX_INPUT_LIMIT) : text;
     const regexFrom = found.length;
-    const lower = matcher.originalSet.lowercase ? capped.toLowerCase() : capped;
+    const lower = matcher.originalSet.lowercase ? (isOwnLowercase(capped) ? capped : capped.toLowerCase()) : capped;
     if (lower.length === capped.length) pushRegexMatches(matcher.originalSet, lower, null, found, regexFrom);
     else pushRegexMatches(matcher.originalExactSet, capped, null, found, regexFrom);
     // Offsets back to the original are only worked out when some folded pattern matches.
@@ -605,6 +617,30 @@ export function matchStaffRules(matcher: StaffRuleMatcher, text: string, tokens:
 
   if (found.length > 1) found.sort((a, b) => a.start - b.start || b.end - a.end || a.ruleId - b.ruleId);
   return found;
+}
+
+// Per code unit: 1 when it is its own lowercase, 2 when not (surrogates, whose pairs may have a
+// lowercase form), 0 not yet known.
+const OWN_LOWERCASE = new Uint8Array(0x10000);
+
+/**
+ * Returns true when `text.toLowerCase()` is the text itself, found without building it: every code
+ * unit is its own lowercase and none is a surrogate (the only lowercase mapping that depends on
+ * its neighbours, final sigma, is of `Σ`, which is not its own lowercase).
+ */
+function isOwnLowercase(text: string): boolean {
+  const units = readCodeUnits(text);
+  for (let i = 0; i < text.length; i++) {
+    const code = units[i] as number;
+    let own = OWN_LOWERCASE[code] as number;
+    if (own === 0) {
+      const character = String.fromCharCode(code);
+      own = !(code >= 0xd800 && code <= 0xdfff) && character.toLowerCase() === character ? 1 : 2;
+      OWN_LOWERCASE[code] = own;
+    }
+    if (own === 2) return false;
+  }
+  return true;
 }
 
 // The baseline tokenises each rule's terms once per matcher, like any sensible rule-by-rule loop.

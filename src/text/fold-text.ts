@@ -35,13 +35,89 @@ function foldCodeUnit(code: number): string {
   return folded;
 }
 
+// Per code unit: the one code unit it folds to, NOT_SINGLE when it folds to none or several (a
+// combining mark, an invisible character, `ß`), UNKNOWN until first asked. Surrogates fold to
+// themselves. Text made only of single-folding code units folds code unit by code unit: the folded
+// text is as long as the original and each folded character's origin is its own index.
+const UNKNOWN_FOLD = -2;
+/** singleFoldOf's answer for a code unit that does not fold to exactly one code unit. */
+export const NOT_SINGLE = -1;
+const SINGLE_FOLD = new Int32Array(0x10000).fill(UNKNOWN_FOLD);
+
+/** Returns the one code unit `code` folds to, or NOT_SINGLE when it folds to none or several. */
+export function singleFoldOf(code: number): number {
+  let found = SINGLE_FOLD[code] as number;
+  if (found === UNKNOWN_FOLD) {
+    const folded = FOLD_BY_CODE[code] ?? foldCodeUnit(code);
+    const first = folded.charCodeAt(0);
+    const surrogate = code >= 0xd800 && code <= 0xdfff;
+    // A BMP character folding into half of a surrogate pair would change how the text pairs up.
+    found = folded.length === 1 && (surrogate ? first === code : !(first >= 0xd800 && first <= 0xdfff)) ? first : NOT_SINGLE;
+    SINGLE_FOLD[code] = found;
+  }
+  return found;
+}
+
 /** Returns true when the code unit is an invisible format character (zero-width space, joiner, BOM, soft hyphen …). */
 export function isFormatCodeUnit(code: number): boolean {
   return code >= 0x80 && !(code >= 0xd800 && code <= 0xdfff) && SINGLE_FORMAT_CHAR.test(String.fromCharCode(code));
 }
 
+/**
+ * Returns a reader with a scratch array of its own: `read(s)` returns the code units of `s` (valid
+ * until the reader's next call), copied in one native call (Buffer#write as UTF-16LE copies them
+ * as they are, lone surrogates included). Cheaper than a charCodeAt per character wherever the
+ * engine cannot inline charCodeAt (as once String.prototype has been made a dictionary, which
+ * subclassing String does).
+ */
+export function codeUnitReader(): (s: string) => Uint16Array {
+  let buffer = Buffer.alloc(4096);
+  let units = new Uint16Array(buffer.buffer, buffer.byteOffset, buffer.length >> 1);
+  // The text last read: reading it again (normalising, then analysing, then matching one text) copies nothing.
+  let last: string | null = null;
+  return (s) => {
+    if (s === last) return units;
+    if (s.length * 2 > buffer.length) {
+      buffer = Buffer.alloc(s.length * 4);
+      units = new Uint16Array(buffer.buffer, buffer.byteOffset, buffer.length >> 1);
+    }
+    buffer.write(s, 0, 'utf16le');
+    last = s;
+    return units;
+  };
+}
+
+/**
+ * The reader the text functions share (normalizeText, analyzeText, foldText, the models' symbol
+ * scan): the units it returns are valid until its next call, so use them at once, calling nothing
+ * that reads text meanwhile, or copy them.
+ */
+export const readCodeUnits = codeUnitReader();
+const readUnits = readCodeUnits;
+let foldedUnits = new Uint16Array(2048);
+/** Up to this length a text folding code unit by code unit is folded through arrays (String.fromCharCode takes its units as arguments). */
+const ARRAY_FOLD_LIMIT = 8192;
+
 /** Returns the folded text: lowercase, combining marks and invisible format characters removed, `đ`/`Đ` → `d`. */
 export function foldText(s: string): string {
+  const length = s.length;
+  if (length === 0 || length > ARRAY_FOLD_LIMIT) return foldTextByConcatenation(s);
+  // Most text folds code unit by code unit: fold the units, then make one string of them.
+  const units = readUnits(s);
+  if (foldedUnits.length < length) foldedUnits = new Uint16Array(length * 2);
+  let changed = false;
+  for (let i = 0; i < length; i++) {
+    const code = units[i] as number;
+    const folded = singleFoldOf(code);
+    if (folded === NOT_SINGLE) return foldTextByConcatenation(s);
+    if (folded !== code) changed = true;
+    foldedUnits[i] = folded;
+  }
+  return changed ? String.fromCharCode.apply(null, foldedUnits.subarray(0, length) as unknown as number[]) : s;
+}
+
+/** foldText by copying runs that fold to themselves and concatenating the folds of the others (also the reference the array path is checked against). */
+export function foldTextByConcatenation(s: string): string {
   let out = '';
   let runStart = 0; // start of a run of characters that fold to themselves, copied in one slice
   for (let i = 0; i < s.length; i++) {

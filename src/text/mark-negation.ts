@@ -6,6 +6,8 @@ export interface MarkableToken {
   start: number;
   end: number;
   norm: string;
+  /** The process-wide id of `norm` (0 or absent: none), which lets the cue test index an array. */
+  normId?: number;
   negated: boolean;
   intensified: boolean;
 }
@@ -62,8 +64,28 @@ function matchesAt(tokens: readonly MarkableToken[], text: string, i: number, cu
 // First syllables of every cue: most tokens are no cue, and one Set lookup says so.
 const CUE_STARTS = new Set([...NEGATION_CUES, ...INTENSIFY_NEXT, ...INTENSIFY_PREVIOUS].map((cue) => cue[0] as string));
 
+// Per process-wide syllable id: 1 when the syllable starts no cue, 2 when it starts one, 0 not yet known.
+let cueStartById = new Uint8Array(4096);
+
+/** Returns true when the token's syllable is the first of some cue. */
+function startsCue(token: MarkableToken): boolean {
+  const id = token.normId ?? 0;
+  if (id === 0) return CUE_STARTS.has(token.norm);
+  if (id >= cueStartById.length) {
+    const grown = new Uint8Array(Math.max(cueStartById.length * 2, id + 1));
+    grown.set(cueStartById);
+    cueStartById = grown;
+  }
+  let known = cueStartById[id] as number;
+  if (known === 0) {
+    known = CUE_STARTS.has(token.norm) ? 2 : 1;
+    cueStartById[id] = known;
+  }
+  return known === 2;
+}
+
 function cueLengthAt(tokens: readonly MarkableToken[], text: string, i: number, cues: readonly (readonly string[])[]): number {
-  if (!CUE_STARTS.has((tokens[i] as MarkableToken).norm)) return 0;
+  if (!startsCue(tokens[i] as MarkableToken)) return 0;
   for (const cue of cues) if (matchesAt(tokens, text, i, cue)) return cue.length;
   return 0;
 }
@@ -105,7 +127,7 @@ export function markNegation<T extends MarkableToken>(tokens: T[], text: string)
     i = j;
   }
   for (let i = 0; i < tokens.length; i++) {
-    if (!CUE_STARTS.has((tokens[i] as T).norm)) continue;
+    if (!startsCue(tokens[i] as T)) continue;
     const nextLength = cueLengthAt(tokens, text, i, INTENSIFY_NEXT);
     if (nextLength > 0) {
       const last = tokens[i + nextLength - 1] as T;

@@ -1,5 +1,7 @@
 // The one entry point every outside text passes through before it is stored or matched.
 
+import { readCodeUnits } from './fold-text.ts';
+
 // Zero-width characters, bidirectional overrides and C0/C1 controls other than tab and newline:
 // invisible to staff, so they would hide words from rules and search.
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
@@ -102,10 +104,65 @@ function isPlainNfc(input: string): boolean {
   return true;
 }
 
+// isPlainNfc and hasMovableTone in one pass over a table: per code unit, what the two scans ask of it.
+const NOT_PLAIN = 0;
+const PLAIN = 1;
+const HIGH_SURROGATE = 2; // plain when a low surrogate follows (emoji)
+const PLAIN_O = 3; // `o`/`O`: a movable tone when a toned `a`/`e` follows
+const PLAIN_U = 4; // `u`/`U`: a movable tone when a toned `y` follows
+const PLAIN_TONED_A_E = 5;
+const PLAIN_TONED_Y = 6;
+const SCAN_CLASS = new Uint8Array(0x10000);
+for (let code = 0; code < 0x10000; code++) {
+  const character = String.fromCharCode(code);
+  SCAN_CLASS[code] =
+    code >= 0xd83c && code <= 0xd83e
+      ? HIGH_SURROGATE
+      : !isPlainNfc(character)
+        ? NOT_PLAIN
+        : code === 111 || code === 79
+          ? PLAIN_O
+          : code === 117 || code === 85
+            ? PLAIN_U
+            : TONED_A_E.has(code)
+              ? PLAIN_TONED_A_E
+              : TONED_Y.has(code)
+                ? PLAIN_TONED_Y
+                : PLAIN;
+}
+const SCANNED_NOT_PLAIN = 0;
+const SCANNED_PLAIN = 1;
+const SCANNED_MOVABLE = 2;
+
+/** Returns SCANNED_NOT_PLAIN unless isPlainNfc(input), else SCANNED_MOVABLE when hasMovableTone(input), else SCANNED_PLAIN. */
+function scanPlain(input: string): number {
+  const length = input.length;
+  const units = readCodeUnits(input);
+  let movable = false;
+  for (let i = 0; i < length; i++) {
+    const kind = SCAN_CLASS[units[i] as number] as number;
+    if (kind === PLAIN) continue;
+    if (kind === NOT_PLAIN) return SCANNED_NOT_PLAIN;
+    if (kind === HIGH_SURROGATE) {
+      const next = i + 1 < length ? (units[i + 1] as number) : -1;
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return SCANNED_NOT_PLAIN;
+      i++;
+    } else if (kind === PLAIN_O) {
+      if (i + 1 < length && SCAN_CLASS[units[i + 1] as number] === PLAIN_TONED_A_E) movable = true;
+    } else if (kind === PLAIN_U) {
+      if (i + 1 < length && SCAN_CLASS[units[i + 1] as number] === PLAIN_TONED_Y) movable = true;
+    }
+  }
+  return movable ? SCANNED_MOVABLE : SCANNED_PLAIN;
+}
+
 /** Returns the text in NFC, tone marks placed the project's way, invisible and control characters removed, CRLF made LF. */
 export function normalizeText(input: string): string {
-  // Most text arrives already in NFC without invisible characters: nothing to remove or compose.
-  if (input.length <= SHORT_TEXT && isPlainNfc(input)) return unifyTonePlacement(input);
+  // Most text arrives already in NFC without invisible characters: nothing to remove or compose,
+  // and usually no tone to move (one scan over a table says both, whatever the text's length).
+  const scanned = scanPlain(input);
+  if (scanned === SCANNED_PLAIN) return input;
+  if (scanned === SCANNED_MOVABLE) return input.replace(TONE_AFTER_O, moveToneToFirstVowel).replace(TONE_AFTER_U, moveToneToFirstVowel);
   // Invisible characters go before NFC so that a zero-width space between a letter and its
   // combining mark cannot keep the pair from composing.
   const nfc = input.replace(/\r\n?/g, '\n').replace(INVISIBLE, '').normalize('NFC');

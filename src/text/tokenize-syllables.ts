@@ -21,9 +21,9 @@ const SYLLABLE = /\p{N}+(?:[.,]\p{N}+)+|[\p{L}\p{N}]+/gu;
 // The same pattern as a scan over character classes (0 other, 1 letter, 2 digit), which finds the
 // same matches without a regular expression: BMP classes in a table filled on first use, code
 // points beyond it (surrogate pairs) remembered in a Map.
-const OTHER = 0;
-const LETTER = 1;
-const NUMBER = 2;
+export const OTHER = 0;
+export const LETTER = 1;
+export const NUMBER = 2;
 const LETTER_CLASS = /^\p{L}$/u;
 const NUMBER_CLASS = /^\p{N}$/u;
 const UNKNOWN = 255;
@@ -34,8 +34,8 @@ function classify(character: string): number {
   return NUMBER_CLASS.test(character) ? NUMBER : LETTER_CLASS.test(character) ? LETTER : OTHER;
 }
 
-/** Returns the class of the code point at `i` of `s` (a lone surrogate is OTHER). */
-function classAt(s: string, i: number): number {
+/** Returns the class (OTHER, LETTER, NUMBER) of the code point at `i` of `s` (a lone surrogate is OTHER). */
+export function classAt(s: string, i: number): number {
   const code = s.charCodeAt(i);
   if (code >= 0xd800 && code <= 0xdbff && i + 1 < s.length) {
     const low = s.charCodeAt(i + 1);
@@ -46,6 +46,16 @@ function classAt(s: string, i: number): number {
       return found;
     }
   }
+  let found = CLASS_BY_CODE[code] as number;
+  if (found === UNKNOWN) {
+    found = code >= 0xd800 && code <= 0xdfff ? OTHER : classify(String.fromCharCode(code));
+    CLASS_BY_CODE[code] = found;
+  }
+  return found;
+}
+
+/** Returns the class of a single code unit (a surrogate, paired or not, is OTHER here: see classAt). */
+export function classOfCodeUnit(code: number): number {
   let found = CLASS_BY_CODE[code] as number;
   if (found === UNKNOWN) {
     found = code >= 0xd800 && code <= 0xdfff ? OTHER : classify(String.fromCharCode(code));
