@@ -4,7 +4,8 @@ import { DATA_REQUEST_KINDS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, type DataRe
 import type { FeedbackDetail } from '../../src/domain/feedback.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
-import { feedbackErrorText, formatBytes, type FeedbackFieldError } from './feedback-page.tsx';
+import { formatBytes, type FeedbackFieldError } from './feedback-page.tsx';
+import { fieldErrors } from './opinion-fields.tsx';
 import { Layout } from './layout.tsx';
 
 /** What the request form shows again after a refusal. */
@@ -75,17 +76,7 @@ function AccessResult({ locale, submissions }: { locale: Locale; submissions: re
 /** Returns the request form with its answer, the request log and the retention setting. */
 export function DataRequestsPage({ user, locale, log, retentionDays, values, errors = [], result, flash }: DataRequestsPageProps) {
   const form = values ?? { kind: 'access', receipt: '', contact: '' };
-  const errorsFor = (field: string) => errors.filter((error) => error.field === field);
-  const ErrorFor = ({ field }: { field: string }) => {
-    const mine = errorsFor(field);
-    if (mine.length === 0) return null;
-    return (
-      <p class="field-error" id={`dsr-${field}-error`}>
-        {[...new Set(mine.map((error) => feedbackErrorText(locale, error.code)))].join(' ')}
-      </p>
-    );
-  };
-  const described = (field: string) => (errorsFor(field).length > 0 ? `dsr-${field}-error` : undefined);
+  const { described, invalid, ErrorFor } = fieldErrors('dsr', locale, errors);
   return (
     <Layout title={t(locale, 'feedbackPrivacy.title')} user={user} locale={locale} section="privacy">
       <h1>{t(locale, 'feedbackPrivacy.title')}</h1>
@@ -112,10 +103,10 @@ export function DataRequestsPage({ user, locale, log, retentionDays, values, err
             ))}
           </fieldset>
           <label for="dsr-receipt">{t(locale, 'feedbackPrivacy.field.receipt')}</label>
-          <input id="dsr-receipt" name="receipt" type="text" maxlength={40} autocomplete="off" value={form.receipt} aria-invalid={errorsFor('receipt').length > 0 ? 'true' : undefined} aria-describedby={described('receipt')} />
+          <input id="dsr-receipt" name="receipt" type="text" maxlength={40} autocomplete="off" value={form.receipt} aria-invalid={invalid('receipt')} aria-describedby={described('receipt')} />
           <ErrorFor field="receipt" />
           <label for="dsr-contact">{t(locale, 'feedbackPrivacy.field.contact')}</label>
-          <input id="dsr-contact" name="contact" type="text" maxlength={200} autocomplete="off" value={form.contact} aria-invalid={errorsFor('contact').length > 0 ? 'true' : undefined} aria-describedby={described('contact')} />
+          <input id="dsr-contact" name="contact" type="text" maxlength={200} autocomplete="off" value={form.contact} aria-invalid={invalid('contact')} aria-describedby={described('contact')} />
           <ErrorFor field="contact" />
           <label class="checkbox">
             <input type="checkbox" name="confirm" value="yes" aria-describedby={described('confirm')} /> {t(locale, 'feedbackPrivacy.confirmDeletion')}

@@ -9,7 +9,7 @@ import { ApiError } from './errors.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 /** What an address is called when the socket gives none (in-process requests). */
-export const UNKNOWN_ADDRESS = 'unknown';
+const UNKNOWN_ADDRESS = 'unknown';
 
 /** Returns the address without an IPv4-mapped IPv6 prefix, brackets or port; null when it is no IP address. */
 export function normalizeAddress(value: string | undefined | null): string | null {
@@ -25,11 +25,6 @@ export function normalizeAddress(value: string | undefined | null): string | nul
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
   if (mapped) address = mapped[1]!;
   return isIP(address) === 0 ? null : address;
-}
-
-/** Returns true when every entry is an IP address or CIDR block (`10.0.0.0/8`, `fd00::/8`). */
-export function isProxyList(entries: readonly string[]): boolean {
-  return entries.every((entry) => parseEntry(entry) !== null);
 }
 
 function parseEntry(entry: string): { address: string; family: 'ipv4' | 'ipv6'; prefix: number | null } | null {

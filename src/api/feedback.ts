@@ -50,7 +50,7 @@ import type { Role } from '../domain/user.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 import { escapeCsvCell } from './events-csv.ts';
-import { parseId } from './query-schemas.ts';
+import { parseId, startOfDay } from './query-schemas.ts';
 
 /** Who may submit feedback and see their own submissions. */
 export const FEEDBACK_ROLES: Role[] = ['mttq', 'admin'];
@@ -92,14 +92,13 @@ function line(max: number) {
     .nullish();
 }
 
-const VIETNAM_OFFSET = '+07:00';
 const EARLIEST_RECEIVED = Date.UTC(2000, 0, 1);
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Returns the instant of a date (yyyy-mm-dd, Vietnam) or an ISO date-time with offset, or null. */
 function parseReceivedAt(value: string): Date | null {
   let date: Date;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) date = new Date(`${value}T00:00:00${VIETNAM_OFFSET}`);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) date = startOfDay(value);
   else if (z.iso.datetime({ offset: true }).safeParse(value).success) date = new Date(value);
   else return null;
   const time = date.getTime();
@@ -308,7 +307,7 @@ const EXPORT_HEADER = [
 
 function exportDate(value: string | undefined, field: string): Date | null {
   if (value === undefined || value === '') return null;
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00${VIETNAM_OFFSET}`) : null;
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? startOfDay(value) : null;
   if (!date || Number.isNaN(date.getTime())) throw new ApiError(422, 'validation_failed', [{ field, code: 'invalid_date' }]);
   return date;
 }

@@ -4,21 +4,19 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { DataRequestsPage, type DataRequestFormValues } from '../../dashboard/views/data-requests-page.tsx';
 import type { FeedbackFieldError } from '../../dashboard/views/feedback-page.tsx';
-import { carryOutDataRequest, listDataRequests } from '../db/queries/privacy.ts';
-import { getSetting, putSetting } from '../db/queries/settings.ts';
+import { carryOutDataRequest, getRetentionDays, listDataRequests } from '../db/queries/privacy.ts';
+import { putSetting } from '../db/queries/settings.ts';
 import {
   DATA_REQUEST_KINDS,
-  DEFAULT_RETENTION_DAYS,
   MAX_RETENTION_DAYS,
   MIN_RETENTION_DAYS,
   RETENTION_SETTING,
-  withDefaultRetention,
   type RetentionSetting,
 } from '../domain/privacy.ts';
+import { isReceipt } from '../domain/public-feedback.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 
-const RECEIPT = /^PA-[2-9A-HJKMNP-Z]{8}$/;
 // Control characters and invisible or reordering ones: a contact is one visible line.
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 
@@ -34,7 +32,7 @@ const optionalText = (max: number) =>
 export const DataRequestBody = z
   .strictObject({
     kind: z.enum(DATA_REQUEST_KINDS, 'invalid'),
-    receipt: optionalText(40).refine((value) => !value || RECEIPT.test(value.toUpperCase()), 'invalid_receipt'),
+    receipt: optionalText(40).refine((value) => !value || isReceipt(value.toUpperCase()), 'invalid_receipt'),
     contact: optionalText(200),
   })
   .superRefine((body, context) => {
@@ -61,8 +59,18 @@ function fieldErrors(issues: readonly z.core.$ZodIssue[]): FeedbackFieldError[] 
   return errors;
 }
 
-async function retentionDays(c: AppContext): Promise<number> {
-  return withDefaultRetention(await getSetting<unknown>(c.get('deps').db, RETENTION_SETTING, { days: DEFAULT_RETENTION_DAYS })).days;
+const retentionDays = (c: AppContext): Promise<number> => getRetentionDays(c.get('deps').db);
+
+/** Carries out a validated request for the signed-in administrator (the receipt as stored: capitals). */
+function carryOut(c: AppContext, body: z.infer<typeof DataRequestBody>) {
+  const deps = c.get('deps');
+  return carryOutDataRequest(deps.db, {
+    kind: body.kind,
+    receipt: body.receipt ? body.receipt.toUpperCase() : null,
+    contact: body.contact || null,
+    performedBy: c.get('user')!.id,
+    now: deps.now?.() ?? new Date(),
+  });
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -80,14 +88,7 @@ export function privacyRoutes(): Hono<AppEnv> {
     if (body === undefined) throw new ApiError(400, 'validation_failed');
     const parsed = DataRequestBody.safeParse(body);
     if (!parsed.success) throw new ApiError(422, 'validation_failed', fieldErrors(parsed.error.issues));
-    const deps = c.get('deps');
-    const outcome = await carryOutDataRequest(deps.db, {
-      kind: parsed.data.kind,
-      receipt: parsed.data.receipt ? parsed.data.receipt.toUpperCase() : null,
-      contact: parsed.data.contact || null,
-      performedBy: c.get('user')!.id,
-      now: deps.now?.() ?? new Date(),
-    });
+    const outcome = await carryOut(c, parsed.data);
     c.header('cache-control', 'no-store');
     return c.json(outcome, 200);
   });
@@ -127,13 +128,7 @@ export function privacyRoutes(): Hono<AppEnv> {
     // Deleting cannot be undone: the page asks for an explicit confirmation.
     if (values.kind === 'deletion' && str(form.confirm) !== 'yes') errors.push({ field: 'confirm', code: 'confirm_required' });
     if (!parsed.success || errors.length > 0) return render(422, { errors });
-    const outcome = await carryOutDataRequest(deps.db, {
-      kind: parsed.data.kind,
-      receipt: parsed.data.receipt ? parsed.data.receipt.toUpperCase() : null,
-      contact: parsed.data.contact || null,
-      performedBy: c.get('user')!.id,
-      now: deps.now?.() ?? new Date(),
-    });
+    const outcome = await carryOut(c, parsed.data);
     // The searched value is not shown again once the request is done.
     values.receipt = '';
     values.contact = '';

@@ -71,6 +71,11 @@ export interface PublicFeedbackStatus {
 
 const RECEIPT = /^PA-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/;
 
+/** Returns whether the code is a receipt exactly as stored (`PA-` and 8 capitals of the receipt alphabet). */
+export function isReceipt(code: string): boolean {
+  return RECEIPT.test(code);
+}
+
 /**
  * Returns the receipt code as stored (`PA-` and 8 capitals) from what a person typed: any case,
  * spaces, with or without the `PA-` prefix; null when it cannot be a receipt.

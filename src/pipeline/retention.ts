@@ -1,8 +1,6 @@
 // The retention period: citizens' contacts and attachments are deleted once it ends.
-import { deleteContactDataBefore, type RetentionOutcome } from '../db/queries/privacy.ts';
-import { getSetting } from '../db/queries/settings.ts';
+import { deleteContactDataBefore, getRetentionDays, type RetentionOutcome } from '../db/queries/privacy.ts';
 import type { Db } from '../db/client.ts';
-import { DEFAULT_RETENTION_DAYS, RETENTION_SETTING, withDefaultRetention } from '../domain/privacy.ts';
 
 /** How often the retention pass runs: daily. */
 export const RETENTION_EVERY_MS = 24 * 60 * 60 * 1000;
@@ -19,7 +17,7 @@ export interface RetentionRun extends RetentionOutcome {
  * The opinion stays: it concerns a public matter and no longer points at anyone.
  */
 export async function deleteExpiredContacts(db: Db, now: Date = new Date()): Promise<RetentionRun> {
-  const { days } = withDefaultRetention(await getSetting<unknown>(db, RETENTION_SETTING, { days: DEFAULT_RETENTION_DAYS }));
+  const days = await getRetentionDays(db);
   const cutoff = new Date(now.getTime() - days * DAY_MS);
   return { days, ...(await deleteContactDataBefore(db, cutoff, now)) };
 }

@@ -189,17 +189,6 @@ export async function listOwnFeedback(db: Db, userId: number, limit = 200): Prom
   return withResponses(db, rows.map(toOwn));
 }
 
-/** Returns one of the user's own submissions, or null when it is not theirs or does not exist. */
-export async function getOwnFeedback(db: Db, userId: number, id: number): Promise<OwnFeedback | null> {
-  const rows = await db
-    .select(ownColumns)
-    .from(feedback)
-    .innerJoin(items, eq(items.id, feedback.itemId))
-    .where(and(eq(feedback.submittedBy, userId), eq(feedback.id, id)));
-  const [found] = await withResponses(db, rows.map(toOwn));
-  return found ?? null;
-}
-
 /** Returns how many submissions the user made in each month (Asia/Ho_Chi_Minh), newest month first. */
 export async function countOwnFeedbackByMonth(db: Db, userId: number): Promise<MonthlyCount[]> {
   const month = sql<string>`to_char(${feedback.createdAt} at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM')`;

@@ -128,7 +128,8 @@ export function decodeCursor(value: string): Cursor | null {
   }
 }
 
-function escapeLike(value: string): string {
+/** Returns the value with LIKE's wildcards and escape character escaped. */
+export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 

@@ -5,10 +5,21 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FeedbackChannel, FeedbackDetail } from '../../domain/feedback.ts';
 import { getFeedbackDetail } from './feedback.ts';
+import { escapeLike } from './items.ts';
 import type { ItemStatus } from '../../domain/item.ts';
-import { normaliseContact, PSEUDONYM_SECRET_SETTING, type DataRequestFoundBy, type DataRequestKind, type DataRequestLogEntry } from '../../domain/privacy.ts';
+import {
+  DEFAULT_RETENTION_DAYS,
+  normaliseContact,
+  PSEUDONYM_SECRET_SETTING,
+  RETENTION_SETTING,
+  withDefaultRetention,
+  type DataRequestFoundBy,
+  type DataRequestKind,
+  type DataRequestLogEntry,
+} from '../../domain/privacy.ts';
 import type { Db } from '../client.ts';
 import { dataSubjectRequests, feedback, feedbackAttachments, feedbackContacts, items, settings, users } from '../schema.ts';
+import { getSetting } from './settings.ts';
 
 /** Returns the server secret behind export pseudonyms, creating it (random, 32 bytes) on first use. */
 export async function getPseudonymSecret(db: Db): Promise<string> {
@@ -26,10 +37,6 @@ export async function getPseudonymSecret(db: Db): Promise<string> {
 export async function findFeedbackIdsByReceipt(db: Db, receipt: string): Promise<number[]> {
   const rows = await db.select({ id: feedback.id }).from(feedback).where(eq(feedback.receipt, receipt.trim().toUpperCase()));
   return rows.map((row) => Number(row.id));
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 /** Returns the ids of the submissions whose stored contact is this one once both are normalised. */
@@ -209,7 +216,7 @@ export interface DataRequestOutcome {
 export async function carryOutDataRequest(db: Db, input: DataRequestInput): Promise<DataRequestOutcome> {
   const foundBy: DataRequestFoundBy = input.receipt ? 'receipt' : 'contact';
   const ids = input.receipt ? await findFeedbackIdsByReceipt(db, input.receipt) : await findFeedbackIdsByContact(db, input.contact ?? '');
-  let submissions: FeedbackDetail[] = [];
+  const submissions: FeedbackDetail[] = [];
   let deleted: CitizenDataDeleted = { contactsDeleted: 0, attachmentsDeleted: 0 };
   if (input.kind === 'access') {
     for (const id of ids) {
@@ -218,7 +225,6 @@ export async function carryOutDataRequest(db: Db, input: DataRequestInput): Prom
     }
   } else {
     deleted = await deleteCitizenData(db, ids, 'request', input.now);
-    submissions = [];
   }
   const logId = await recordDataRequest(db, {
     kind: input.kind,
@@ -249,4 +255,9 @@ export async function deleteContactDataBefore(db: Db, cutoff: Date, now: Date, b
     outcome.attachmentsDeleted += deleted.attachmentsDeleted;
     if (ids.length < batchSize) return outcome;
   }
+}
+
+/** Returns the retention period in days (setting `privacy.retention`, default DEFAULT_RETENTION_DAYS). */
+export async function getRetentionDays(db: Db): Promise<number> {
+  return withDefaultRetention(await getSetting<unknown>(db, RETENTION_SETTING, { days: DEFAULT_RETENTION_DAYS })).days;
 }
