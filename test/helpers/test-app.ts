@@ -7,6 +7,7 @@ import { loadModels } from '../../src/classifiers/load-models.ts';
 import { createClassifierCache } from '../../src/pipeline/classifier-cache.ts';
 import { createFeedbackImporter } from '../../src/pipeline/import-feedback.ts';
 import { insertUser } from '../../src/db/queries/users.ts';
+import type { AppDeps } from '../../src/api/context.ts';
 import type { FeedbackImporter } from '../../src/domain/feedback-import.ts';
 import type { Role } from '../../src/domain/user.ts';
 import { createInProcessRunner } from '../../src/jobs/job-runner.ts';
@@ -28,12 +29,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Returns the app over the database with the full classifier (committed models), collecting from loopback only. */
-export function createTestApp(database: TestDatabase, options: { trustedProxies?: string[] } = {}): TestApp {
-  const models = loadModels();
+export interface TestAppOptions {
+  trustedProxies?: string[];
+  /** Replaces the full classifier (committed models), e.g. with a stub. */
+  classifiers?: PipelineDeps['classifiers'];
+  /** Session lifetime (1 hour unless given): a test clock that moves days ahead needs longer. */
+  sessionTtlHours?: number;
+  alerts?: AppDeps['alerts'];
+  now?: AppDeps['now'];
+}
+
+/** Returns the app over the database with the full classifier (committed models) unless another is given, collecting from loopback only. */
+export function createTestApp(database: TestDatabase, options: TestAppOptions = {}): TestApp {
   const pipeline: PipelineDeps = {
     db: database.db,
-    classifiers: createClassifierCache(database.db, (inputs) => createClassifier({ ...inputs, models })),
+    classifiers: options.classifiers ?? fullClassifiers(database),
     fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 3000, maxBytes: 1024 * 1024 },
   };
   const jobs = createInProcessRunner(pipeline);
@@ -45,10 +55,12 @@ export function createTestApp(database: TestDatabase, options: { trustedProxies?
     classifiers: pipeline.classifiers,
     importer,
     sourceChecker: createSourceChecker(pipeline.fetch),
-    sessionTtlHours: 1,
+    sessionTtlHours: options.sessionTtlHours ?? 1,
     cookieSecure: 'false',
     foldQuery: foldText,
     trustedProxies: options.trustedProxies,
+    alerts: options.alerts,
+    now: options.now,
   });
   let counter = 0;
 
@@ -87,4 +99,9 @@ export function createTestApp(database: TestDatabase, options: { trustedProxies?
       await jobs.close();
     },
   };
+}
+
+function fullClassifiers(database: TestDatabase): PipelineDeps['classifiers'] {
+  const models = loadModels();
+  return createClassifierCache(database.db, (inputs) => createClassifier({ ...inputs, models }));
 }

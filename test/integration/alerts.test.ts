@@ -1,36 +1,29 @@
 // Alerts end to end on a real database: raising (known false claim, surge, digest), delivery by
 // e-mail and webhook with retries, and the API and page.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Queue } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasMessage, t } from '../../dashboard/i18n/messages.ts';
-import { createApp } from '../../src/api/app.ts';
-import { hashPassword } from '../../src/api/password.ts';
-import { createSourceChecker } from '../../src/collectors/source-checker.ts';
 import { insertAlert, listAlerts } from '../../src/db/queries/alerts.ts';
 import { insertNewItems, type NewItem } from '../../src/db/queries/items.ts';
 import { getSetting } from '../../src/db/queries/settings.ts';
 import { insertSource } from '../../src/db/queries/sources.ts';
-import { insertUser } from '../../src/db/queries/users.ts';
 import { alerts as alertsTable, claims, clusters, items, sources } from '../../src/db/schema.ts';
 import { ALERT_CURSOR_KEY, ALERT_DELIVER_FROM_KEY, ALERT_SETTINGS_KEY, DEFAULT_ALERT_SETTINGS, type AlertText } from '../../src/domain/alert.ts';
 import type { Classification, ExplanationSpan, Label } from '../../src/domain/classification.ts';
 import type { Role } from '../../src/domain/user.ts';
 import { createBullmqRunner, REFRESH_QUEUE, startRefreshWorker } from '../../src/jobs/bullmq-runner.ts';
-import { createInProcessRunner } from '../../src/jobs/job-runner.ts';
 import { createAlertService, deliverPendingAlerts, runAlerts, type RunAlertsDeps } from '../../src/jobs/run-alerts.ts';
-import { createFeedbackImporter } from '../../src/pipeline/import-feedback.ts';
 import { raiseClaimAlerts, raiseDigest, raiseSurgeAlerts } from '../../src/pipeline/alerts.ts';
 import type { PipelineDeps } from '../../src/pipeline/refresh-source.ts';
 import { foldText } from '../../src/text/fold-text.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { testRedisUrl } from '../helpers/test-redis.ts';
+import { startWebhookReceiver, type TestWebhookReceiver } from '../helpers/webhook-receiver.ts';
 
-const ORIGIN = 'http://localhost';
-const PASSWORD = 'mật-khẩu-thử-123';
 const PUBLIC_URL = 'https://duluan.phuong.example';
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -39,43 +32,22 @@ const text: AlertText = (locale, key, params) => (hasMessage(key) ? t(locale, ke
 
 let database: TestDatabase;
 let smtp: TestSmtpServer;
-let receiver: Server;
+let receiver: TestWebhookReceiver;
 let receiverUrl: string;
-const hooks: Array<{ headers: IncomingMessage['headers']; body: string }> = [];
+let hooks: TestWebhookReceiver['received'];
 let clock = new Date('2026-11-20T03:00:00Z');
 let deps: RunAlertsDeps;
-let app: ReturnType<typeof createApp>;
+let testApp: TestApp;
+let request: TestApp['request'];
 let sourceId: number;
 const cookies = new Map<Role, string>();
-
-async function request(path: string, init: RequestInit & { cookie?: string; json?: unknown } = {}) {
-  const headers = new Headers(init.headers);
-  if (init.cookie) headers.set('cookie', init.cookie);
-  const method = init.method ?? (init.json !== undefined ? 'POST' : 'GET');
-  if (method !== 'GET') headers.set('origin', ORIGIN);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set('content-type', 'application/json');
-    body = JSON.stringify(init.json);
-  }
-  return app.request(`${ORIGIN}${path}`, { ...init, method, headers, body });
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();
   smtp = await startSmtpServer();
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      hooks.push({ headers: req.headers, body });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const address = receiver.address();
-  receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+  receiver = await startWebhookReceiver();
+  receiverUrl = receiver.url;
+  hooks = receiver.received;
 
   deps = {
     db: database.db,
@@ -84,38 +56,22 @@ beforeAll(async () => {
     delivery: { smtpPassword: 'smtp-bí-mật', webhookAllowHosts: ['127.0.0.1'], timeoutMs: 3000 },
     now: () => clock,
   };
-  const pipeline: PipelineDeps = {
-    db: database.db,
+  testApp = createTestApp(database, {
     classifiers: { get: async () => ({ version: 'test', classify: () => ({ labels: [], scores: {}, spans: [], version: 'test' }) }) },
-    fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 3000, maxBytes: 1024 * 1024 },
-  };
-  app = createApp({
-    db: database.db,
-    databaseKind: database.kind,
-    jobs: createInProcessRunner(pipeline),
-    classifiers: pipeline.classifiers,
-    importer: createFeedbackImporter({ db: database.db, classifiers: pipeline.classifiers }),
-    sourceChecker: createSourceChecker(pipeline.fetch),
     // The test clock moves days ahead: sessions must outlive it.
     sessionTtlHours: 24 * 90,
-    cookieSecure: 'false',
-    foldQuery: foldText,
     alerts: createAlertService(deps),
     now: () => clock,
   });
-  for (const role of ['admin', 'staff', 'leader', 'mttq'] as const) {
-    await insertUser(database.db, { username: `alerts-${role}`, role, passwordHash: await hashPassword(PASSWORD) });
-    const response = await request('/api/auth/login', { json: { username: `alerts-${role}`, password: PASSWORD } });
-    expect(response.status).toBe(200);
-    cookies.set(role, (response.headers.get('set-cookie') ?? '').split(';')[0]!);
-  }
+  request = testApp.request;
+  for (const role of ['admin', 'staff', 'leader', 'mttq'] as const) cookies.set(role, await testApp.signIn(role, `alerts-${role}`));
   sourceId = (await insertSource(database.db, { kind: 'rss', name: 'Báo Giáo dục', url: 'https://bao.example/rss' })).id;
 });
 
 afterAll(async () => {
+  await testApp?.close();
   await smtp?.stop();
-  receiver?.closeAllConnections();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.stop();
   await database?.close();
 });
 

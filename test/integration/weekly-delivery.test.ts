@@ -1,7 +1,6 @@
 // The Monday snapshot is sent where the alert settings say: an e-mail with the official .docx
 // attached, and a webhook with the summary; nothing is sent (and nothing marked delivered) while no
 // channel is on, and a failed channel is recorded on the snapshot.
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getWeeklySnapshot } from '../../src/db/queries/weekly-report.ts';
 import { putSetting } from '../../src/db/queries/settings.ts';
@@ -10,33 +9,25 @@ import { parseIsoWeek } from '../../src/domain/iso-week.ts';
 import { generateWeeklySnapshot, weeklyDelivery } from '../../src/jobs/weekly-snapshot.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { startWebhookReceiver, type TestWebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 let database: TestDatabase;
 let smtp: TestSmtpServer;
-let receiver: Server;
+let receiver: TestWebhookReceiver;
 let receiverUrl: string;
-const hooks: Array<{ body: string }> = [];
+let hooks: TestWebhookReceiver['received'];
 const NOW = new Date('2026-11-30T01:00:00Z'); // Monday 08:00 in Asia/Ho_Chi_Minh
 
 beforeAll(async () => {
   database = await createTestDatabase();
   smtp = await startSmtpServer();
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      hooks.push({ body });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const address = receiver.address();
-  receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+  receiver = await startWebhookReceiver();
+  receiverUrl = receiver.url;
+  hooks = receiver.received;
 });
 afterAll(async () => {
   await smtp?.stop();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.stop();
   await database?.close();
 });
 

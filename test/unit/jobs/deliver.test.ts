@@ -1,43 +1,26 @@
 // E-mail over SMTP and signed webhooks, against an in-test SMTP server and HTTP receiver.
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../../src/domain/alert.ts';
 import { deliver, DeliveryError, postWebhook, sendEmail, signWebhookBody } from '../../../src/jobs/deliver.ts';
 import { freePort } from '../../helpers/free-port.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp-server.ts';
-
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
+import { startWebhookReceiver, type TestWebhookReceiver } from '../../helpers/webhook-receiver.ts';
 
 let smtp: TestSmtpServer;
-let receiver: Server;
+let receiver: TestWebhookReceiver;
 let receiverUrl: string;
-const received: Received[] = [];
-let answerStatus = 204;
-let answerDelayMs = 0;
+let received: TestWebhookReceiver['received'];
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      setTimeout(() => response.writeHead(answerStatus).end(), answerDelayMs);
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const address = receiver.address();
-  receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+  receiver = await startWebhookReceiver({ status: 204 });
+  receiverUrl = receiver.url;
+  received = receiver.received;
 });
 afterAll(async () => {
   await smtp?.stop();
-  receiver?.closeAllConnections();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.stop();
 });
 
 const emailSettings = () => ({
@@ -114,12 +97,12 @@ describe('postWebhook', () => {
   });
 
   it('fails on a non-2xx answer and on a receiver slower than the deadline', async () => {
-    answerStatus = 500;
+    receiver.status = 500;
     await expect(postWebhook(receiverUrl, {}, { allowHosts: ['127.0.0.1'] })).rejects.toThrow(/HTTP 500/);
-    answerStatus = 204;
-    answerDelayMs = 1500;
+    receiver.status = 204;
+    receiver.delayMs = 1500;
     await expect(postWebhook(receiverUrl, {}, { allowHosts: ['127.0.0.1'], timeoutMs: 300 })).rejects.toThrow(/no answer within 300 ms/);
-    answerDelayMs = 0;
+    receiver.delayMs = 0;
   });
 });
 
@@ -135,12 +118,12 @@ describe('deliver', () => {
   });
 
   it('reports each enabled channel separately: one failing does not hide the other', async () => {
-    answerStatus = 503;
+    receiver.status = 503;
     const report = await deliver(
       { settings: settings(), webhookAllowHosts: ['127.0.0.1'], timeoutMs: 2000 },
       { email: { subject: 's', text: 't' }, webhook: { kind: 'digest' } },
     );
-    answerStatus = 204;
+    receiver.status = 204;
     expect(report.email).toEqual({ ok: true });
     expect(report.webhook).toMatchObject({ ok: false, error: expect.stringContaining('HTTP 503') });
   });
