@@ -2,7 +2,7 @@
 // overdue count (one per cluster, read from the index) must match the overdue view.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countOverdueItems, getQueueHeader, insertNewItems, listItems, listSourceNames, type ItemFilters, type NewItem } from '../../src/db/queries/items.ts';
+import { countOverdueItems, insertNewItems, listItems, type ItemFilters, type NewItem } from '../../src/db/queries/items.ts';
 import { insertSource } from '../../src/db/queries/sources.ts';
 import { clusters, items } from '../../src/db/schema.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
@@ -121,16 +121,5 @@ describe('the prepared first pages', () => {
       expect(bare.items.map((item) => item.id)).toEqual(full.items.map((item) => item.id));
       expect(bare.nextCursor).toBe(full.nextCursor);
     }
-  });
-
-  it('lists the sources for the filter form by id with their names', async () => {
-    expect(await listSourceNames(database.db)).toEqual([{ id: expect.any(Number), name: 'Báo phường' }]);
-  });
-
-  it('answers the queue header (overdue count and sources) in one query, as the two queries do', async () => {
-    const header = await getQueueHeader(database.db, NOW);
-    expect(header).toEqual({ overdueCount: await countOverdueItems(database.db, NOW), sources: await listSourceNames(database.db) });
-    expect(header.overdueCount).toBeGreaterThan(5);
-    expect((await getQueueHeader(database.db, new Date('2000-01-01T00:00:00Z'))).overdueCount).toBe(0);
   });
 });

@@ -8,12 +8,11 @@ import {
   getQueuePage,
   insertNewItems,
   listItems,
-  listSourceNames,
   type ItemFilters,
   type NewItem,
 } from '../../src/db/queries/items.ts';
 import { insertSavedView, listSavedViews } from '../../src/db/queries/saved-views.ts';
-import { insertSource } from '../../src/db/queries/sources.ts';
+import { insertSource, listSources } from '../../src/db/queries/sources.ts';
 import { insertUser } from '../../src/db/queries/users.ts';
 import { clusters, items } from '../../src/db/schema.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
@@ -145,7 +144,7 @@ describe('the queue page statement', () => {
       const page = await getQueuePage(database.db, filters, userId);
       expect(page.overdueCount).toBe(await countOverdueItems(database.db, NOW));
       expect(page.overdueCount).toBeGreaterThan(3);
-      expect(page.sources).toEqual(await listSourceNames(database.db));
+      expect(page.sources).toEqual((await listSources(database.db)).map(({ id, name }) => ({ id, name })));
       expect(page.savedViews).toEqual(await listSavedViews(database.db, userId));
       expect(page.savedViews.map((view) => view.name)).toEqual(['A quá hạn', 'Tin sai']);
     }

@@ -275,65 +275,35 @@ export async function listItems(db: Db, filters: ItemFilters, { withBody = true 
   return { items: rows.slice(0, filters.limit).map(toItem), nextCursor: nextCursorOf(filters, rows) };
 }
 
-// Both run on every queue page: built and prepared once per database handle.
-function prepareHeaderQueries(db: Db) {
-  return {
-    // The partial index items_overdue_idx holds (due_at, id, cluster_id), so the scan reads the index only;
-    // a clustered item costs one primary-key probe of its cluster (a left join read one heap page per
-    // overdue item: ~6,400 buffers at a million items, against ~400).
-    overdueCount: db
-      .select({ count: sql<number>`count(*)::int` })
-      .from(items)
-      .where(
-        sql`${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${instantOf(sql.placeholder('now'))}
-          and (${items.clusterId} is null
-            or ${items.id} = (select ${clusters.representativeItemId} from ${clusters} where ${clusters.id} = ${items.clusterId}))`,
-      )
-      .prepare('items_overdue_count'),
-    sourceNames: db.select({ id: sources.id, name: sources.name }).from(sources).orderBy(asc(sources.id)).prepare('items_source_names'),
-    // Both in one round trip: each query costs the app a socket write and a reply to parse.
-    header: db
-      .select({
-        overdueCount: sql<number>`(select count(*)::int from ${items}
-          where ${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${instantOf(sql.placeholder('now'))}
-            and (${items.clusterId} is null
-              or ${items.id} = (select ${clusters.representativeItemId} from ${clusters} where ${clusters.id} = ${items.clusterId})))`,
-        sources: sql<Array<{ id: number; name: string }> | null>`(select json_agg(json_build_object('id', ${sources.id}, 'name', ${sources.name}) order by ${sources.id}) from ${sources})`,
-      })
-      .from(sql`(select 1) as one`)
-      .prepare('items_queue_header'),
-  };
+/**
+ * The open items (one per cluster, as the overdue view shows them) past their deadline at `now`.
+ * The partial index items_overdue_idx holds (due_at, id, cluster_id), so the scan reads the index only;
+ * a clustered item costs one primary-key probe of its cluster (a left join read one heap page per
+ * overdue item: ~6,400 buffers at a million items, against ~400).
+ */
+function overdueWhere(now: SQL): SQL {
+  return sql`${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${now}
+    and (${items.clusterId} is null
+      or ${items.id} = (select ${clusters.representativeItemId} from ${clusters} where ${clusters.id} = ${items.clusterId}))`;
 }
 
-const headerQueries = new WeakMap<Db, ReturnType<typeof prepareHeaderQueries>>();
+// The count runs for the alerts on every pass: built and prepared once per database handle.
+const overdueCountQueries = new WeakMap<Db, ReturnType<typeof prepareOverdueCount>>();
 
-function headerQueriesOf(db: Db): ReturnType<typeof prepareHeaderQueries> {
-  let prepared = headerQueries.get(db);
-  if (!prepared) headerQueries.set(db, (prepared = prepareHeaderQueries(db)));
-  return prepared;
-}
-
-/** What the queue page shows above the list: the overdue count and the sources for the filter form. */
-export interface QueueHeader {
-  overdueCount: number;
-  sources: Array<{ id: number; name: string }>;
-}
-
-/** Returns countOverdueItems and listSourceNames together, in one query. */
-export async function getQueueHeader(db: Db, now: Date = new Date()): Promise<QueueHeader> {
-  const [row] = await headerQueriesOf(db).header.execute({ now: now.toISOString() });
-  return { overdueCount: Number(row?.overdueCount ?? 0), sources: row?.sources ?? [] };
+function prepareOverdueCount(db: Db) {
+  return db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(items)
+    .where(overdueWhere(instantOf(sql.placeholder('now'))))
+    .prepare('items_overdue_count');
 }
 
 /** Returns how many open items (as the overdue view shows them: one per cluster) are past their deadline. */
 export async function countOverdueItems(db: Db, now: Date = new Date()): Promise<number> {
-  const [row] = await headerQueriesOf(db).overdueCount.execute({ now: now.toISOString() });
+  let prepared = overdueCountQueries.get(db);
+  if (!prepared) overdueCountQueries.set(db, (prepared = prepareOverdueCount(db)));
+  const [row] = await prepared.execute({ now: now.toISOString() });
   return row?.count ?? 0;
-}
-
-/** The sources as the queue's filter form lists them: id and name only, in id order. */
-export async function listSourceNames(db: Db): Promise<Array<{ id: number; name: string }>> {
-  return headerQueriesOf(db).sourceNames.execute();
 }
 
 /** An item as the queue page lists it: what its row shows, and its place in the queue (for the next-page link). */
@@ -356,9 +326,13 @@ export interface QueueRow {
 }
 
 /** Everything the queue page shows from the database: one page of rows, the header and the person's saved views. */
-export interface QueuePage extends QueueHeader {
+export interface QueuePage {
   items: QueueRow[];
   nextCursor: string | null;
+  /** Open items past their deadline (countOverdueItems). */
+  overdueCount: number;
+  /** The sources for the filter form: id and name, in id order. */
+  sources: Array<{ id: number; name: string }>;
   savedViews: SavedView[];
 }
 
@@ -398,10 +372,7 @@ function queuePageStatement(db: Db, where: SQL, orderKeys: Array<[OrderKey, 'asc
     where ${where}
     order by ${innerOrder}
     limit ${limit}) r)`;
-  const overdueCount = sql`(select count(*)::int from ${items}
-    where ${items.status} in ('new', 'in_review') and ${items.dueAt} is not null and ${items.dueAt} < ${now}
-      and (${items.clusterId} is null
-        or ${items.id} = (select ${clusters.representativeItemId} from ${clusters} where ${clusters.id} = ${items.clusterId})))`;
+  const overdueCount = sql`(select count(*)::int from ${items} where ${overdueWhere(now)})`;
   const sourceList = sql`(select json_agg(json_build_object('id', ${sources.id}, 'name', ${sources.name}) order by ${sources.id}) from ${sources})`;
   // Each column is a nested fragment: drizzle would strip the table names of columns written at the
   // top level of a one-table select, and the joins need them.
@@ -459,7 +430,7 @@ function toQueueRow(row: QueueRowJson): QueueRow {
 
 /**
  * Returns what the queue page shows: the page of items listItems lists for the filters (without
- * text), the overdue count and sources (as getQueueHeader) and the user's saved views (as
+ * text), the overdue count (as countOverdueItems), the sources and the user's saved views (as
  * listSavedViews), all in one query. `now` is the instant for the overdue view and the count.
  */
 export async function getQueuePage(db: Db, filters: ItemFilters, userId: number): Promise<QueuePage> {
