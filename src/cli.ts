@@ -25,7 +25,7 @@ import { carryOutDataRequest } from './db/queries/privacy.ts';
 import { DATA_REQUEST_KINDS, type DataRequestKind } from './domain/privacy.ts';
 import { deleteExpiredContacts } from './pipeline/retention.ts';
 import { getSetting, putSetting } from './db/queries/settings.ts';
-import { DEFAULT_PUBLIC_FORM, PUBLIC_FORM_SETTING, withDefaultPublicForm } from './domain/public-feedback.ts';
+import { DEFAULT_PUBLIC_FORM, isReceipt, PUBLIC_FORM_SETTING, withDefaultPublicForm } from './domain/public-feedback.ts';
 
 const USAGE = `Usage: duluan <command> [options]
 
@@ -59,8 +59,8 @@ Commands:
                                 what is pending, once; prints the counts as JSON
   public-form on|off|status     open or close the public feedback form (/public/feedback); prints {"enabled": …}
 
-  report weekly [--week 2026-W48] --format docx|csv|xlsx|json --out FILE
-                                write the weekly report (default: the last complete week); prints the file's path
+  report weekly [--week 2026-W48] [--format docx|csv|xlsx|json] --out FILE
+                                write the weekly report (default: the last complete week, as JSON); prints the file's path
 
 Settings come from environment variables; see README.md.`;
 
@@ -273,7 +273,7 @@ async function run(argv: string[]): Promise<number> {
       const receipt = option(values, 'receipt')?.trim().toUpperCase();
       const contact = option(values, 'contact')?.normalize('NFC').trim();
       if (Boolean(receipt) === Boolean(contact)) throw new UsageError('give exactly one of --receipt or --contact');
-      if (receipt && !/^PA-[2-9A-HJKMNP-Z]{8}$/.test(receipt)) throw new UsageError('--receipt looks like PA-XXXXXXXX');
+      if (receipt && !isReceipt(receipt)) throw new UsageError('--receipt looks like PA-XXXXXXXX');
       const database = await openMigratedDatabase(config);
       try {
         const outcome = await carryOutDataRequest(database.db, { kind: kind as DataRequestKind, receipt, contact, performedBy: null, now: new Date() });

@@ -200,11 +200,12 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const eviction = await checkRedisEvictionPolicy(redisUrl);
   if (eviction.warning) logger.warn(eviction.warning);
   const database = await openMigratedDatabase(config);
+  const alerts = alertDepsFor(config, database);
   const worker = startRefreshWorker({
     redisUrl,
     deps: pipelineDepsFor(config, database),
-    alerts: alertDepsFor(config, database),
-    deliverWeekly: weeklyDelivery(alertDepsFor(config, database)),
+    alerts,
+    deliverWeekly: weeklyDelivery(alerts),
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     lockDurationMs: config.WORKER_LOCK_DURATION_MS,

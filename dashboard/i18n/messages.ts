@@ -883,6 +883,7 @@ const VI = {
   'denials.reason.notFound': "Không có hoặc không được phép xem",
   'item.denials': "Thao tác bị từ chối với mục này",
   'item.denialLine': "{who}: {reason}",
+  'weekly.email.subject': "Báo cáo tuần {week}: dư luận về giáo dục",
 } as const;
 
 /** A key of the message catalogue. */
@@ -1760,6 +1761,7 @@ const EN: Record<MessageKey, string> = {
   'denials.reason.notFound': "Missing or not visible to this user",
   'item.denials': "Refused actions on this item",
   'item.denialLine': "{who}: {reason}",
+  'weekly.email.subject': "Weekly report {week}: public opinion on education",
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */

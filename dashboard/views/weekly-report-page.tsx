@@ -3,6 +3,7 @@
 // `weekly-` classes in app.css, each with a <title>/<desc> and a table of its numbers.
 import { LABELS, type Label } from '../../src/domain/classification.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
+import { IsoWeekError, nextIsoWeek, parseIsoWeek, previousIsoWeek, type IsoWeek } from '../../src/domain/iso-week.ts';
 import type { SentimentShares, StorySummary, WeeklySummary } from '../../src/domain/weekly-summary.ts';
 import { formatDate, hasMessage, t, type Locale, type MessageKey } from '../i18n/messages.ts';
 import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
@@ -26,28 +27,23 @@ export interface WeeklyReportPageProps {
   snapshot: boolean;
 }
 
-const WEEK_PATTERN = /^(\d{4})-W(\d{2})$/;
-const DAY_MS = 86_400_000;
-
-// Monday 00:00 UTC of ISO week 1 of `year` (the week holding 4 January).
-function isoWeekOneMonday(year: number): number {
-  const jan4 = Date.UTC(year, 0, 4);
-  const weekday = (new Date(jan4).getUTCDay() + 6) % 7;
-  return jan4 - weekday * DAY_MS;
-}
-
-/** Returns the ISO week `weeks` weeks after `week` (`YYYY-Www`), or null when `week` is not one. */
+/**
+ * Returns the ISO week `weeks` weeks after `week` (`YYYY-Www`, untrimmed), or null when `week` is not one
+ * parseIsoWeek accepts (including years outside 1970–9998).
+ */
 export function shiftIsoWeek(week: string, weeks: number): string | null {
-  const match = WEEK_PATTERN.exec(week);
-  if (!match) return null;
-  const year = Number(match[1]);
-  const number = Number(match[2]);
-  const weeksInYear = (isoWeekOneMonday(year + 1) - isoWeekOneMonday(year)) / (7 * DAY_MS);
-  if (number < 1 || number > weeksInYear) return null;
-  const monday = isoWeekOneMonday(year) + (number - 1 + weeks) * 7 * DAY_MS;
-  const thursdayYear = new Date(monday + 3 * DAY_MS).getUTCFullYear();
-  const shifted = 1 + Math.round((monday - isoWeekOneMonday(thursdayYear)) / (7 * DAY_MS));
-  return `${thursdayYear}-W${String(shifted).padStart(2, '0')}`;
+  if (week !== week.trim()) return null;
+  let shifted: IsoWeek;
+  try {
+    shifted = parseIsoWeek(week);
+  } catch (error) {
+    if (error instanceof IsoWeekError) return null;
+    throw error;
+  }
+  for (let step = 0; step < Math.abs(weeks); step += 1) {
+    shifted = weeks < 0 ? previousIsoWeek(shifted) : nextIsoWeek(shifted);
+  }
+  return shifted.label;
 }
 
 // Number formatting in the page's language: Vietnamese writes 24,1 and 1.234.

@@ -1,4 +1,8 @@
 // The audit trail as CSV for spreadsheets: UTF-8 with a BOM, and no cell a spreadsheet would run as a formula.
+import { escapeCsvField as escapeCsvCell } from '../reports/weekly-csv.ts';
+
+/** Returns the cell quoted for CSV, with a leading `'` when a spreadsheet would read it as a formula. */
+export { escapeCsvCell };
 
 /** One row of the export, already as text. */
 export interface CsvEventRow {
@@ -14,12 +18,6 @@ export interface CsvEventRow {
 
 const HEADER = ['at', 'item_id', 'item_title', 'user', 'field', 'from', 'to', 'note'];
 const BOM = '\uFEFF';
-
-/** Returns the cell quoted for CSV, with a leading `'` when a spreadsheet would read it as a formula. */
-export function escapeCsvCell(value: string): string {
-  const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(inert) || inert !== value ? `"${inert.replace(/"/g, '""')}"` : inert;
-}
 
 /** Returns the events as a CSV document (BOM, header row, CRLF line ends). */
 export function formatEventsCsv(rows: readonly CsvEventRow[]): string {

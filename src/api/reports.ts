@@ -5,20 +5,20 @@ import { z } from 'zod';
 import { REPORT_SETTING_FIELDS, ReportSettingsPage, type ReportSettingField } from '../../dashboard/views/report-settings-page.tsx';
 import { WeeklyReportPage } from '../../dashboard/views/weekly-report-page.tsx';
 import { apiErrorText } from '../../dashboard/i18n/messages.ts';
-import { getSetting, putSetting } from '../db/queries/settings.ts';
-import { listWeekItems, replaceWeeklySnapshot } from '../db/queries/weekly-report.ts';
+import { putSetting } from '../db/queries/settings.ts';
+import { replaceWeeklySnapshot } from '../db/queries/weekly-report.ts';
 import { IsoWeekError, assertWeekStarted, lastCompleteIsoWeek, parseIsoWeek, type IsoWeek } from '../domain/iso-week.ts';
-import { DEFAULT_REPORT_SETTINGS, REPORT_SETTING, withDefaultReportSettings } from '../domain/report-settings.ts';
+import { REPORT_SETTING } from '../domain/report-settings.ts';
 import { READ_ITEM_ROLES } from '../domain/user.ts';
-import { writeWeeklyCsv } from '../reports/weekly-csv.ts';
-import { writeWeeklyDocx } from '../reports/weekly-docx.ts';
+import { DOCX_TYPE } from '../reports/weekly-docx.ts';
+import { loadReportSettings, renderWeeklyReport } from '../reports/weekly-report-file.ts';
 import { computeWeeklySummary, readWeeklySummary } from '../reports/weekly-summary.ts';
-import { writeWeeklyXlsx } from '../reports/weekly-xlsx.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+/** The media type of each downloadable file, by format. */
+const DOWNLOAD_TYPES = { csv: 'text/csv; charset=utf-8', xlsx: XLSX_TYPE, docx: DOCX_TYPE } as const;
 
 // One line of text: NFC, trimmed, no control characters (they would break the document).
 const line = (max: number) =>
@@ -75,26 +75,15 @@ export function reportRoutes(): Hono<AppEnv> {
     return c.json({ ...summary, snapshot });
   });
 
-  // The items as they are now (the export is for working on them, not a frozen record).
-  routes.get('/api/reports/weekly.csv', readers, async (c) => {
-    const week = weekOf(c, c.req.query('week'));
-    const rows = await listWeekItems(c.get('deps').db, week);
-    return download(c, writeWeeklyCsv(rows), 'text/csv; charset=utf-8', `bao-cao-tuan-${week.label}.csv`);
-  });
-
-  routes.get('/api/reports/weekly.xlsx', readers, async (c) => {
-    const week = weekOf(c, c.req.query('week'));
-    const rows = await listWeekItems(c.get('deps').db, week);
-    return download(c, await writeWeeklyXlsx(week.label, rows), XLSX_TYPE, `bao-cao-tuan-${week.label}.xlsx`);
-  });
-
-  routes.get('/api/reports/weekly.docx', readers, async (c) => {
-    const week = weekOf(c, c.req.query('week'));
-    const db = c.get('deps').db;
-    const { summary } = await readWeeklySummary(db, week, nowOf(c));
-    const settings = withDefaultReportSettings(await getSetting(db, REPORT_SETTING, DEFAULT_REPORT_SETTINGS));
-    return download(c, await writeWeeklyDocx(summary, settings), DOCX_TYPE, `bao-cao-tuan-${week.label}.docx`);
-  });
+  // CSV and XLSX: the items as they are now (the export is for working on them, not a frozen record);
+  // .docx: the stored snapshot (else computed now) with the report's header details.
+  for (const format of ['csv', 'xlsx', 'docx'] as const) {
+    routes.get(`/api/reports/weekly.${format}`, readers, async (c) => {
+      const week = weekOf(c, c.req.query('week'));
+      const body = await renderWeeklyReport(c.get('deps').db, week, format, nowOf(c));
+      return download(c, body, DOWNLOAD_TYPES[format], `bao-cao-tuan-${week.label}.${format}`);
+    });
+  }
 
   // Replaces the stored snapshot of a past week with one computed now (after a correction, say).
   routes.post('/api/reports/weekly/:week/regenerate', requireRole('admin'), async (c) => {
@@ -107,7 +96,7 @@ export function reportRoutes(): Hono<AppEnv> {
   });
 
   routes.get('/api/settings/report', readers, async (c) =>
-    c.json(withDefaultReportSettings(await getSetting(c.get('deps').db, REPORT_SETTING, DEFAULT_REPORT_SETTINGS))),
+    c.json(await loadReportSettings(c.get('deps').db)),
   );
 
   routes.put('/api/settings/report', requireRole('admin'), async (c) => {
@@ -118,7 +107,7 @@ export function reportRoutes(): Hono<AppEnv> {
   });
 
   routes.get('/settings/report', requireRole('admin'), async (c) => {
-    const stored = withDefaultReportSettings(await getSetting(c.get('deps').db, REPORT_SETTING, DEFAULT_REPORT_SETTINGS));
+    const stored = await loadReportSettings(c.get('deps').db);
     return c.html(
       ReportSettingsPage({
         user: c.get('user')!,

@@ -5,10 +5,9 @@ import { getWeeklySnapshot, insertWeeklySnapshot, recordSnapshotDelivery, replac
 import { isoWeekOf, lastWeeklySnapshotDue, previousIsoWeek, type IsoWeek } from '../domain/iso-week.ts';
 import type { WeeklySummary } from '../domain/weekly-summary.ts';
 import { computeWeeklySummary } from '../reports/weekly-summary.ts';
-import { writeWeeklyDocx } from '../reports/weekly-docx.ts';
-import { getSetting } from '../db/queries/settings.ts';
+import { DOCX_TYPE, writeWeeklyDocx } from '../reports/weekly-docx.ts';
+import { loadReportSettings, weeklyEmailSubject } from '../reports/weekly-report-file.ts';
 import { enabledChannels } from '../domain/alert.ts';
-import { DEFAULT_REPORT_SETTINGS, REPORT_SETTING, withDefaultReportSettings } from '../domain/report-settings.ts';
 import { deliver } from './deliver.ts';
 import { loadAlertSettings, type RunAlertsDeps } from './run-alerts.ts';
 
@@ -81,13 +80,14 @@ export function weeklyDelivery(deps: Pick<RunAlertsDeps, 'db' | 'publicUrl' | 'd
   return async (summary) => {
     const settings = await loadAlertSettings(deps.db);
     if (enabledChannels(settings).length === 0) return false;
-    const details = withDefaultReportSettings(await getSetting(deps.db, REPORT_SETTING, DEFAULT_REPORT_SETTINGS));
-    const link = `${deps.publicUrl.replace(/\/+$/, '')}/reports/weekly?week=${summary.week}`;
-    const subject = `Báo cáo tuần ${summary.week}: dư luận về giáo dục`;
+    const details = await loadReportSettings(deps.db);
+    // publicUrl comes without a trailing slash (config strips PUBLIC_URL's).
+    const link = `${deps.publicUrl}/reports/weekly?week=${summary.week}`;
+    const subject = weeklyEmailSubject(summary.week);
     const text = [subject, '', ...summary.narrative, '', link].join('\n');
     const docx = await writeWeeklyDocx(summary, details);
     const report = await deliver(
-      { settings, smtpPassword: deps.delivery.smtpPassword, webhookSecret: deps.delivery.webhookSecret, webhookAllowHosts: deps.delivery.webhookAllowHosts, timeoutMs: deps.delivery.timeoutMs },
+      { settings, ...deps.delivery },
       {
         email: {
           subject,
@@ -102,5 +102,3 @@ export function weeklyDelivery(deps: Pick<RunAlertsDeps, 'db' | 'publicUrl' | 'd
     return true;
   };
 }
-
-const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

@@ -22,9 +22,13 @@ import {
   WidthType,
   convertMillimetersToTwip,
 } from 'docx';
+import { t } from '../../dashboard/i18n/messages.ts';
 import type { ItemStatus, Verdict } from '../domain/item.ts';
 import type { ResponseChannel, ResponseKind } from '../domain/response.ts';
 import type { SentimentShares, StorySummary, WeeklySummary } from '../domain/weekly-summary.ts';
+
+/** The media type of a .docx document. */
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 /** What the report's header and footer need beyond the figures. */
 export interface WeeklyDocxOptions {
@@ -85,16 +89,8 @@ const KIND_VI: Record<ResponseKind, string> = {
   escalation: 'chuyển cơ quan có thẩm quyền',
   report_up: 'báo cáo cấp trên',
 };
-const CHANNEL_VI: Record<ResponseChannel, string> = {
-  ward_portal: 'Cổng thông tin điện tử phường',
-  loudspeaker: 'Hệ thống truyền thanh cơ sở',
-  notice_board: 'Bảng tin',
-  social_page: 'Trang Zalo/Facebook của phường',
-  residential_meeting: 'Họp tổ dân phố',
-  school: 'Nhà trường',
-  press: 'Báo chí',
-  report_up: 'Báo cáo lên thành phố',
-};
+// A channel's name as the catalogue writes it in Vietnamese.
+const channelVi = (channel: ResponseChannel): string => t('vi', `responseChannel.${channel}`);
 const LABEL_VI: Record<string, string> = {
   negative: 'Tiêu cực',
   misinformation: 'Dấu hiệu tin sai',
@@ -297,7 +293,7 @@ function storyParagraphs(stories: readonly StorySummary[], withVerdict: boolean)
       story.responses.length === 0
         ? 'Chưa có phản hồi.'
         : `Đã xử lý: ${story.responses
-            .map((response) => `${KIND_VI[response.kind]} trên ${CHANNEL_VI[response.channel]} (${instantVi(response.respondedAt)})`)
+            .map((response) => `${KIND_VI[response.kind]} trên ${channelVi(response.channel)} (${instantVi(response.respondedAt)})`)
             .join('; ')}.`;
     return body([run(`${index + 1}. `), run(`“${story.title}”`, { italics: true }), run(` (${facts.join('; ')}). ${done}`)]);
   });
@@ -377,7 +373,7 @@ function bodySections(summary: WeeklySummary): Array<Paragraph | Table> {
       : [
           figureTable(
             ['Kênh', 'Số lượt'],
-            summary.responsesByChannel.map((row) => [CHANNEL_VI[row.channel], numberVi(row.count)]),
+            summary.responsesByChannel.map((row) => [channelVi(row.channel), numberVi(row.count)]),
             [3, 1],
           ),
           spacer(),

@@ -1,9 +1,10 @@
 // One weekly report as a file in the format asked for: the summary (JSON, .docx) or the week's items (CSV, XLSX).
+import { t } from '../../dashboard/i18n/messages.ts';
 import type { Db } from '../db/client.ts';
 import { getSetting } from '../db/queries/settings.ts';
 import { listWeekItems } from '../db/queries/weekly-report.ts';
 import type { IsoWeek } from '../domain/iso-week.ts';
-import { DEFAULT_REPORT_SETTINGS, REPORT_SETTING, withDefaultReportSettings } from '../domain/report-settings.ts';
+import { DEFAULT_REPORT_SETTINGS, REPORT_SETTING, withDefaultReportSettings, type ReportSettings } from '../domain/report-settings.ts';
 import { writeWeeklyCsv } from './weekly-csv.ts';
 import { writeWeeklyDocx } from './weekly-docx.ts';
 import { readWeeklySummary } from './weekly-summary.ts';
@@ -24,6 +25,15 @@ export async function renderWeeklyReport(db: Db, week: IsoWeek, format: WeeklyRe
   if (format === 'xlsx') return writeWeeklyXlsx(week.label, await listWeekItems(db, week));
   const { summary, snapshot } = await readWeeklySummary(db, week, now);
   if (format === 'json') return Buffer.from(`${JSON.stringify({ ...summary, snapshot }, null, 2)}\n`, 'utf8');
-  const settings = withDefaultReportSettings(await getSetting(db, REPORT_SETTING, DEFAULT_REPORT_SETTINGS));
-  return writeWeeklyDocx(summary, settings);
+  return writeWeeklyDocx(summary, await loadReportSettings(db));
+}
+
+/** Returns the official report's header details as stored, completed with the defaults. */
+export async function loadReportSettings(db: Db): Promise<ReportSettings> {
+  return withDefaultReportSettings(await getSetting(db, REPORT_SETTING, DEFAULT_REPORT_SETTINGS));
+}
+
+/** Returns the subject of the e-mail that sends the week's report (Vietnamese, like the .docx it carries). */
+export function weeklyEmailSubject(week: string): string {
+  return t('vi', 'weekly.email.subject', { week });
 }
