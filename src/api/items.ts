@@ -59,11 +59,16 @@ const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 /** The most rows one audit-trail export holds; narrow the days for more. */
 const MAX_EXPORT_ROWS = 100_000;
 
-function filtersFrom(c: AppContext): ItemFilters {
+/** Returns the queue's query parameters, validated (400 otherwise). */
+function listQueryFrom(c: AppContext): ItemListQuery {
   const parsed = ItemListQuery.safeParse(c.req.query());
   if (!parsed.success) throw new ApiError(400, 'validation_failed', parsed.error.issues);
   const query = parsed.data;
   if (query.cursor && !decodeCursor(query.cursor)) throw new ApiError(400, 'validation_failed', [{ path: ['cursor'] }]);
+  return query;
+}
+
+function filtersFrom(c: AppContext, query: ItemListQuery = listQueryFrom(c)): ItemFilters {
   const q = query.q ? c.get('deps').foldQuery(query.q).trim() : '';
   return {
     status: query.status,
@@ -265,8 +270,8 @@ export function itemRoutes(): Hono<AppEnv> {
 
   routes.get('/items', requireRole(...READ_ITEM_ROLES), async (c) => {
     const db = c.get('deps').db;
-    const query = ItemListQuery.safeParse(c.req.query());
-    const filters = filtersFrom(c);
+    const query = listQueryFrom(c);
+    const filters = filtersFrom(c, query);
     const user = c.get('user')!;
     // One query: the rows (only the columns a row shows), the overdue count, the sources and the saved views.
     const page = await getQueuePage(db, filters, user.id);
@@ -278,7 +283,7 @@ export function itemRoutes(): Hono<AppEnv> {
         locale: c.get('locale'),
         items: page.items,
         nextCursor: page.nextCursor,
-        filters: query.success ? { ...query.data, sourceId: query.data.source } : ItemListQuery.parse({}),
+        filters: { ...query, sourceId: query.source },
         sources: page.sources,
         overdueCount: page.overdueCount,
         now: filters.now ?? new Date(),
