@@ -1,11 +1,9 @@
 // The OpenAPI paths of attachments, the pseudonymised export, data-subject requests and retention.
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_TOTAL_BYTES } from '../domain/attachment.ts';
 import { DATA_REQUEST_KINDS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../domain/privacy.ts';
+import { FEEDBACK_BODY_LIMIT_BYTES } from './feedback.ts';
+import { errors, idParam, json } from './openapi-parts.ts';
 
-const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), { description: 'Error', ...errorRef }]));
-const json = (schema: object) => ({ content: { 'application/json': { schema } } });
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 
 /** The `attachments` property of POST /api/feedback. */
 export const FEEDBACK_ATTACHMENTS_SCHEMA = {
@@ -14,7 +12,7 @@ export const FEEDBACK_ATTACHMENTS_SCHEMA = {
   description:
     `Images (JPEG, PNG, GIF, WebP) or PDF, the type found by content; at most ${MAX_ATTACHMENT_BYTES} bytes each and ` +
     `${MAX_ATTACHMENTS_TOTAL_BYTES} together. A PDF with scripts, open actions, launches, embedded files or encryption is refused (422); ` +
-    'one bad attachment refuses the whole submission. A body over 24 MB gets 413.',
+    `one bad attachment refuses the whole submission. A body over ${FEEDBACK_BODY_LIMIT_BYTES / (1024 * 1024)} MB gets 413.`,
   items: {
     type: 'object',
     required: ['filename', 'data'],

@@ -8,12 +8,8 @@ import { PUBLIC_STATUSES } from '../domain/public-feedback.ts';
 import type { AppEnv } from './context.ts';
 import { FEEDBACK_ATTACHMENTS_SCHEMA, PRIVACY_OPENAPI_PATHS } from './openapi-privacy.ts';
 import { API_ERROR_CODES } from './errors.ts';
+import { errors, idParam, json, ref } from './openapi-parts.ts';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object) => ({ content: { 'application/json': { schema } } });
-const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [String(code), { description: 'Error', ...json(ref('Error')) }]));
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 
 // The weekly summary for leadership (src/api/reports.ts).
 const weekParam = {
