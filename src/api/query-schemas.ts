@@ -114,7 +114,8 @@ export function parseId(value: string): number | null {
   return /^[1-9]\d{0,15}$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : null;
 }
 
-const nfcText = (max: number) =>
+/** A required text field: NFC, trimmed, 1 to `max` characters. */
+export const nfcText = (max: number) =>
   z
     .string()
     .transform((value) => value.normalize('NFC').trim())

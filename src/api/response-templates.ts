@@ -15,13 +15,7 @@ import { RESPONSE_CHANNELS, RESPONSE_KINDS } from '../domain/response.ts';
 import { READ_ITEM_ROLES, TRIAGE_ROLES } from '../domain/user.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
-import { parseId } from './query-schemas.ts';
-
-const nfcText = (max: number) =>
-  z
-    .string()
-    .transform((value) => value.normalize('NFC').trim())
-    .pipe(z.string().min(1).max(max));
+import { nfcText, parseId } from './query-schemas.ts';
 
 /** A response template as staff submit it. */
 export const ResponseTemplateBody = z
