@@ -65,6 +65,11 @@ export async function insertResponse(db: Db, response: NewResponse): Promise<Ite
     return Number(row.id);
   });
   if (id === null) return null;
+  return getResponse(db, id);
+}
+
+/** Returns one response with who recorded it, or null. */
+async function getResponse(db: Db, id: number): Promise<ItemResponse | null> {
   const [row] = await db
     .select(responseColumns)
     .from(responses)
@@ -129,11 +134,6 @@ export async function answerEscalation(db: Db, input: EscalationAnswer): Promise
     return null;
   });
   if (outcome) return outcome;
-  const [row] = await db
-    .select(responseColumns)
-    .from(responses)
-    .leftJoin(users, eq(users.id, responses.createdBy))
-    .where(eq(responses.id, input.responseId));
-  if (!row) return { kind: 'not_found' };
-  return { kind: 'answered', response: { ...row, id: Number(row.id), itemId: Number(row.itemId) } };
+  const response = await getResponse(db, input.responseId);
+  return response ? { kind: 'answered', response } : { kind: 'not_found' };
 }
