@@ -183,10 +183,7 @@ const noting = (name: string, model: CompiledLinearModel): CompiledLinearModel =
   json: model.json,
   labels: model.labels,
   predict: (text, options) => model.predict(text, options),
-  predictTokens: (tokens, text, options) => {
-    if (options?.explain) explainCalls.push(name);
-    return model.predictTokens(tokens, text, options);
-  },
+  predictTokens: (tokens, text, options) => model.predictTokens(tokens, text, options),
   explainPrediction: (tokens, text, prediction, top) => {
     explainCalls.push(name);
     return model.explainPrediction(tokens, text, prediction, top);

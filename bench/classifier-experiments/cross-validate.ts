@@ -6,7 +6,7 @@ import { compileLinearModel, type LinearModelJson } from '../../src/classifiers/
 import { averageLinearModels, parseLabelledLines, parseVietSentiWordNet, trainLinearModel, type LabelledText, type TrainLinearModelOptions } from '../../src/classifiers/train-linear-model.ts';
 import { evaluateTsv } from '../../src/classifiers/evaluate.ts';
 import { chooseBiasOffsets, chooseFlaggedThreshold, outOfFoldProbabilities } from '../../src/classifiers/cross-validate.ts';
-import { flaggedAsLabels, SENTIMENT_FEATURES, SENTIMENT_HYPERPARAMETERS, OFFENSIVE_FEATURES, OFFENSIVE_HYPERPARAMETERS } from '../../src/classifiers/train-models.ts';
+import { DEFAULT_SEED, flaggedAsLabels, SENTIMENT_FEATURES, SENTIMENT_HYPERPARAMETERS, OFFENSIVE_FEATURES, OFFENSIVE_HYPERPARAMETERS } from '../../src/classifiers/train-models.ts';
 import { foldText } from '../../src/text/fold-text.ts';
 
 const data = process.env.DATA ?? '../shared/data';
@@ -37,7 +37,7 @@ const train = (examples: LabelledText[]): LinearModelJson => {
   return members.length === 1 ? (members[0] as LinearModelJson) : averageLinearModels(members);
 };
 const t0 = Date.now();
-const oof = outOfFoldProbabilities(trainExamples, train, folds, 20261128);
+const oof = outOfFoldProbabilities(trainExamples, train, folds, DEFAULT_SEED);
 const t1 = Date.now();
 const full = train(trainExamples);
 if (sentiment) {

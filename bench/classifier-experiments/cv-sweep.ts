@@ -7,7 +7,7 @@ import { compileLinearModel } from '../../src/classifiers/linear-model.ts';
 import { parseLabelledLines, parseVietSentiWordNet, trainLinearModel, type LabelledText, type TrainLinearModelOptions } from '../../src/classifiers/train-linear-model.ts';
 import { evaluateTsv } from '../../src/classifiers/evaluate.ts';
 import { chooseFlaggedThreshold, outOfFoldProbabilities } from '../../src/classifiers/cross-validate.ts';
-import { SENTIMENT_FEATURES, SENTIMENT_HYPERPARAMETERS, OFFENSIVE_FEATURES, OFFENSIVE_HYPERPARAMETERS } from '../../src/classifiers/train-models.ts';
+import { DEFAULT_SEED, SENTIMENT_FEATURES, SENTIMENT_HYPERPARAMETERS, OFFENSIVE_FEATURES, OFFENSIVE_HYPERPARAMETERS } from '../../src/classifiers/train-models.ts';
 
 const data = process.env.DATA ?? '../shared/data';
 const task = process.argv[2] ?? 'sentiment';
@@ -32,7 +32,7 @@ for (const override of configs) {
     features: { ...(sentiment ? SENTIMENT_FEATURES : OFFENSIVE_FEATURES), ...(override.features ?? {}) },
   };
   const t0 = Date.now();
-  const oof = outOfFoldProbabilities(trainExamples, (examples: LabelledText[]) => trainLinearModel(examples, options), folds, 20261128);
+  const oof = outOfFoldProbabilities(trainExamples, (examples: LabelledText[]) => trainLinearModel(examples, options), folds, DEFAULT_SEED);
   const full = trainLinearModel(trainExamples, options);
   if (sentiment) {
     // CV: argmax of out-of-fold probabilities.

@@ -10,6 +10,7 @@
 
 import { analyzeText, type Token } from '../text/analyze-text.ts';
 import { readCodeUnits } from '../text/fold-text.ts';
+import { SyllableIdCache } from '../text/syllable-id-cache.ts';
 
 /** Which features a model extracts; stored in the model so that prediction extracts the same. */
 export interface FeatureOptions {
@@ -389,7 +390,7 @@ const MAX_SYMBOL_RUN = 8;
  * Calls `visit` with `s:` and each run of symbols between syllables (repeats collapsed), and its
  * span. `units`, when given, holds the text's code units (read once instead of by charCodeAt).
  */
-export function visitSymbols(
+function visitSymbols(
   tokens: readonly Token[],
   text: string,
   visit: (key: string, start: number, end: number) => void,
@@ -564,13 +565,6 @@ class IntKeyTable {
 const ROW = 3;
 
 const MAX_RECENT_IDS = 4096;
-
-/** Returns a copy of the array long enough to hold index `index` (at least twice as long). */
-function grownTo(array: Int32Array, index: number): Int32Array {
-  const grown = new Int32Array(Math.max(array.length * 2, index + 1, 16));
-  grown.set(array);
-  return grown;
-}
 
 /** Returns the syllable's id in the vocabulary (0 when absent), through a small bounded Map of recent answers. */
 function recentId(recent: Map<string, number>, vocabulary: ReadonlyMap<string, number>, syllable: string): number {
@@ -881,11 +875,10 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     for (let l = 0; l < labelCount; l++) accentDoubles[at + 1 + l] = unigram < 0 ? 0 : (entryDoubles[unigram * doubleStride + ROW + l] as number);
     accentInts[at * 2] = 1;
   };
-  // Per process-wide syllable id (Token.normId, Token.lowerId): 1 + the syllable's id in this
-  // model's vocabulary (1: not in it), or 0 while not yet looked up. An array index instead of a
-  // string lookup.
-  let byNormId: Int32Array = new Int32Array(4096);
-  let byLowerId: Int32Array = new Int32Array(accentMax > 0 ? 4096 : 0);
+  // Per process-wide syllable id (Token.normId, Token.lowerId): the syllable's id in this model's
+  // vocabulary (0: not in it). An array index instead of a string lookup.
+  const vocabularyIds = new SyllableIdCache((norm) => vocabulary.get(norm) ?? 0);
+  const accentVocabularyIds = new SyllableIdCache((lower) => accentVocabulary.get(lower) ?? 0);
   // Per token of the text being predicted: where its record starts (in doubles; a negative r means
   // -1 - r in the loose records).
   let recordOf = new Int32Array(256);
@@ -908,13 +901,7 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
       if (normId === 0) {
         id = recentId(recentIds, vocabulary, token.norm);
       } else {
-        if (normId >= byNormId.length) byNormId = grownTo(byNormId, normId);
-        let known = byNormId[normId] as number;
-        if (known === 0) {
-          known = (vocabulary.get(token.norm) ?? 0) + 1;
-          byNormId[normId] = known;
-        }
-        id = known - 1;
+        id = vocabularyIds.get(normId, token.norm);
       }
       if (id > 0) {
         const at = id * RECORD;
@@ -940,13 +927,7 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
         if (lowerId === 0) {
           accentId = recentId(recentAccentIds, accentVocabulary, token.lower);
         } else {
-          if (lowerId >= byLowerId.length) byLowerId = grownTo(byLowerId, lowerId);
-          let known = byLowerId[lowerId] as number;
-          if (known === 0) {
-            known = (accentVocabulary.get(token.lower) ?? 0) + 1;
-            byLowerId[lowerId] = known;
-          }
-          accentId = known - 1;
+          accentId = accentVocabularyIds.get(lowerId, token.lower);
         }
         accentIds[i] = accentId;
         if (accentId > 0) {

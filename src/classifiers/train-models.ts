@@ -106,7 +106,7 @@ export interface TrainModelsOptions {
 }
 
 /** Folds of the cross-validation that chooses the flagged threshold on the training data. */
-export const FLAGGED_THRESHOLD_FOLDS = 5;
+const FLAGGED_THRESHOLD_FOLDS = 5;
 
 /** The two trained models as stored JSON. */
 export interface TrainedModels {
@@ -206,8 +206,9 @@ export function trainModels(options: TrainModelsOptions): TrainedModels {
   const offensive = trainOffensive(offensiveExamples);
   offensive.hyperparameters['ensemble'] = 'mean of the scores of a clean/offensive/hate model and a clean/flagged model (same features and hyperparameters)';
   const folds = options.thresholdFolds ?? FLAGGED_THRESHOLD_FOLDS;
-  let thresholdChosen: string | null = null;
-  if (folds >= 2) {
+  // With two folds or more the threshold is chosen on the training file, otherwise on dev.
+  const thresholdOnTrain = folds >= 2;
+  if (thresholdOnTrain) {
     // Every training text scored by an ensemble trained without it; the threshold with the best
     // flagged F1 on those scores is the model's. Dev plays no part in it.
     const outOfFold = outOfFoldProbabilities(offensiveExamples, trainOffensive, folds, seed);
@@ -217,7 +218,6 @@ export function trainModels(options: TrainModelsOptions): TrainedModels {
     offensive.decision = { flaggedLabels: [...FLAGGED_LABELS], threshold: chosen.threshold };
     offensive.hyperparameters['flaggedThreshold'] = `${folds}-fold cross-validation on the training file (seed ${seed}): flagged F1 ${chosen.f1.toFixed(4)} out of fold`;
     offensive.version = versionOf(offensive);
-    thresholdChosen = 'train';
   }
 
   if (options.sentimentDev !== undefined) {
@@ -238,12 +238,11 @@ export function trainModels(options: TrainModelsOptions): TrainedModels {
     };
   }
   if (options.offensiveDev !== undefined) {
-    if (thresholdChosen === null) {
+    if (!thresholdOnTrain) {
       const tuned = tuneFlaggedThreshold(offensive, options.offensiveDev);
       offensive.decision = { flaggedLabels: [...FLAGGED_LABELS], threshold: tuned.threshold };
       offensive.hyperparameters['flaggedThreshold'] = 'tuned on the dev file';
       offensive.version = versionOf(offensive);
-      thresholdChosen = 'dev';
     }
     const compiled = compileLinearModel(offensive);
     const report = evaluateTsv(options.offensiveDev, (text) => compiled.predict(text).label, {
@@ -254,7 +253,7 @@ export function trainModels(options: TrainModelsOptions): TrainedModels {
     const { items_per_second: _speed, ...figures } = report;
     offensive.dev = {
       note:
-        thresholdChosen === 'dev'
+        !thresholdOnTrain
           ? 'estimate on the dev split; the flagged threshold was tuned on this same split, so these figures are optimistic'
           : 'estimate on the dev split (used to choose features); the flagged threshold was chosen by cross-validation on the training file',
       file: options.offensiveDevName ?? 'offensive-dev',
@@ -263,6 +262,30 @@ export function trainModels(options: TrainModelsOptions): TrainedModels {
   }
   for (const model of [sentiment, offensive]) if (model.dev) model.dev['model'] = model.version;
   return { sentiment, offensive };
+}
+
+/** The shared data layout under `dataDir`: the training and dev files and the lexicon's directory. */
+export function defaultDataPaths(dataDir: string): {
+  sentimentTrainPath: string;
+  offensiveTrainPath: string;
+  sentimentDevPath: string;
+  offensiveDevPath: string;
+  lexiconDir: string;
+} {
+  return {
+    sentimentTrainPath: join(dataDir, 'eval/uit-vsfc-train.tsv'),
+    offensiveTrainPath: join(dataDir, 'eval/vihsd-train.tsv'),
+    sentimentDevPath: join(dataDir, 'eval/uit-vsfc-dev.tsv'),
+    offensiveDevPath: join(dataDir, 'eval/vihsd-dev.tsv'),
+    lexiconDir: join(dataDir, 'lexicons/vietsentiwordnet'),
+  };
+}
+
+/** Throws when one of the training files is missing (`dataDir`: where the shared data is expected). */
+export function checkTrainingFiles(paths: readonly string[], dataDir: string): void {
+  for (const path of paths) {
+    if (!existsSync(path)) throw new Error(`training file ${path} is missing (the shared data is expected at ${dataDir})`);
+  }
 }
 
 /** Paths of `trainModelsFromFiles`; each defaults to the shared data layout under `dataDir`. */
@@ -281,14 +304,13 @@ export interface TrainFilesOptions {
 /** Returns the models trained on the files (default: ../shared/data), with provenance and dev figures. */
 export function trainModelsFromFiles(options: TrainFilesOptions = {}): TrainedModels {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
-  const sentimentTrainPath = options.sentimentTrainPath ?? join(dataDir, 'eval/uit-vsfc-train.tsv');
-  const offensiveTrainPath = options.offensiveTrainPath ?? join(dataDir, 'eval/vihsd-train.tsv');
-  const sentimentDevPath = options.sentimentDevPath === undefined ? join(dataDir, 'eval/uit-vsfc-dev.tsv') : options.sentimentDevPath;
-  const offensiveDevPath = options.offensiveDevPath === undefined ? join(dataDir, 'eval/vihsd-dev.tsv') : options.offensiveDevPath;
-  const lexiconDir = options.lexiconDir === undefined ? join(dataDir, 'lexicons/vietsentiwordnet') : options.lexiconDir;
-  for (const path of [sentimentTrainPath, offensiveTrainPath]) {
-    if (!existsSync(path)) throw new Error(`training file ${path} is missing (the shared data is expected at ${dataDir})`);
-  }
+  const defaults = defaultDataPaths(dataDir);
+  const sentimentTrainPath = options.sentimentTrainPath ?? defaults.sentimentTrainPath;
+  const offensiveTrainPath = options.offensiveTrainPath ?? defaults.offensiveTrainPath;
+  const sentimentDevPath = options.sentimentDevPath === undefined ? defaults.sentimentDevPath : options.sentimentDevPath;
+  const offensiveDevPath = options.offensiveDevPath === undefined ? defaults.offensiveDevPath : options.offensiveDevPath;
+  const lexiconDir = options.lexiconDir === undefined ? defaults.lexiconDir : options.lexiconDir;
+  checkTrainingFiles([sentimentTrainPath, offensiveTrainPath], dataDir);
   const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n');
   const present = (path: string | null): path is string => path !== null && existsSync(path);
   return trainModels({

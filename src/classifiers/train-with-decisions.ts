@@ -9,7 +9,15 @@ import { evaluateLines, type EvaluationReport } from './evaluate.ts';
 import { compileLinearModel } from './linear-model.ts';
 import type { LoadedModels } from './load-models.ts';
 import { sha256Hex } from './train-linear-model.ts';
-import { DEFAULT_DATA_DIR, DEFAULT_SEED, trainModels, type TrainedModels } from './train-models.ts';
+import {
+  checkTrainingFiles,
+  DEFAULT_DATA_DIR,
+  DEFAULT_SEED,
+  defaultDataPaths,
+  trainModels,
+  VIETSENTIWORDNET_FILE,
+  type TrainedModels,
+} from './train-models.ts';
 
 /** A staff decision as a training example: the item's text and the sentiment label it stands for. */
 export interface DecisionExample {
@@ -82,12 +90,8 @@ function figuresOf(sentiment: EvaluationReport, offensive: EvaluationReport | nu
 export function trainWithDecisions(options: TrainWithDecisionsOptions): TrainWithDecisionsResult {
   if (options.decisions.length === 0) throw new Error('no staff decisions to train on');
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
-  const path = (name: string) => join(dataDir, name);
-  const sentimentTrainPath = path('eval/uit-vsfc-train.tsv');
-  const offensiveTrainPath = path('eval/vihsd-train.tsv');
-  for (const file of [sentimentTrainPath, offensiveTrainPath]) {
-    if (!existsSync(file)) throw new Error(`training file ${file} is missing (the shared data is expected at ${dataDir})`);
-  }
+  const { sentimentTrainPath, offensiveTrainPath, sentimentDevPath, offensiveDevPath, lexiconDir } = defaultDataPaths(dataDir);
+  checkTrainingFiles([sentimentTrainPath, offensiveTrainPath], dataDir);
   const read = (file: string) => readFileSync(file, 'utf8').split('\n');
   const sentimentBase = spreadLines(read(sentimentTrainPath), options.baseLimit);
   const offensiveBase = spreadLines(read(offensiveTrainPath), options.baseLimit);
@@ -96,9 +100,6 @@ export function trainWithDecisions(options: TrainWithDecisionsOptions): TrainWit
   const used = { negative: 0, neutral: 0 };
   for (const decision of options.decisions) used[decision.label]++;
 
-  const sentimentDevPath = path('eval/uit-vsfc-dev.tsv');
-  const offensiveDevPath = path('eval/vihsd-dev.tsv');
-  const lexiconDir = path('lexicons/vietsentiwordnet');
   const sentimentDev = existsSync(sentimentDevPath) ? read(sentimentDevPath) : undefined;
   const offensiveDev = existsSync(offensiveDevPath) ? read(offensiveDevPath) : undefined;
 
@@ -113,7 +114,7 @@ export function trainWithDecisions(options: TrainWithDecisionsOptions): TrainWit
       sha256: sha256Hex(sentimentTrain.join('\n')),
     },
     offensiveSource: { file: `${basename(offensiveTrainPath)}${limited}`, lines: offensiveBase.length, sha256: sha256Hex(offensiveBase.join('\n')) },
-    ...(existsSync(join(lexiconDir, 'VietSentiWordnet_Ver1.3.5.txt')) ? { lexiconDir } : {}),
+    ...(existsSync(join(lexiconDir, VIETSENTIWORDNET_FILE)) ? { lexiconDir } : {}),
     ...(sentimentDev ? { sentimentDev, sentimentDevName: basename(sentimentDevPath) } : {}),
     ...(offensiveDev ? { offensiveDev, offensiveDevName: basename(offensiveDevPath) } : {}),
     seed: options.seed ?? DEFAULT_SEED,

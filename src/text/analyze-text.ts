@@ -31,9 +31,6 @@ export interface Token {
 // NFC syllables only need the tone placement unified.
 const NEEDS_NORMALIZING = /[\u0300-\u036f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 
-// Lowercase forms remembered per written syllable (bounded): one Map lookup instead of two
-// regular expressions for every accented syllable.
-const LOWER = new Map<string, string>();
 const MAX_REMEMBERED = 100_000;
 
 // Per code unit: 1 when it is its own lowercase and needs no normalising, 0 when not, 2 unknown yet.
@@ -60,8 +57,20 @@ interface Written {
   lower: string;
   lowerId: number;
 }
-// Per written syllable (bounded): its expansion, lowercase form and id, in one Map lookup.
+// Per written syllable (bounded): its expansion, lowercase form and id, in one Map lookup instead
+// of two regular expressions for every accented syllable.
 const WRITTEN = new Map<string, Written>();
+
+/** Returns what analysis makes of the written syllable `text` whose fold is `folded`. */
+function writtenFormOf(text: string, folded: string): Written {
+  if (text === folded) {
+    // Plain lowercase ASCII syllables (most unaccented text) are their own lowercase form.
+    const expansion = expandWithIds(folded);
+    return { expansion, lower: folded, lowerId: expansion.foldedId };
+  }
+  // The folded form is a function of the written one, so the answer can be remembered by it.
+  return writtenOf(text, folded);
+}
 
 function writtenOf(text: string, folded: string): Written {
   let found = WRITTEN.get(text);
@@ -77,14 +86,8 @@ function writtenOf(text: string, folded: string): Written {
 function lowerOf(text: string): string {
   // Lowercase NFC syllables (most accented text) only need the tone placement unified.
   if (isLowerStable(text)) return unifyTonePlacement(text);
-  let lower = LOWER.get(text);
-  if (lower === undefined) {
-    const lowercase = text.toLowerCase();
-    lower = NEEDS_NORMALIZING.test(lowercase) ? normalizeText(lowercase) : unifyTonePlacement(lowercase);
-    if (LOWER.size >= MAX_REMEMBERED) LOWER.clear();
-    LOWER.set(text, lower);
-  }
-  return lower;
+  const lowercase = text.toLowerCase();
+  return NEEDS_NORMALIZING.test(lowercase) ? normalizeText(lowercase) : unifyTonePlacement(lowercase);
 }
 
 /** Returns the tokens of the text, in order, abbreviations expanded and negation/intensifier scopes marked. */
@@ -101,18 +104,7 @@ export function analyzeTextByReference(text: string): Token[] {
 function syllableTokensByReference(text: string): Token[] {
   const tokens: Token[] = [];
   for (const syllable of tokenizeSyllables(text)) {
-    let expansion: Expansion;
-    let lower: string;
-    let lowerId: number;
-    if (syllable.text === syllable.folded) {
-      // Plain lowercase ASCII syllables (most unaccented text) are their own lowercase form.
-      expansion = expandWithIds(syllable.folded);
-      lower = syllable.folded;
-      lowerId = expansion.foldedId;
-    } else {
-      // The folded form is a function of the written one, so the answer can be remembered by it.
-      ({ expansion, lower, lowerId } = writtenOf(syllable.text, syllable.folded));
-    }
+    const { expansion, lower, lowerId } = writtenFormOf(syllable.text, syllable.folded);
     pushTokens(tokens, syllable.start, syllable.end, syllable.folded, expansion.norms, expansion.ids, lower, lowerId);
   }
   return tokens;
@@ -193,14 +185,8 @@ function rememberedAt(text: string, start: number, end: number, hash: number): R
   const written = text.slice(start, end);
   // Folding code unit by code unit, the syllable's own fold is the folded text's slice.
   const folded = foldText(written);
-  let entry: Remembered;
-  if (written === folded) {
-    const expansion = expandWithIds(folded);
-    entry = { hash, text: written, at: 0, folded, norms: expansion.norms, ids: expansion.ids, single: false, norm: '', normId: 0, lower: folded, lowerId: expansion.foldedId };
-  } else {
-    const { expansion, lower, lowerId } = writtenOf(written, folded);
-    entry = { hash, text: written, at: 0, folded, norms: expansion.norms, ids: expansion.ids, single: false, norm: '', normId: 0, lower, lowerId };
-  }
+  const { expansion, lower, lowerId } = writtenFormOf(written, folded);
+  const entry: Remembered = { hash, text: written, at: 0, folded, norms: expansion.norms, ids: expansion.ids, single: false, norm: '', normId: 0, lower, lowerId };
   entry.single = entry.norms.length === 1;
   entry.norm = entry.norms[0] ?? '';
   entry.normId = entry.ids[0] ?? 0;

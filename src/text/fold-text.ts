@@ -70,7 +70,7 @@ export function isFormatCodeUnit(code: number): boolean {
  * engine cannot inline charCodeAt (as once String.prototype has been made a dictionary, which
  * subclassing String does).
  */
-export function codeUnitReader(): (s: string) => Uint16Array {
+function codeUnitReader(): (s: string) => Uint16Array {
   let buffer = Buffer.alloc(4096);
   let units = new Uint16Array(buffer.buffer, buffer.byteOffset, buffer.length >> 1);
   // The text last read: reading it again (normalising, then analysing, then matching one text) copies nothing.
@@ -93,7 +93,6 @@ export function codeUnitReader(): (s: string) => Uint16Array {
  * that reads text meanwhile, or copy them.
  */
 export const readCodeUnits = codeUnitReader();
-const readUnits = readCodeUnits;
 let foldedUnits = new Uint16Array(2048);
 /** Up to this length a text folding code unit by code unit is folded through arrays (String.fromCharCode takes its units as arguments). */
 const ARRAY_FOLD_LIMIT = 8192;
@@ -103,7 +102,7 @@ export function foldText(s: string): string {
   const length = s.length;
   if (length === 0 || length > ARRAY_FOLD_LIMIT) return foldTextByConcatenation(s);
   // Most text folds code unit by code unit: fold the units, then make one string of them.
-  const units = readUnits(s);
+  const units = readCodeUnits(s);
   if (foldedUnits.length < length) foldedUnits = new Uint16Array(length * 2);
   let changed = false;
   for (let i = 0; i < length; i++) {

@@ -1,5 +1,6 @@
 // Negation and intensifier marks over analysed tokens. Cues are matched on the expanded folded
 // form (`norm`), so `không`, `khong`, `ko` and an NFD `không` mark the same tokens.
+import { SyllableIdCache } from './syllable-id-cache.ts';
 
 /** The fields of a token this pass reads and writes. */
 export interface MarkableToken {
@@ -64,24 +65,12 @@ function matchesAt(tokens: readonly MarkableToken[], text: string, i: number, cu
 // First syllables of every cue: most tokens are no cue, and one Set lookup says so.
 const CUE_STARTS = new Set([...NEGATION_CUES, ...INTENSIFY_NEXT, ...INTENSIFY_PREVIOUS].map((cue) => cue[0] as string));
 
-// Per process-wide syllable id: 1 when the syllable starts no cue, 2 when it starts one, 0 not yet known.
-let cueStartById = new Uint8Array(4096);
+// Per process-wide syllable id: 1 when the syllable starts a cue, 0 when not.
+const CUE_START_BY_ID = new SyllableIdCache((norm) => (CUE_STARTS.has(norm) ? 1 : 0));
 
 /** Returns true when the token's syllable is the first of some cue. */
 function startsCue(token: MarkableToken): boolean {
-  const id = token.normId ?? 0;
-  if (id === 0) return CUE_STARTS.has(token.norm);
-  if (id >= cueStartById.length) {
-    const grown = new Uint8Array(Math.max(cueStartById.length * 2, id + 1));
-    grown.set(cueStartById);
-    cueStartById = grown;
-  }
-  let known = cueStartById[id] as number;
-  if (known === 0) {
-    known = CUE_STARTS.has(token.norm) ? 2 : 1;
-    cueStartById[id] = known;
-  }
-  return known === 2;
+  return CUE_START_BY_ID.get(token.normId ?? 0, token.norm) === 1;
 }
 
 function cueLengthAt(tokens: readonly MarkableToken[], text: string, i: number, cues: readonly (readonly string[])[]): number {

@@ -22,7 +22,7 @@ const SYLLABLE = /\p{N}+(?:[.,]\p{N}+)+|[\p{L}\p{N}]+/gu;
 // same matches without a regular expression: BMP classes in a table filled on first use, code
 // points beyond it (surrogate pairs) remembered in a Map.
 export const OTHER = 0;
-export const LETTER = 1;
+const LETTER = 1;
 export const NUMBER = 2;
 const LETTER_CLASS = /^\p{L}$/u;
 const NUMBER_CLASS = /^\p{N}$/u;
