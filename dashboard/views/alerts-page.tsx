@@ -170,10 +170,10 @@ function SettingsForm({ form, locale, errors, secrets }: { form: AlertSettingsFo
           <label for="alerts-locale">{t(locale, 'alerts.field.locale')}</label>
           <select id="alerts-locale" name="locale">
             <option value="vi" selected={form.locale === 'vi'}>
-              Tiếng Việt
+              {t(locale, 'alerts.locale.vi')}
             </option>
             <option value="en" selected={form.locale === 'en'}>
-              English
+              {t(locale, 'alerts.locale.en')}
             </option>
           </select>
         </fieldset>

@@ -477,6 +477,10 @@ describe('API and page', () => {
   it('shows the page in English with ?lang=en', async () => {
     const response = await request('/alerts?lang=en', { cookie: cookies.get('staff') });
     expect(await response.text()).toContain('<h1>Alerts</h1>');
+    // The alerts' language choice is named from the catalogue, in the page's language.
+    const settings = await (await request('/alerts?lang=en', { cookie: cookies.get('admin') })).text();
+    expect(settings).toContain('Vietnamese (Tiếng Việt)');
+    expect(await (await request('/alerts', { cookie: cookies.get('admin') })).text()).toContain('Tiếng Anh (English)');
   });
 
   it('documents its routes in OpenAPI', async () => {
