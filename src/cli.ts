@@ -23,7 +23,7 @@ import { alertDepsFor, openMigratedDatabase, pipelineDepsFor, startService, star
 import { runAlerts } from './jobs/run-alerts.ts';
 import { carryOutDataRequest } from './db/queries/privacy.ts';
 import { DATA_REQUEST_KINDS, type DataRequestKind } from './domain/privacy.ts';
-import { deleteExpiredContacts } from './pipeline/retention.ts';
+import { runRetention } from './pipeline/retention.ts';
 import { getSetting, putSetting } from './db/queries/settings.ts';
 import { DEFAULT_PUBLIC_FORM, isReceipt, PUBLIC_FORM_SETTING, withDefaultPublicForm } from './domain/public-feedback.ts';
 
@@ -287,7 +287,7 @@ async function run(argv: string[]): Promise<number> {
       if (rest[0] !== 'run') throw new UsageError('retention needs an action: run');
       const database = await openMigratedDatabase(config);
       try {
-        console.log(JSON.stringify(await deleteExpiredContacts(database.db, new Date())));
+        console.log(JSON.stringify(await runRetention(database.db, new Date())));
       } finally {
         await database.close();
       }

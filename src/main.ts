@@ -29,7 +29,7 @@ import type { AlertText } from './domain/alert.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { PipelineDeps } from './pipeline/refresh-source.ts';
 import { RECHECK_EVERY_MS, recheckItems } from './pipeline/recheck-items.ts';
-import { RETENTION_EVERY_MS, deleteExpiredContacts } from './pipeline/retention.ts';
+import { RETENTION_EVERY_MS, runRetention } from './pipeline/retention.ts';
 import { clusterPendingItems } from './pipeline/cluster-items.ts';
 import { createFeedbackImporter } from './pipeline/import-feedback.ts';
 import { createClassifierCache } from './pipeline/classifier-cache.ts';
@@ -120,7 +120,7 @@ export async function startService(
         periodic: [
           { everyMs: 0, run: () => clusterPendingItems(database.db) },
           { everyMs: RECHECK_EVERY_MS, run: () => recheckItems(pipeline) },
-          { everyMs: RETENTION_EVERY_MS, run: () => deleteExpiredContacts(database.db) },
+          { everyMs: RETENTION_EVERY_MS, run: () => runRetention(database.db) },
           // Stores last week's summary once Monday 07:00 has passed (a no-op when it is stored).
           { everyMs: WEEKLY_SNAPSHOT_CHECK_MS, run: () => snapshotDueWeek(database.db, { deliver: weeklyDelivery(alerts) }) },
           { everyMs: ALERTS_EVERY_MS, run: () => runAlerts(alerts) },

@@ -6,7 +6,7 @@ import { listSources } from '../db/queries/sources.ts';
 import type { Source } from '../domain/source.ts';
 import { clusterPendingItems } from '../pipeline/cluster-items.ts';
 import { RECHECK_EVERY_MS, recheckItems } from '../pipeline/recheck-items.ts';
-import { RETENTION_EVERY_MS, deleteExpiredContacts } from '../pipeline/retention.ts';
+import { RETENTION_EVERY_MS, runRetention } from '../pipeline/retention.ts';
 import { refreshSource, type PipelineDeps } from '../pipeline/refresh-source.ts';
 import { reclassifyUntilCurrent, type JobRunner } from './job-runner.ts';
 import { WEEKLY_SNAPSHOT_CRON, snapshotDueWeek, type DeliverWeeklySummary } from './weekly-snapshot.ts';
@@ -160,7 +160,7 @@ export function startRefreshWorker(options: RefreshWorkerOptions): Worker<Refres
       if (job.name === 'reclassify') return reclassifyUntilCurrent(options.deps);
       if (job.name === 'recheck') return recheckItems(options.deps);
       if (job.name === 'cluster') return clusterPendingItems(options.deps.db);
-      if (job.name === 'retention') return deleteExpiredContacts(options.deps.db);
+      if (job.name === 'retention') return runRetention(options.deps.db);
       if (job.name === 'weekly-report') return snapshotDueWeek(options.deps.db, { deliver: options.deliverWeekly });
       if (job.name === 'alerts') return options.alerts ? runAlerts(options.alerts) : null;
       if (typeof job.data.sourceId !== 'number') throw new Error(`jobs: ${job.name} job without a source id`);

@@ -4,8 +4,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { putSetting } from '../../src/db/queries/settings.ts';
-import { dataSubjectRequests, feedback, feedbackAttachments, feedbackContacts } from '../../src/db/schema.ts';
-import { deleteExpiredContacts } from '../../src/pipeline/retention.ts';
+import { insertSession, insertUser } from '../../src/db/queries/users.ts';
+import { dataSubjectRequests, feedback, feedbackAttachments, feedbackContacts, sessions } from '../../src/db/schema.ts';
+import { runRetention } from '../../src/pipeline/retention.ts';
 import {
   EXE_HEAD,
   JPEG_HEAD,
@@ -476,7 +477,7 @@ describe('retention', () => {
     const old = (await (await post({ content: 'Ý kiến cũ', citizen: { name: 'Lý Văn Cũ', contact: 'cu@example.vn' }, attachments: [{ filename: 'a.png', data: b64(PNG_1PX) }], consent: CONSENT })).json()) as { id: number };
     const fresh = (await (await post({ content: 'Ý kiến mới', citizen: { name: 'Lý Văn Mới', contact: 'moi@example.vn' }, consent: CONSENT })).json()) as { id: number };
     await database.db.update(feedback).set({ createdAt: new Date(Date.now() - 31 * 24 * 60 * 60 * 1000) }).where(eq(feedback.id, old.id));
-    const run = await deleteExpiredContacts(database.db, new Date());
+    const run = await runRetention(database.db, new Date());
     expect(run.days).toBe(30);
     expect(run.contactsDeleted).toBeGreaterThanOrEqual(1);
     expect(run.attachmentsDeleted).toBeGreaterThanOrEqual(1);
@@ -486,7 +487,18 @@ describe('retention', () => {
     expect(oldRow).toMatchObject({ contactDeletedReason: 'retention' });
     expect(await database.db.select().from(feedbackContacts).where(eq(feedbackContacts.feedbackId, fresh.id))).toHaveLength(1);
     // A second pass finds nothing more to do.
-    const again = await deleteExpiredContacts(database.db, new Date());
-    expect(again).toMatchObject({ submissions: 0, contactsDeleted: 0, attachmentsDeleted: 0 });
+    const again = await runRetention(database.db, new Date());
+    expect(again).toMatchObject({ submissions: 0, contactsDeleted: 0, attachmentsDeleted: 0, sessionsDeleted: 0 });
+  });
+
+  it('deletes expired login sessions in the same pass and keeps live ones', async () => {
+    const user = await insertUser(database.db, { username: 'phien-het-han', role: 'staff', passwordHash: 'x' });
+    const now = new Date();
+    await insertSession(database.db, { idHash: 'expired-session-hash', userId: user.id, expiresAt: new Date(now.getTime() - 60_000) });
+    await insertSession(database.db, { idHash: 'live-session-hash', userId: user.id, expiresAt: new Date(now.getTime() + 60_000) });
+    const run = await runRetention(database.db, now);
+    expect(run.sessionsDeleted).toBeGreaterThanOrEqual(1);
+    const left = (await database.db.select({ idHash: sessions.idHash }).from(sessions).where(eq(sessions.userId, user.id))).map((row) => row.idHash);
+    expect(left).toEqual(['live-session-hash']);
   });
 });

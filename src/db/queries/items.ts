@@ -637,21 +637,6 @@ export async function changeItem(db: Db, change: ItemChange): Promise<ItemChange
   return item ? { kind: 'changed', item } : { kind: 'not_found' };
 }
 
-/** Changes an item's status and logs the event in one transaction; refuses stale versions. */
-export async function changeItemStatus(
-  db: Db,
-  change: {
-    id: number;
-    status: ItemStatus;
-    dismissReason?: DismissReason | null;
-    expectedVersion?: number;
-    userId: number;
-    note?: string | null;
-  },
-): Promise<StatusChange> {
-  return changeItem(db, change);
-}
-
 /** One audit-trail entry with the item it belongs to, for exports. */
 export interface ExportedEvent extends TriageEvent {
   itemTitle: string;
