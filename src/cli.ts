@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { generatePassword, hashPassword } from './api/password.ts';
 import { evaluateFile } from './classifiers/evaluate.ts';
 import { loadModels, type LoadedModels } from './classifiers/load-models.ts';
-import { trainModelsFromFiles, writeModels } from './classifiers/train-models.ts';
+import { MissingTrainingDataError, trainModelsFromFiles, writeModels } from './classifiers/train-models.ts';
 import { trainWithDecisions, type DevFigures } from './classifiers/train-with-decisions.ts';
 import { listTrainingDecisions } from './db/queries/training-decisions.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -65,6 +65,14 @@ Commands:
 Settings come from environment variables; see README.md.`;
 
 class UsageError extends Error {}
+/** Input the command cannot use (a file that is absent or malformed): its message, no stack trace. */
+class InputError extends Error {}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'no such file';
+  if (error instanceof Error && 'code' in error && error.code === 'EISDIR') return 'is a directory, not a file';
+  return error instanceof Error ? error.message : String(error);
+}
 
 function option(values: Record<string, unknown>, name: string): string | undefined {
   const value = values[name];
@@ -261,7 +269,13 @@ async function run(argv: string[]): Promise<number> {
     case 'eval': {
       const [file] = rest;
       if (!file) throw new UsageError('eval needs a file: duluan eval FILE.tsv');
-      const report = evaluateFile(file);
+      let report: ReturnType<typeof evaluateFile>;
+      try {
+        report = evaluateFile(file);
+      } catch (error) {
+        // A missing file, a directory, a malformed line or unknown labels: the user's input, not a crash.
+        throw new InputError(`eval ${file}: ${errorMessage(error)}`);
+      }
       // Per-label figures at the top level as well, so `jq .negative.f1` works as readily as `.labels`.
       console.log(JSON.stringify({ ...report.labels, ...report }));
       return 0;
@@ -387,6 +401,10 @@ run(process.argv.slice(2)).then(
       console.error(error.message);
       if (error instanceof UsageError) console.error(`\n${USAGE}`);
       process.exit(2);
+    }
+    if (error instanceof InputError || error instanceof MissingTrainingDataError) {
+      console.error(error.message);
+      process.exit(1);
     }
     console.error(error);
     process.exit(1);

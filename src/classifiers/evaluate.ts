@@ -115,6 +115,7 @@ export function evaluateTsv(
 /** Returns which model scores these lines: `sentiment` for negative|neutral|positive, `offensive` for clean|offensive|hate. */
 export function detectTask(lines: readonly string[]): 'sentiment' | 'offensive' {
   const labels = new Set(parseLabelledLines(lines).map((e) => e.label));
+  if (labels.size === 0) throw new Error('no label<TAB>text lines to score');
   if ([...labels].every((l) => (SENTIMENT_LABELS as readonly string[]).includes(l))) return 'sentiment';
   if ([...labels].every((l) => (OFFENSIVE_LABELS as readonly string[]).includes(l))) return 'offensive';
   throw new Error(`labels ${[...labels].join(', ')} are neither negative|neutral|positive nor clean|offensive|hate`);

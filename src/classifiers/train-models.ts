@@ -281,10 +281,13 @@ export function defaultDataPaths(dataDir: string): {
   };
 }
 
+/** A training file that is not there: the user's data directory, not a fault of the program. */
+export class MissingTrainingDataError extends Error {}
+
 /** Throws when one of the training files is missing (`dataDir`: where the shared data is expected). */
 export function checkTrainingFiles(paths: readonly string[], dataDir: string): void {
   for (const path of paths) {
-    if (!existsSync(path)) throw new Error(`training file ${path} is missing (the shared data is expected at ${dataDir})`);
+    if (!existsSync(path)) throw new MissingTrainingDataError(`training file ${path} is missing (the shared data is expected at ${dataDir})`);
   }
 }
 
