@@ -6,6 +6,7 @@ import type { ClusterMember, DismissReason, Item, ItemStatus, StatusFilter, Tria
 import { TRIAGE_ROLES } from '../../domain/user.ts';
 import { canChangeStatus } from '../../domain/item.ts';
 import type { Db } from '../client.ts';
+import { preparedPerDatabase } from '../prepare-once.ts';
 import { clusters, items, sources, triageEvents, users } from '../schema.ts';
 import { savedViewsFromJson, savedViewsJson } from './saved-views.ts';
 
@@ -166,8 +167,6 @@ function checkedLimit(limit: number): number {
 
 // Built once per database handle: building the select (columns, joins, conditions) cost a large
 // share of the app's CPU per queue page. Same SQL as the general path below.
-const preparedQueries = new WeakMap<Db, Map<string, ReturnType<typeof prepareQueueQuery>>>();
-
 function prepareQueueQuery(db: Db, hot: HotQuery, withBody: boolean, limit: number) {
   const representative = sql`(${items.clusterId} is null or ${clusters.representativeItemId} = ${items.id})`;
   const query =
@@ -187,14 +186,10 @@ function prepareQueueQuery(db: Db, hot: HotQuery, withBody: boolean, limit: numb
   return query.limit(sql.raw(String(limit)) as unknown as number).prepare(`items_queue_${hot}_${withBody ? 'body' : 'nobody'}_${limit}`);
 }
 
-function preparedQueueQuery(db: Db, hot: HotQuery, withBody: boolean, limit: number) {
-  let byKey = preparedQueries.get(db);
-  if (!byKey) preparedQueries.set(db, (byKey = new Map()));
-  const key = `${hot}_${withBody ? 'body' : 'nobody'}_${checkedLimit(limit)}`;
-  let prepared = byKey.get(key);
-  if (!prepared) byKey.set(key, (prepared = prepareQueueQuery(db, hot, withBody, limit)));
-  return prepared;
-}
+const preparedQueueQuery = preparedPerDatabase(
+  prepareQueueQuery,
+  (hot: HotQuery, withBody: boolean, limit: number) => `${hot}_${withBody ? 'body' : 'nobody'}_${checkedLimit(limit)}`,
+);
 
 /** The queue's conditions for the filters (and the cursor's position), shared by the JSON list and the page. */
 function queueConditions(filters: ItemFilters, cursor: Cursor | null): SQL[] {
@@ -288,21 +283,17 @@ function overdueWhere(now: SQL): SQL {
 }
 
 // The count runs for the alerts on every pass: built and prepared once per database handle.
-const overdueCountQueries = new WeakMap<Db, ReturnType<typeof prepareOverdueCount>>();
-
-function prepareOverdueCount(db: Db) {
-  return db
+const preparedOverdueCount = preparedPerDatabase((db: Db) =>
+  db
     .select({ count: sql<number>`count(*)::int` })
     .from(items)
     .where(overdueWhere(instantOf(sql.placeholder('now'))))
-    .prepare('items_overdue_count');
-}
+    .prepare('items_overdue_count'),
+);
 
 /** Returns how many open items (as the overdue view shows them: one per cluster) are past their deadline. */
 export async function countOverdueItems(db: Db, now: Date = new Date()): Promise<number> {
-  let prepared = overdueCountQueries.get(db);
-  if (!prepared) overdueCountQueries.set(db, (prepared = prepareOverdueCount(db)));
-  const [row] = await prepared.execute({ now: now.toISOString() });
+  const [row] = await preparedOverdueCount(db).execute({ now: now.toISOString() });
   return row?.count ?? 0;
 }
 
@@ -397,16 +388,7 @@ function prepareQueuePage(db: Db, hot: HotQuery, limit: number) {
   return queuePageStatement(db, where, keys, sql.raw(String(limit)), now, sql.placeholder('userId')).prepare(`items_queue_page_${hot}_${limit}`);
 }
 
-const queuePageQueries = new WeakMap<Db, Map<string, ReturnType<typeof prepareQueuePage>>>();
-
-function preparedQueuePage(db: Db, hot: HotQuery, limit: number) {
-  let byKey = queuePageQueries.get(db);
-  if (!byKey) queuePageQueries.set(db, (byKey = new Map()));
-  const key = `${hot}_${checkedLimit(limit)}`;
-  let prepared = byKey.get(key);
-  if (!prepared) byKey.set(key, (prepared = prepareQueuePage(db, hot, limit)));
-  return prepared;
-}
+const preparedQueuePage = preparedPerDatabase(prepareQueuePage, (hot: HotQuery, limit: number) => `${hot}_${checkedLimit(limit)}`);
 
 const fromJson = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 

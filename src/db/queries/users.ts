@@ -2,6 +2,7 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Role, SessionUser } from '../../domain/user.ts';
 import type { Db } from '../client.ts';
+import { preparedPerDatabase } from '../prepare-once.ts';
 import { sessions, users } from '../schema.ts';
 
 /** Returns the user with this name and its password hash, or null. */
@@ -49,10 +50,8 @@ export async function insertSession(db: Db, session: { idHash: string; userId: n
 }
 
 // The session lookup runs on every request: built and prepared once per database handle (building it cost more app CPU than running it).
-const sessionUserQueries = new WeakMap<Db, ReturnType<typeof prepareSessionUser>>();
-
-function prepareSessionUser(db: Db) {
-  return db
+const preparedSessionUser = preparedPerDatabase((db: Db) =>
+  db
     .select({ id: users.id, username: users.username, role: users.role })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -63,14 +62,12 @@ function prepareSessionUser(db: Db) {
         eq(users.disabled, false),
       ),
     )
-    .prepare('session_user');
-}
+    .prepare('session_user'),
+);
 
 /** Returns the live session's user, or null when the session is unknown, expired or the user disabled. */
 export async function findSessionUser(db: Db, idHash: string, now: Date): Promise<SessionUser | null> {
-  let prepared = sessionUserQueries.get(db);
-  if (!prepared) sessionUserQueries.set(db, (prepared = prepareSessionUser(db)));
-  const [row] = await prepared.execute({ idHash, now: now.toISOString() });
+  const [row] = await preparedSessionUser(db).execute({ idHash, now: now.toISOString() });
   return row ?? null;
 }
 
