@@ -6,17 +6,11 @@ import type { FieldError } from '../../dashboard/views/rules-page.tsx';
 import { getClaim, insertClaim, listClaims, updateClaim } from '../db/queries/rules.ts';
 import type { DryRunReport } from '../domain/dry-run.ts';
 import type { Claim } from '../domain/rule.ts';
-import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { dryRunClaim } from './dry-run.ts';
 import { ApiError } from './errors.ts';
 import { ClaimBody, linesOf, parseId } from './query-schemas.ts';
 import { EDIT_RULE_ROLES, READ_RULE_ROLES, reclassificationProgress } from './rules.ts';
-
-function claimIdFrom(c: AppContext): number {
-  const id = parseId(c.req.param('id') ?? '');
-  if (id === null) throw new ApiError(404, 'not_found');
-  return id;
-}
 
 type ClaimSave = { ok: true; claim: Claim } | { ok: false; errors: FieldError[] };
 
@@ -87,7 +81,7 @@ export function claimRoutes(): Hono<AppEnv> {
   });
 
   routes.patch('/api/claims/:id', requireRole(...EDIT_RULE_ROLES), async (c) => {
-    const id = claimIdFrom(c);
+    const id = idParam(c);
     const body = await c.req.json().catch(() => null);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'validation_failed');
     const current = await getClaim(c.get('deps').db, id);
@@ -100,13 +94,13 @@ export function claimRoutes(): Hono<AppEnv> {
   routes.get('/claims', requireRole(...READ_RULE_ROLES), (c) => renderClaims(c, { flash: c.req.query('flash') === 'saved' ? 'saved' : undefined }));
 
   routes.get('/claims/:id', requireRole(...EDIT_RULE_ROLES), async (c) => {
-    const claim = await getClaim(c.get('deps').db, claimIdFrom(c));
+    const claim = await getClaim(c.get('deps').db, idParam(c));
     if (!claim) throw new ApiError(404, 'not_found');
     return renderClaims(c, { form: { id: claim.id, ...editable(claim) } as ClaimFormValues });
   });
 
   const submit = (withId: boolean) => async (c: AppContext) => {
-    const id = withId ? claimIdFrom(c) : undefined;
+    const id = withId ? idParam(c) : undefined;
     const body = claimBodyOf(await c.req.parseBody());
     const saved = await saveClaim(c, body, id);
     if (!saved.ok) {
@@ -127,7 +121,7 @@ export function claimRoutes(): Hono<AppEnv> {
   routes.post('/claims/:id', requireRole(...EDIT_RULE_ROLES), submit(true));
 
   routes.post('/claims/:id/toggle', requireRole(...EDIT_RULE_ROLES), async (c) => {
-    const id = claimIdFrom(c);
+    const id = idParam(c);
     const current = await getClaim(c.get('deps').db, id);
     if (!current) throw new ApiError(404, 'not_found');
     await saveClaim(c, { ...editable(current), enabled: !current.enabled }, id);

@@ -9,6 +9,7 @@ import type { FeedbackImporter } from '../domain/feedback-import.ts';
 import type { SourceChecker } from '../domain/source.ts';
 import type { AlertService } from '../domain/alert.ts';
 import { ApiError } from './errors.ts';
+import { parseId } from './query-schemas.ts';
 import { recordDenial } from './record-denial.ts';
 
 /** What createApp needs: passed in, so tests build the same app over an embedded database. */
@@ -72,4 +73,11 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
     if (!roles.includes(user.role)) throw new ApiError(403, 'forbidden');
     await next();
   };
+}
+
+/** Returns the path parameter `name` as a positive integer id; a malformed one answers 404, as an unknown id does. */
+export function idParam(c: AppContext, name = 'id'): number {
+  const id = parseId(c.req.param(name) ?? '');
+  if (id === null) throw new ApiError(404, 'not_found');
+  return id;
 }

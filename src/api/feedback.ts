@@ -47,7 +47,7 @@ import { citizenPseudonym } from '../domain/privacy.ts';
 import { computePriority } from '../domain/item.ts';
 import { EMPTY_GAZETTEER, type Gazetteer } from '../domain/rule.ts';
 import type { Role } from '../domain/user.ts';
-import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 import { escapeCsvCell } from './events-csv.ts';
 import { parseId, startOfDay } from './query-schemas.ts';
@@ -487,9 +487,8 @@ export function feedbackRoutes(): Hono<AppEnv> {
 
   // Served as a download only: the sniffed type, never rendered in the app's origin.
   routes.get('/api/feedback/:id/attachments/:attachmentId', requireRole(...FEEDBACK_DETAIL_ROLES), async (c) => {
-    const id = parseId(c.req.param('id'));
-    const attachmentId = parseId(c.req.param('attachmentId'));
-    if (id === null || attachmentId === null) throw new ApiError(404, 'not_found');
+    const id = idParam(c);
+    const attachmentId = idParam(c, 'attachmentId');
     const user = c.get('user')!;
     const attachment = await getAttachment(c.get('deps').db, id, attachmentId);
     if (!attachment) throw new ApiError(404, 'not_found');
@@ -505,8 +504,7 @@ export function feedbackRoutes(): Hono<AppEnv> {
 
   // The item page links here for items that came from the form: staff reach the contact from the queue.
   routes.get('/feedback/by-item/:itemId', requireRole(...FEEDBACK_WARD_ROLES), async (c) => {
-    const itemId = parseId(c.req.param('itemId'));
-    const id = itemId === null ? null : await findFeedbackIdByItem(c.get('deps').db, itemId);
+    const id = await findFeedbackIdByItem(c.get('deps').db, idParam(c, 'itemId'));
     if (id === null) throw new ApiError(404, 'not_found');
     return c.redirect(`/feedback/${id}`, 303);
   });

@@ -13,9 +13,8 @@ import {
   MAX_IMPORT_BYTES,
 } from '../domain/feedback-import.ts';
 import type { Role } from '../domain/user.ts';
-import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
-import { parseId } from './query-schemas.ts';
 
 export const IMPORT_ROLES: Role[] = ['admin', 'staff'];
 
@@ -118,12 +117,6 @@ function mappingFromForm(form: Record<string, unknown>): Partial<Record<(typeof 
   return mapping;
 }
 
-function importIdFrom(c: AppContext): number {
-  const id = parseId(c.req.param('id') ?? '');
-  if (id === null) throw new ApiError(404, 'not_found');
-  return id;
-}
-
 /** Returns the import routes: preview, start and progress, as JSON under /api and as pages. */
 export function importRoutes(importer: FeedbackImporter): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
@@ -184,7 +177,7 @@ export function importRoutes(importer: FeedbackImporter): Hono<AppEnv> {
   routes.get('/api/imports', requireRole(...IMPORT_ROLES), async (c) => c.json({ imports: await listImports(c.get('deps').db) }));
 
   routes.get('/api/imports/:id', requireRole(...IMPORT_ROLES), async (c) => {
-    const record = await getImport(c.get('deps').db, importIdFrom(c));
+    const record = await getImport(c.get('deps').db, idParam(c));
     if (!record) throw new ApiError(404, 'not_found');
     return c.json(record);
   });
@@ -249,7 +242,7 @@ export function importRoutes(importer: FeedbackImporter): Hono<AppEnv> {
   });
 
   routes.get('/imports/:id', requireRole(...IMPORT_ROLES), async (c) => {
-    const record = await getImport(c.get('deps').db, importIdFrom(c));
+    const record = await getImport(c.get('deps').db, idParam(c));
     if (!record) throw new ApiError(404, 'not_found');
     if (record.status === 'pending' || record.status === 'running') c.header('Refresh', '2');
     return c.html(ImportProgressPage({ user: c.get('user')!, locale: c.get('locale'), record }));

@@ -25,7 +25,7 @@ import { listUsersByRole } from '../db/queries/users.ts';
 import { ITEM_STATUSES, DISMISS_REASONS, VERDICTS } from '../domain/item.ts';
 import type { ItemResponse } from '../domain/response.ts';
 import { READ_ITEM_ROLES, TRIAGE_ROLES } from '../domain/user.ts';
-import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 import { formatEventsCsv } from './events-csv.ts';
 import {
@@ -83,12 +83,6 @@ function filtersFrom(c: AppContext, query: ItemListQuery = listQueryFrom(c)): It
     cursor: query.cursor,
     limit: query.limit,
   };
-}
-
-function itemIdFrom(c: AppContext): number {
-  const id = parseId(c.req.param('id') ?? '');
-  if (id === null) throw new ApiError(404, 'not_found');
-  return id;
 }
 
 async function applyChange(c: AppContext, id: number, change: Omit<ItemChange, 'id' | 'userId'>) {
@@ -190,7 +184,7 @@ export function itemRoutes(): Hono<AppEnv> {
   });
 
   routes.get('/api/items/:id', requireRole(...READ_ITEM_ROLES), async (c) => {
-    const item = await getItem(c.get('deps').db, itemIdFrom(c));
+    const item = await getItem(c.get('deps').db, idParam(c));
     if (!item) throw new ApiError(404, 'not_found');
     return c.json(item);
   });
@@ -202,7 +196,7 @@ export function itemRoutes(): Hono<AppEnv> {
   });
 
   routes.patch('/api/items/:id', requireRole(...TRIAGE_ROLES), async (c) => {
-    const id = itemIdFrom(c);
+    const id = idParam(c);
     const parsed = ItemPatchBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new ApiError(400, 'validation_failed', parsed.error.issues);
     const { version, ...change } = parsed.data;
@@ -210,16 +204,15 @@ export function itemRoutes(): Hono<AppEnv> {
   });
 
   routes.post('/api/items/:id/responses', requireRole(...TRIAGE_ROLES), async (c) => {
-    const id = itemIdFrom(c);
+    const id = idParam(c);
     const parsed = ResponseBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
     return c.json(await recordResponse(c, id, parsed.data), 201);
   });
 
   routes.post('/api/items/:id/responses/:responseId/answer', requireRole(...TRIAGE_ROLES), async (c) => {
-    const id = itemIdFrom(c);
-    const responseId = parseId(c.req.param('responseId') ?? '');
-    if (responseId === null) throw new ApiError(404, 'not_found');
+    const id = idParam(c);
+    const responseId = idParam(c, 'responseId');
     const parsed = AnswerBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
     const result = await recordAnswer(c, id, responseId, parsed.data);
@@ -228,14 +221,14 @@ export function itemRoutes(): Hono<AppEnv> {
   });
 
   routes.get('/api/items/:id/responses', requireRole(...READ_ITEM_ROLES), async (c) => {
-    const id = itemIdFrom(c);
+    const id = idParam(c);
     const db = c.get('deps').db;
     if (!(await getItem(db, id))) throw new ApiError(404, 'not_found');
     return c.json({ responses: await listResponses(db, id) });
   });
 
   routes.get('/api/items/:id/events.csv', requireRole(...READ_ITEM_ROLES), async (c) => {
-    const id = itemIdFrom(c);
+    const id = idParam(c);
     const db = c.get('deps').db;
     if (!(await getItem(db, id))) throw new ApiError(404, 'not_found');
     const events = await listEventsBetween(db, { itemId: id, limit: MAX_EXPORT_ROWS });
@@ -255,14 +248,14 @@ export function itemRoutes(): Hono<AppEnv> {
   });
 
   routes.get('/api/items/:id/events', requireRole(...READ_ITEM_ROLES), async (c) => {
-    const id = itemIdFrom(c);
+    const id = idParam(c);
     const db = c.get('deps').db;
     if (!(await getItem(db, id))) throw new ApiError(404, 'not_found');
     return c.json({ events: await listItemEvents(db, id) });
   });
 
   routes.get('/api/items/:id/revisions', requireRole(...READ_ITEM_ROLES), async (c) => {
-    const id = itemIdFrom(c);
+    const id = idParam(c);
     const db = c.get('deps').db;
     if (!(await getItem(db, id))) throw new ApiError(404, 'not_found');
     return c.json({ revisions: await listRevisions(db, id) });
@@ -297,7 +290,7 @@ export function itemRoutes(): Hono<AppEnv> {
 
   routes.get('/items/:id', requireRole(...READ_ITEM_ROLES), async (c) => {
     const db = c.get('deps').db;
-    const id = itemIdFrom(c);
+    const id = idParam(c);
     const item = await getItem(db, id);
     if (!item) throw new ApiError(404, 'not_found');
     const user = c.get('user')!;
@@ -348,7 +341,7 @@ export function itemRoutes(): Hono<AppEnv> {
   });
 
   routes.post('/items/:id/status', requireRole(...TRIAGE_ROLES), async (c) => {
-    const id = itemIdFrom(c);
+    const id = idParam(c);
     const form = await c.req.parseBody();
     const status = ITEM_STATUSES.find((value) => value === form.status);
     if (!status) throw new ApiError(400, 'validation_failed');
@@ -363,7 +356,7 @@ export function itemRoutes(): Hono<AppEnv> {
   });
 
   routes.post('/items/:id/decision', requireRole(...TRIAGE_ROLES), async (c) => {
-    const id = itemIdFrom(c);
+    const id = idParam(c);
     const form = await c.req.parseBody();
     // Missing: unchanged; empty: cleared; anything else must be a known value.
     const verdict =
@@ -391,7 +384,7 @@ export function itemRoutes(): Hono<AppEnv> {
   });
 
   routes.post('/items/:id/responses', requireRole(...TRIAGE_ROLES), async (c) => {
-    const id = itemIdFrom(c);
+    const id = idParam(c);
     const form = await c.req.parseBody();
     const respondedAt = typeof form.respondedAt === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(form.respondedAt)
       ? `${form.respondedAt}:00+07:00`
@@ -411,9 +404,8 @@ export function itemRoutes(): Hono<AppEnv> {
   });
 
   routes.post('/items/:id/responses/:responseId/answer', requireRole(...TRIAGE_ROLES), async (c) => {
-    const id = itemIdFrom(c);
-    const responseId = parseId(c.req.param('responseId') ?? '');
-    if (responseId === null) throw new ApiError(404, 'not_found');
+    const id = idParam(c);
+    const responseId = idParam(c, 'responseId');
     const form = await c.req.parseBody();
     const answeredAt =
       typeof form.answeredAt === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(form.answeredAt) ? `${form.answeredAt}:00+07:00` : undefined;

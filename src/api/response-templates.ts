@@ -13,9 +13,9 @@ import { VERDICTS } from '../domain/item.ts';
 import type { ResponseTemplate } from '../domain/response-template.ts';
 import { RESPONSE_CHANNELS, RESPONSE_KINDS } from '../domain/response.ts';
 import { READ_ITEM_ROLES, TRIAGE_ROLES } from '../domain/user.ts';
-import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
-import { nfcText, parseId } from './query-schemas.ts';
+import { nfcText } from './query-schemas.ts';
 
 /** A response template as staff submit it. */
 export const ResponseTemplateBody = z
@@ -45,12 +45,6 @@ async function saveTemplate(c: AppContext, body: unknown, id?: number): Promise<
     id === undefined ? await insertResponseTemplate(db, parsed.data, c.get('user')!.id) : await updateResponseTemplate(db, id, parsed.data);
   if (!template) throw new ApiError(404, 'not_found');
   return { ok: true, template };
-}
-
-function templateIdFrom(c: AppContext): number {
-  const id = parseId(c.req.param('id') ?? '');
-  if (id === null) throw new ApiError(404, 'not_found');
-  return id;
 }
 
 function editable(template: ResponseTemplate): Omit<ResponseTemplate, 'id' | 'updatedAt'> {
@@ -85,7 +79,7 @@ export function responseTemplateRoutes(): Hono<AppEnv> {
   });
 
   routes.patch('/api/response-templates/:id', requireRole(...TRIAGE_ROLES), async (c) => {
-    const id = templateIdFrom(c);
+    const id = idParam(c);
     const body = await c.req.json().catch(() => null);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'validation_failed');
     const current = await getResponseTemplate(c.get('deps').db, id);
@@ -98,13 +92,13 @@ export function responseTemplateRoutes(): Hono<AppEnv> {
   routes.get('/templates', requireRole(...READ_ITEM_ROLES), (c) => renderTemplates(c, { flash: c.req.query('flash') === 'saved' ? 'saved' : undefined }));
 
   routes.get('/templates/:id', requireRole(...TRIAGE_ROLES), async (c) => {
-    const template = await getResponseTemplate(c.get('deps').db, templateIdFrom(c));
+    const template = await getResponseTemplate(c.get('deps').db, idParam(c));
     if (!template) throw new ApiError(404, 'not_found');
     return renderTemplates(c, { form: { id: template.id, ...editable(template) } });
   });
 
   const submit = (withId: boolean) => async (c: AppContext) => {
-    const id = withId ? templateIdFrom(c) : undefined;
+    const id = withId ? idParam(c) : undefined;
     const form = await c.req.parseBody();
     const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
     const body = {

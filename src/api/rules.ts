@@ -9,7 +9,7 @@ import { EMPTY_GAZETTEER, type Gazetteer, type StaffRule } from '../domain/rule.
 import { RECLASSIFICATION_SETTING, type ReclassificationProgress } from '../domain/reclassification.ts';
 import type { DryRunReport } from '../domain/dry-run.ts';
 import type { Role } from '../domain/user.ts';
-import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { dryRunRule } from './dry-run.ts';
 import { ApiError } from './errors.ts';
 import { GazetteerBody, linesOf, parseId } from './query-schemas.ts';
@@ -38,12 +38,6 @@ function checkRule(body: Record<string, unknown>): RuleValidation {
       note,
     },
   };
-}
-
-function ruleIdFrom(c: AppContext): number {
-  const id = parseId(c.req.param('id') ?? '');
-  if (id === null) throw new ApiError(404, 'not_found');
-  return id;
 }
 
 function formFromBody(form: Record<string, unknown>): Record<string, unknown> {
@@ -133,7 +127,7 @@ export function ruleRoutes(): Hono<AppEnv> {
   });
 
   routes.patch('/api/rules/:id', requireRole(...EDIT_RULE_ROLES), async (c) => {
-    const id = ruleIdFrom(c);
+    const id = idParam(c);
     const body = await c.req.json().catch(() => null);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'validation_failed');
     const current = await getRule(c.get('deps').db, id);
@@ -161,13 +155,13 @@ export function ruleRoutes(): Hono<AppEnv> {
   routes.get('/rules', requireRole(...READ_RULE_ROLES), (c) => renderRules(c, { flash: c.req.query('flash') === 'saved' ? 'saved' : undefined }));
 
   routes.get('/rules/:id', requireRole(...EDIT_RULE_ROLES), async (c) => {
-    const rule = await getRule(c.get('deps').db, ruleIdFrom(c));
+    const rule = await getRule(c.get('deps').db, idParam(c));
     if (!rule) throw new ApiError(404, 'not_found');
     return renderRules(c, { form: toFormValues(rule, rule.id) });
   });
 
   const submit = (withId: boolean) => async (c: AppContext) => {
-    const id = withId ? ruleIdFrom(c) : undefined;
+    const id = withId ? idParam(c) : undefined;
     const body = formFromBody(await c.req.parseBody());
     const saved = await saveRule(c, body, id);
     if (!saved.ok) return renderRules(c, { form: toFormValues(body, id), errors: saved.errors }, 422);
@@ -185,7 +179,7 @@ export function ruleRoutes(): Hono<AppEnv> {
   routes.post('/rules/:id', requireRole(...EDIT_RULE_ROLES), submit(true));
 
   routes.post('/rules/:id/toggle', requireRole(...EDIT_RULE_ROLES), async (c) => {
-    const id = ruleIdFrom(c);
+    const id = idParam(c);
     const current = await getRule(c.get('deps').db, id);
     if (!current) throw new ApiError(404, 'not_found');
     await saveRule(c, { ...current, enabled: !current.enabled }, id);

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { deleteSavedView, insertSavedView, listSavedViews } from '../db/queries/saved-views.ts';
 import { MAX_VIEW_NAME_LENGTH, MAX_VIEWS_PER_USER, type SavedView } from '../domain/saved-view.ts';
 import { READ_ITEM_ROLES } from '../domain/user.ts';
-import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
-import { ItemListQuery, parseId } from './query-schemas.ts';
+import { ItemListQuery } from './query-schemas.ts';
 
 /** The queue filters a view keeps, in the order they are written back (paging is never kept). */
 const KEPT_FILTERS = ['status', 'label', 'source', 'q', 'from', 'to', 'order', 'overdue'] as const;
@@ -84,8 +84,7 @@ export function savedViewRoutes(): Hono<AppEnv> {
 
   // Another person's view answers 404 like a missing one: ids of others' views are not confirmed.
   routes.delete('/api/views/:id', requireRole(...READ_ITEM_ROLES), async (c) => {
-    const id = parseId(c.req.param('id'));
-    if (id === null || !(await deleteSavedView(c.get('deps').db, id, c.get('user')!.id))) throw new ApiError(404, 'not_found');
+    if (!(await deleteSavedView(c.get('deps').db, idParam(c), c.get('user')!.id))) throw new ApiError(404, 'not_found');
     return c.body(null, 204);
   });
 
@@ -99,8 +98,7 @@ export function savedViewRoutes(): Hono<AppEnv> {
   });
 
   routes.post('/views/:id/delete', requireRole(...READ_ITEM_ROLES), async (c) => {
-    const id = parseId(c.req.param('id'));
-    if (id === null || !(await deleteSavedView(c.get('deps').db, id, c.get('user')!.id))) throw new ApiError(404, 'not_found');
+    if (!(await deleteSavedView(c.get('deps').db, idParam(c), c.get('user')!.id))) throw new ApiError(404, 'not_found');
     return c.redirect(withFlash('', 'deleted'), 303);
   });
   return routes;

@@ -10,9 +10,9 @@ import {
 import { getSource, insertSource, listSources } from '../db/queries/sources.ts';
 import type { HtmlSelectors, RefreshResult, Source, SourcePreviewResult } from '../domain/source.ts';
 import type { Role } from '../domain/user.ts';
-import { type AppContext, type AppEnv, requireRole } from './context.ts';
+import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
-import { parseId, selectorsOf, SourceBody, SourcePreviewBody } from './query-schemas.ts';
+import { selectorsOf, SourceBody, SourcePreviewBody } from './query-schemas.ts';
 import { applySourceChanges, checkSourceChanges, sourceUrlError, type CheckedSourceChanges } from './source-changes.ts';
 
 const READ_ROLES: Role[] = ['admin', 'staff', 'leader'];
@@ -47,8 +47,7 @@ async function addSource(c: AppContext, body: unknown) {
 }
 
 async function existingSource(c: AppContext): Promise<Source> {
-  const id = parseId(c.req.param('id') ?? '');
-  const source = id === null ? null : await getSource(c.get('deps').db, id);
+  const source = await getSource(c.get('deps').db, idParam(c));
   if (!source) throw new ApiError(404, 'not_found');
   return source;
 }
@@ -67,9 +66,9 @@ async function editSource(c: AppContext, body: unknown): Promise<Source> {
 }
 
 async function fetchNow(c: AppContext): Promise<RefreshResult> {
-  const id = parseId(c.req.param('id') ?? '');
+  const id = idParam(c);
   const deps = c.get('deps');
-  if (id === null || !(await getSource(deps.db, id))) throw new ApiError(404, 'not_found');
+  if (!(await getSource(deps.db, id))) throw new ApiError(404, 'not_found');
   return deps.jobs.refreshNow(id);
 }
 
