@@ -107,19 +107,4 @@ describe('the prepared first pages', () => {
     );
     expect(hidden!.n).toBeGreaterThan(0);
   });
-
-  it('leaves the text out when asked (the queue page shows none), listing the same items', async () => {
-    for (const filters of [
-      { status: 'open', order: 'priority', limit: 9 },
-      { status: 'open', order: 'priority', overdue: true, now: NOW, limit: 9 },
-      { status: 'all', order: 'newest', limit: 9 },
-    ] satisfies ItemFilters[]) {
-      const full = await listItems(database.db, filters);
-      const bare = await listItems(database.db, filters, { withBody: false });
-      expect(full.items.every((item) => item.body === 'Nội dung')).toBe(true);
-      expect(bare.items.every((item) => item.body === '')).toBe(true);
-      expect(bare.items.map((item) => item.id)).toEqual(full.items.map((item) => item.id));
-      expect(bare.nextCursor).toBe(full.nextCursor);
-    }
-  });
 });

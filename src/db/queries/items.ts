@@ -134,9 +134,9 @@ export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-// The queue page shows no text: it asks for none (an empty body), the JSON list for the first characters.
-function selectQueueRows(db: Db, withBody: boolean) {
-  const body = withBody ? sql<string>`left(${items.body}, ${LIST_BODY_CHARS})` : sql<string>`''`;
+// The JSON list shows the first characters of each item's text (the queue page reads getQueuePage).
+function selectQueueRows(db: Db) {
+  const body = sql<string>`left(${items.body}, ${LIST_BODY_CHARS})`;
   return db
     .select({ ...itemColumns, clusterSize, body })
     .from(items)
@@ -167,11 +167,11 @@ function checkedLimit(limit: number): number {
 
 // Built once per database handle: building the select (columns, joins, conditions) cost a large
 // share of the app's CPU per queue page. Same SQL as the general path below.
-function prepareQueueQuery(db: Db, hot: HotQuery, withBody: boolean, limit: number) {
+function prepareQueueQuery(db: Db, hot: HotQuery, limit: number) {
   const representative = sql`(${items.clusterId} is null or ${clusters.representativeItemId} = ${items.id})`;
   const query =
     hot === 'overdue'
-      ? selectQueueRows(db, withBody)
+      ? selectQueueRows(db)
           .where(
             and(
               representative,
@@ -179,17 +179,14 @@ function prepareQueueQuery(db: Db, hot: HotQuery, withBody: boolean, limit: numb
             ),
           )
           .orderBy(asc(items.dueAt), asc(items.id))
-      : selectQueueRows(db, withBody)
+      : selectQueueRows(db)
           .where(and(representative, sql`${items.status} in ('new', 'in_review')`))
           .orderBy(desc(items.priority), desc(items.sortAt), desc(items.id));
   // A literal LIMIT (see instantOf): the builder would send a number as a parameter.
-  return query.limit(sql.raw(String(limit)) as unknown as number).prepare(`items_queue_${hot}_${withBody ? 'body' : 'nobody'}_${limit}`);
+  return query.limit(sql.raw(String(limit)) as unknown as number).prepare(`items_queue_${hot}_${limit}`);
 }
 
-const preparedQueueQuery = preparedPerDatabase(
-  prepareQueueQuery,
-  (hot: HotQuery, withBody: boolean, limit: number) => `${hot}_${withBody ? 'body' : 'nobody'}_${checkedLimit(limit)}`,
-);
+const preparedQueueQuery = preparedPerDatabase(prepareQueueQuery, (hot: HotQuery, limit: number) => `${hot}_${checkedLimit(limit)}`);
 
 /** The queue's conditions for the filters (and the cursor's position), shared by the JSON list and the page. */
 function queueConditions(filters: ItemFilters, cursor: Cursor | null): SQL[] {
@@ -256,14 +253,14 @@ function nextCursorOf(
 
 /**
  * Returns one page of items matching the filters, in queue order, with a cursor for the next page;
- * each with the first characters of its text, or an empty body when `withBody` is false.
+ * each with the first characters of its text.
  */
-export async function listItems(db: Db, filters: ItemFilters, { withBody = true }: { withBody?: boolean } = {}): Promise<ItemPage> {
+export async function listItems(db: Db, filters: ItemFilters): Promise<ItemPage> {
   const cursor = filters.cursor ? decodeCursor(filters.cursor) : null;
   const hot = hotQueryOf(filters, cursor);
   const rows = hot
-    ? await preparedQueueQuery(db, hot, withBody, filters.limit + 1).execute({ now: (filters.now ?? new Date()).toISOString() })
-    : await selectQueueRows(db, withBody)
+    ? await preparedQueueQuery(db, hot, filters.limit + 1).execute({ now: (filters.now ?? new Date()).toISOString() })
+    : await selectQueueRows(db)
         .where(and(...queueConditions(filters, cursor)))
         .orderBy(...orderBy(queueOrderKeys(filters)))
         .limit(filters.limit + 1);
