@@ -50,7 +50,7 @@ import type { Role } from '../domain/user.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 import { escapeCsvCell } from './events-csv.ts';
-import { parseId, startOfDay } from './query-schemas.ts';
+import { cleanText as clean, isCalendarDay, parseId, startOfDay } from './query-schemas.ts';
 
 /** Who may submit feedback and see their own submissions. */
 export const FEEDBACK_ROLES: Role[] = ['mttq', 'admin'];
@@ -68,17 +68,10 @@ export const FEEDBACK_BODY_LIMIT_BYTES = 24 * 1024 * 1024;
 // Base64 as JSON carries it: standard alphabet, optional padding (line breaks are not accepted).
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-// Invisible characters that hide or reorder text: zero-width space, word joiner, BOM, direction
-// marks, embeddings and overrides. Joiners (U+200C/D) stay: emoji sequences need them.
-const INVISIBLE = /[\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 // Control characters: none at all in one-line fields (CR/LF would forge lines in mail or logs).
 const CONTROL_ANY = /[\u0000-\u001F\u007F-\u009F]/;
 // In the opinion itself, tabs and line breaks are fine.
 const CONTROL_MULTILINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-
-function clean(value: string): string {
-  return value.normalize('NFC').replace(INVISIBLE, '').trim();
-}
 
 /** An optional one-line text: NFC, invisible characters removed, empty → null. */
 function line(max: number) {
@@ -98,6 +91,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Returns the instant of a date (yyyy-mm-dd, Vietnam) or an ISO date-time with offset, or null. */
 function parseReceivedAt(value: string): Date | null {
   let date: Date;
+  if (!isCalendarDay(value)) return null;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) date = startOfDay(value);
   else if (z.iso.datetime({ offset: true }).safeParse(value).success) date = new Date(value);
   else return null;

@@ -6,10 +6,40 @@ import { RESPONSE_CHANNELS, RESPONSE_KINDS } from '../domain/response.ts';
 
 const VIETNAM_OFFSET = '+07:00';
 
+/** The largest id a table holds (PostgreSQL `integer`): a larger one names nothing, and must not reach the database. */
+export const MAX_ID = 2_147_483_647;
+/** A row id in a JSON body. */
+export const idNumber = z.number().int().positive().max(MAX_ID);
+
+/** Returns true when `value` starts with a real calendar day `yyyy-mm-dd` (2026-02-30 is not one: Date would roll it over to March). */
+export function isCalendarDay(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected yyyy-mm-dd')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00${VIETNAM_OFFSET}`)), 'not a date');
+  .refine(isCalendarDay, 'not a date');
+
+// Invisible characters that hide or reorder text: zero-width space, word joiner, BOM, direction
+// marks, embeddings and overrides. Joiners (U+200C/D) stay: emoji sequences need them.
+const INVISIBLE = /[\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/** Returns the text in NFC without invisible characters, trimmed: what every text field stores. */
+export function cleanText(value: string): string {
+  return value.normalize('NFC').replace(INVISIBLE, '').trim();
+}
+
+/** A required text field: cleanText (a name of zero-width spaces is empty), 1 to `max` characters. */
+export const nfcText = (max: number) =>
+  z
+    .string()
+    .transform(cleanText)
+    .pipe(z.string().min(1).max(max));
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -17,7 +47,7 @@ const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 export const ItemListQuery = z.object({
   status: z.preprocess(emptyAsUndefined, z.enum([...ITEM_STATUSES, 'open', 'all']).default('open')),
   label: z.preprocess(emptyAsUndefined, z.enum(LABELS).optional()),
-  source: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
+  source: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().max(MAX_ID).optional()),
   from: z.preprocess(emptyAsUndefined, day.optional()),
   to: z.preprocess(emptyAsUndefined, day.optional()),
   q: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
@@ -44,14 +74,14 @@ export const ItemPatchBody = z
   .object({
     status: z.enum(ITEM_STATUSES).optional(),
     verdict: z.enum(VERDICTS).nullable().optional(),
-    assigneeId: z.number().int().positive().nullable().optional(),
+    assigneeId: idNumber.nullable().optional(),
     note: z
       .string()
       .max(2000)
       .transform((value) => value.normalize('NFC').trim())
       .optional(),
     dismissReason: z.enum(DISMISS_REASONS).optional(),
-    version: z.number().int().positive().optional(),
+    version: idNumber.optional(),
   })
   .strict()
   .refine(
@@ -60,7 +90,7 @@ export const ItemPatchBody = z
   );
 export type ItemPatchBody = z.infer<typeof ItemPatchBody>;
 
-/** A new RSS source. */
+/** An http or https address. */
 const httpUrl = z
   .string()
   .trim()
@@ -89,7 +119,7 @@ const SelectorsBody = z
 export const SourceBody = z
   .object({
     kind: z.enum(['rss', 'html']),
-    name: z.string().trim().min(1).max(200),
+    name: nfcText(200),
     url: httpUrl,
     selectors: SelectorsBody.optional(),
     pollIntervalSeconds: z.number().int().min(60).max(7 * 24 * 3600).optional(),
@@ -109,17 +139,10 @@ export function selectorsOf(form: Record<string, unknown>): Record<string, strin
   return Object.keys(selectors).length ? selectors : undefined;
 }
 
-/** Returns a positive integer id from a path parameter, or null. */
+/** Returns a positive integer id (at most MAX_ID) from a path parameter or form field, or null. */
 export function parseId(value: string): number | null {
-  return /^[1-9]\d{0,15}$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : null;
+  return /^[1-9]\d{0,9}$/.test(value) && Number(value) <= MAX_ID ? Number(value) : null;
 }
-
-/** A required text field: NFC, trimmed, 1 to `max` characters. */
-export const nfcText = (max: number) =>
-  z
-    .string()
-    .transform((value) => value.normalize('NFC').trim())
-    .pipe(z.string().min(1).max(max));
 
 /** A known claim as staff submit it. */
 export const ClaimBody = z
@@ -127,7 +150,7 @@ export const ClaimBody = z
     statement: nfcText(2000),
     verdict: z.enum(VERDICTS),
     correction: z.preprocess((value) => (value === '' ? null : value), nfcText(5000).nullable()).default(null),
-    references: z.array(z.string().trim().url().max(2000)).max(20).default([]),
+    references: z.array(httpUrl).max(20).default([]),
     enabled: z.boolean().default(true),
   })
   .strict();
@@ -176,10 +199,10 @@ export const EventExportQuery = z.object({
 /** A change applied to many items at once (no version check: the list the client saw may be older). */
 export const BulkChangeBody = z
   .object({
-    ids: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(200),
+    ids: z.array(idNumber).min(1).max(200),
     status: z.enum(ITEM_STATUSES).optional(),
     verdict: z.enum(VERDICTS).nullable().optional(),
-    assigneeId: z.number().int().positive().nullable().optional(),
+    assigneeId: idNumber.nullable().optional(),
     dismissReason: z.enum(DISMISS_REASONS).optional(),
     note: z
       .string()
