@@ -8,6 +8,7 @@ import { loadModels, type LoadedModels } from './classifiers/load-models.ts';
 import { MissingTrainingDataError, trainModelsFromFiles, writeModels } from './classifiers/train-models.ts';
 import { trainWithDecisions, type DevFigures } from './classifiers/train-with-decisions.ts';
 import { listTrainingDecisions } from './db/queries/training-decisions.ts';
+import { DatabaseInUseError } from './db/client.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { previewInput, type PreviewOptions } from './collectors/preview.ts';
 import { getSource, listSources } from './db/queries/sources.ts';
@@ -402,7 +403,7 @@ run(process.argv.slice(2)).then(
       if (error instanceof UsageError) console.error(`\n${USAGE}`);
       process.exit(2);
     }
-    if (error instanceof InputError || error instanceof MissingTrainingDataError) {
+    if (error instanceof InputError || error instanceof MissingTrainingDataError || error instanceof DatabaseInUseError) {
       console.error(error.message);
       process.exit(1);
     }
