@@ -886,6 +886,15 @@ const VI = {
   'item.denials': "Thao tác bị từ chối với mục này",
   'item.denialLine': "{who}: {reason}",
   'weekly.email.subject': "Báo cáo tuần {week}: dư luận về giáo dục",
+  'rules.errorOnLine': "Dòng {line}: {message}",
+  'items.fieldError.invalid': "Giá trị không hợp lệ.",
+  'items.fieldError.required': "Cần nhập nội dung.",
+  'items.fieldError.link': "Liên kết phải là địa chỉ http:// hoặc https://.",
+  'items.fieldError.time_invalid': "Thời gian không hợp lệ: hãy chọn ngày và giờ.",
+  'items.fieldError.time_future': "Thời gian không được ở tương lai.",
+  'items.fieldError.time_before_collected': "Thời gian không được trước lúc tin được thu thập.",
+  'items.bulk.noneSelected': "Chưa chọn tin nào: hãy đánh dấu các tin cần xử lý rồi áp dụng lại.",
+  'items.filter.qTooLong': "Từ khóa dài quá {max} ký tự nên chưa được tìm; hãy rút ngắn.",
 } as const;
 
 /** A key of the message catalogue. */
@@ -1766,6 +1775,15 @@ const EN: Record<MessageKey, string> = {
   'item.denials': "Refused actions on this item",
   'item.denialLine': "{who}: {reason}",
   'weekly.email.subject': "Weekly report {week}: public opinion on education",
+  'rules.errorOnLine': "Line {line}: {message}",
+  'items.fieldError.invalid': "Not a valid value.",
+  'items.fieldError.required': "Enter the text.",
+  'items.fieldError.link': "The link must be an http:// or https:// address.",
+  'items.fieldError.time_invalid': "Not a valid time: choose a date and a time.",
+  'items.fieldError.time_future': "The time cannot be in the future.",
+  'items.fieldError.time_before_collected': "The time cannot be before the item was collected.",
+  'items.bulk.noneSelected': "No items selected: tick the items to change, then apply again.",
+  'items.filter.qTooLong': "The search is longer than {max} characters and was not run; shorten it.",
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */

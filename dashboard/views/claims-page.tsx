@@ -101,7 +101,7 @@ function ClaimForm({ locale, form, errors }: { locale: Locale; form: ClaimFormVa
 export function ClaimsPage(props: ClaimsPageProps) {
   const { user, locale, claims, canEdit, errors = [] } = props;
   return (
-    <Layout title={t(locale, 'claims.title')} user={user} locale={locale} section="claims">
+    <Layout title={t(locale, 'claims.title')} user={user} locale={locale} section="claims" backPath="/claims">
       <h1>{t(locale, 'claims.title')}</h1>
       <p class="muted">{t(locale, 'claims.intro')}</p>
       {props.flash && (

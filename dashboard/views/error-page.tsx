@@ -14,8 +14,10 @@ export interface ErrorPageProps {
 /** Returns an error page with the translated message and a way back. */
 export function ErrorPage({ locale, status, code, user }: ErrorPageProps) {
   const title = t(locale, 'error.title', { status });
+  const back = user ? '/items' : '/login';
+  // A refused POST has no page to show again in the other language: switch on the way back.
   return (
-    <Layout title={title} user={user} locale={locale}>
+    <Layout title={title} user={user} locale={locale} backPath={back}>
       <section class="card error-card">
         <h1>{title}</h1>
         <p class="alert alert-error" role="alert">
@@ -23,9 +25,9 @@ export function ErrorPage({ locale, status, code, user }: ErrorPageProps) {
         </p>
         <p>
           {user ? (
-            <a href="/items">{t(locale, 'error.backToQueue')}</a>
+            <a href={back}>{t(locale, 'error.backToQueue')}</a>
           ) : (
-            <a href="/login">{t(locale, 'error.toLogin')}</a>
+            <a href={back}>{t(locale, 'error.toLogin')}</a>
           )}
         </p>
       </section>

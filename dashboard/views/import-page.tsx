@@ -181,7 +181,7 @@ export interface ImportPreviewPageProps {
 export function ImportPreviewPage({ user, locale, filename, sourceName, token, preview, mapping, error }: ImportPreviewPageProps) {
   const chosen = mapping ?? preview.suggestedMapping;
   return (
-    <Layout title={t(locale, 'imports.preview.title', { filename })} user={user} locale={locale}>
+    <Layout title={t(locale, 'imports.preview.title', { filename })} user={user} locale={locale} backPath="/imports">
       <h1 class="break">{t(locale, 'imports.preview.title', { filename })}</h1>
       <ErrorAlert locale={locale} code={error} />
       <dl class="details card">

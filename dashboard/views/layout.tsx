@@ -1,5 +1,6 @@
 // The page shell every dashboard page renders inside.
 import type { Child } from 'hono/jsx';
+import { tryGetContext } from 'hono/context-storage';
 import { raw } from 'hono/html';
 import { READ_ITEM_ROLES, TRIAGE_ROLES, type SessionUser } from '../../src/domain/user.ts';
 import { t, type Locale } from '../i18n/messages.ts';
@@ -14,7 +15,33 @@ export interface LayoutProps {
   locale: Locale;
   /** The nav entry to mark as current. */
   section?: NavSection;
+  /**
+   * The GET page to switch language on when this page answers a POST to an address that has
+   * no GET page (a preview, a dry run): `/sources`, not `/sources/preview`.
+   */
+  backPath?: string;
   children?: Child;
+}
+
+/** The request a page answers: its address and method. */
+export interface PageRequest {
+  url: string;
+  method: string;
+}
+
+/**
+ * Returns the address of the same page in `locale`: every query parameter kept, `lang` set.
+ * A page answering a POST links to `backPath` (the GET page its form lives on) when given,
+ * else to its own address; without a request, to `?lang=` alone.
+ */
+export function langSwitchHref(locale: Locale, request: PageRequest | undefined, backPath?: string): string {
+  if (!request) return `?lang=${locale}`;
+  const current = new URL(request.url);
+  const isRead = request.method === 'GET' || request.method === 'HEAD';
+  const target = !isRead && backPath ? new URL(backPath, current) : current;
+  target.searchParams.set('lang', locale);
+  // One leading slash: `//host/…` typed into the address would otherwise link to another site.
+  return `${target.pathname.replace(/^\/+/, '/')}${target.search}`;
 }
 
 // A constant, never data: hono/jsx has no way to write a doctype, and without one browsers
@@ -22,8 +49,10 @@ export interface LayoutProps {
 const DOCTYPE = raw('<!DOCTYPE html>');
 
 /** Returns a full HTML page: head with the stylesheet and the one deferred script, nav, and main. */
-export function Layout({ title, user, locale, section, children }: LayoutProps) {
+export function Layout({ title, user, locale, section, backPath, children }: LayoutProps) {
   const otherLocale: Locale = locale === 'vi' ? 'en' : 'vi';
+  // The request comes from Hono's context storage (set up in createApp), so no page has to pass it on.
+  const request = tryGetContext()?.req;
   const canReadItems = user ? READ_ITEM_ROLES.includes(user.role) : false;
   // MTTQ officers pass citizens' opinions on; admins may too.
   const canSubmitFeedback = user ? user.role === 'mttq' || user.role === 'admin' : false;
@@ -110,7 +139,7 @@ export function Layout({ title, user, locale, section, children }: LayoutProps) 
             <div class="site-user">
               <a
                 class="lang-switch"
-                href={`?lang=${otherLocale}`}
+                href={langSwitchHref(otherLocale, request && { url: request.url, method: request.method }, backPath)}
                 hreflang={otherLocale}
                 lang={otherLocale}
                 title={t(locale, 'lang.switchLabel')}

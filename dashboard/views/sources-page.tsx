@@ -1,16 +1,14 @@
 // Sources and their health, a fetch-now button per source, the add-source form, and the edit page of one source.
 import type { RefreshResult, Source, SourceFieldError, SourcePreviewResult } from '../../src/domain/source.ts';
 import { sourceState } from '../../src/domain/source-state.ts';
-import type { SessionUser } from '../../src/domain/user.ts';
-import { apiErrorText, fetchErrorText, formatDate, t, type Locale } from '../i18n/messages.ts';
+import { TRIAGE_ROLES, type SessionUser } from '../../src/domain/user.ts';
+import { fetchErrorText, formatDate, t, type Locale } from '../i18n/messages.ts';
 import { Layout } from './layout.tsx';
 
 /** The outcome of the last action on the sources page, shown once above the table. */
 export type SourcesFlash =
   | { kind: 'refreshed'; result: RefreshResult }
-  | { kind: 'created'; name: string }
-  /** `code` is an API error code such as `validation_failed`. */
-  | { kind: 'error'; code: string };
+  | { kind: 'created'; name: string };
 
 /** Props of SourcesPage. */
 export interface SourcesPageProps {
@@ -21,6 +19,8 @@ export interface SourcesPageProps {
   flash?: SourcesFlash;
   /** What was typed into the add form, shown again with its preview or error. */
   form?: SourceFormValues;
+  /** The add form's problems, each shown next to its field. */
+  errors?: readonly SourceFieldError[];
   /** What the typed source would yield, stored nowhere. */
   preview?: SourcePreviewResult;
 }
@@ -30,8 +30,6 @@ export function flashText(locale: Locale, flash: SourcesFlash): string {
   switch (flash.kind) {
     case 'created':
       return t(locale, 'flash.created', { name: flash.name });
-    case 'error':
-      return t(locale, 'flash.error', { error: apiErrorText(locale, flash.code) });
     case 'refreshed': {
       const { result } = flash;
       if (result.status === 'not_modified') return t(locale, 'flash.refreshNotModified');
@@ -53,8 +51,7 @@ export function flashText(locale: Locale, flash: SourcesFlash): string {
 }
 
 function flashClass(flash: SourcesFlash): string {
-  const failed =
-    flash.kind === 'error' || (flash.kind === 'refreshed' && flash.result.status === 'error');
+  const failed = flash.kind === 'refreshed' && flash.result.status === 'error';
   return failed ? 'alert alert-error' : 'alert alert-ok';
 }
 
@@ -125,7 +122,7 @@ function EnableToggle({ source, locale, next }: { source: Source; locale: Locale
   );
 }
 
-function SourceRow({ source, locale, canManage }: { source: Source; locale: Locale; canManage: boolean }) {
+function SourceRow({ source, locale, canManage, canFetch }: { source: Source; locale: Locale; canManage: boolean; canFetch: boolean }) {
   return (
     <tr class={source.consecutiveFailures > 0 ? 'source-row source-failing' : 'source-row'}>
       <td data-label={t(locale, 'sources.col.kind')}>{t(locale, `sourceKind.${source.kind}`)}</td>
@@ -155,7 +152,7 @@ function SourceRow({ source, locale, canManage }: { source: Source; locale: Loca
             <EnableToggle source={source} locale={locale} next="list" />
           </>
         )}
-        {isFetchable(source) && (
+        {canFetch && isFetchable(source) && (
           <form method="post" action={`/sources/${source.id}/fetch`}>
             <button type="submit" class="button">
               {t(locale, 'sources.fetchNow')}
@@ -183,10 +180,11 @@ function plain(text: string | null): string {
 }
 
 function PreviewResultView({ preview, locale }: { preview: SourcePreviewResult; locale: Locale }) {
+  // The collector's own message is English and technical: staff see the catalogue text only.
   if ('error' in preview) {
     return (
       <p class="alert alert-error" role="alert">
-        {t(locale, 'sources.preview.failed', { error: `${fetchErrorText(locale, preview.error.code)} — ${preview.error.message}` })}
+        {t(locale, 'sources.preview.failed', { error: fetchErrorText(locale, preview.error.code) })}
       </p>
     );
   }
@@ -208,11 +206,24 @@ function PreviewResultView({ preview, locale }: { preview: SourcePreviewResult; 
   );
 }
 
-function AddSourceForm({ locale, form, preview }: { locale: Locale; form?: SourceFormValues; preview?: SourcePreviewResult }) {
+function AddSourceForm({
+  locale,
+  form,
+  errors,
+  preview,
+}: {
+  locale: Locale;
+  form?: SourceFormValues;
+  errors: readonly SourceFieldError[];
+  preview?: SourcePreviewResult;
+}) {
   const values: SourceFormValues = form ?? { kind: 'rss', name: '', url: '' };
+  const name = fieldOf(errors, 'name', 'source-name');
+  const url = fieldOf(errors, 'url', 'source-url');
   return (
     <section class="card" aria-labelledby="add-source-heading">
       <h2 id="add-source-heading">{t(locale, 'sources.add.heading')}</h2>
+      <InvalidAlert errors={errors} locale={locale} />
       {preview && <PreviewResultView preview={preview} locale={locale} />}
       <form class="stack-form" method="post" action="/sources">
         <label for="source-kind">{t(locale, 'sources.add.kind')}</label>
@@ -225,18 +236,25 @@ function AddSourceForm({ locale, form, preview }: { locale: Locale; form?: Sourc
           </option>
         </select>
         <label for="source-name">{t(locale, 'sources.add.name')}</label>
-        <input id="source-name" name="name" type="text" maxlength={200} value={values.name} />
+        <input id="source-name" name="name" type="text" maxlength={200} value={values.name} {...name.attrs} />
+        <FieldErrors id="source-name-error" errors={name.own} locale={locale} />
         <label for="source-url">{t(locale, 'sources.add.url')}</label>
-        <input id="source-url" name="url" type="url" required inputmode="url" pattern="https?://.+" placeholder="https://" value={values.url} />
+        <input id="source-url" name="url" type="url" required inputmode="url" pattern="https?://.+" placeholder="https://" value={values.url} {...url.attrs} />
+        <FieldErrors id="source-url-error" errors={url.own} locale={locale} />
         <fieldset class="selectors">
           <legend>{t(locale, 'sources.add.selectors')}</legend>
           <p class="muted">{t(locale, 'sources.add.selectorsHint')}</p>
-          {SELECTOR_FIELDS.map((field) => (
-            <>
-              <label for={`selector-${field}`}>{t(locale, `sources.selector.${field}`)}</label>
-              <input id={`selector-${field}`} name={`selector_${field}`} type="text" maxlength={300} value={values.selectors?.[field] ?? ''} />
-            </>
-          ))}
+          <FieldErrors id="selectors-error" errors={errors.filter((error) => error.field === 'selectors')} locale={locale} />
+          {SELECTOR_FIELDS.map((key) => {
+            const selector = fieldOf(errors, `selectors.${key}`, `selector-${key}`);
+            return (
+              <>
+                <label for={`selector-${key}`}>{t(locale, `sources.selector.${key}`)}</label>
+                <input id={`selector-${key}`} name={`selector_${key}`} type="text" maxlength={300} value={values.selectors?.[key] ?? ''} {...selector.attrs} />
+                <FieldErrors id={`selector-${key}-error`} errors={selector.own} locale={locale} />
+              </>
+            );
+          })}
         </fieldset>
         <div class="form-actions">
           <button type="submit" class="button" formaction="/sources/preview">
@@ -252,9 +270,11 @@ function AddSourceForm({ locale, form, preview }: { locale: Locale; form?: Sourc
 }
 
 /** Returns the sources page: health table, fetch-now buttons, flash, and the add form if allowed. */
-export function SourcesPage({ user, locale, sources, canManage, flash, form, preview }: SourcesPageProps) {
+export function SourcesPage({ user, locale, sources, canManage, flash, form, errors = [], preview }: SourcesPageProps) {
+  // The same roles as POST /sources/:id/fetch: a leader reads, and sees no button that would refuse.
+  const canFetch = TRIAGE_ROLES.includes(user.role);
   return (
-    <Layout title={t(locale, 'sources.title')} user={user} locale={locale} section="sources">
+    <Layout title={t(locale, 'sources.title')} user={user} locale={locale} section="sources" backPath="/sources">
       <h1>{t(locale, 'sources.title')}</h1>
       {flash && (
         <p class={flashClass(flash)} role="status">
@@ -280,12 +300,12 @@ export function SourcesPage({ user, locale, sources, canManage, flash, form, pre
           </thead>
           <tbody>
             {sources.map((source) => (
-              <SourceRow source={source} locale={locale} canManage={canManage} />
+              <SourceRow source={source} locale={locale} canManage={canManage} canFetch={canFetch} />
             ))}
           </tbody>
         </table>
       )}
-      {canManage && <AddSourceForm locale={locale} form={form} preview={preview} />}
+      {canManage && <AddSourceForm locale={locale} form={form} errors={errors} preview={preview} />}
     </Layout>
   );
 }
@@ -343,21 +363,34 @@ function FieldErrors({ id, errors, locale }: { id: string; errors: readonly Sour
   );
 }
 
+// A field's own errors, and the attributes that mark its input and point at them (`${id}-error`).
+function fieldOf(errors: readonly SourceFieldError[], field: string, id: string) {
+  const own = errors.filter((error) => error.field === field);
+  return { own, attrs: own.length ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {} };
+}
+
+const FIELDS = ['name', 'url', 'pollIntervalSeconds', 'enabled', 'selectors'];
+
+// "Not saved", with the problems no field shows.
+function InvalidAlert({ errors, locale }: { errors: readonly SourceFieldError[]; locale: Locale }) {
+  if (errors.length === 0) return <></>;
+  const general = errors.filter((error) => !FIELDS.includes(error.field.split('.')[0]!));
+  return (
+    <p class="alert alert-error" role="alert">
+      {t(locale, 'sourcesEdit.invalid')} {general.map((error) => fieldErrorText(locale, error)).join(' ')}
+    </p>
+  );
+}
+
 /** Returns the edit page of one source: its health, the form, a preview of the typed address, the on/off switch. */
 export function SourceEditPage({ user, locale, source, values, errors, preview, saved }: SourceEditPageProps) {
   const fetchable = source.kind === 'rss' || source.kind === 'html';
-  const errorsOf = (field: string) => errors.filter((error) => error.field === field);
-  const general = errors.filter((error) => !['name', 'url', 'pollIntervalSeconds', 'enabled', 'selectors'].includes(error.field.split('.')[0]!));
-  const field = (name: string, id: string) => {
-    const own = errorsOf(name);
-    return { own, attrs: own.length ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {} };
-  };
-  const name = field('name', 'source-edit-name');
-  const url = field('url', 'source-edit-url');
-  const interval = field('pollIntervalSeconds', 'source-edit-interval');
+  const name = fieldOf(errors, 'name', 'source-edit-name');
+  const url = fieldOf(errors, 'url', 'source-edit-url');
+  const interval = fieldOf(errors, 'pollIntervalSeconds', 'source-edit-interval');
   const title = t(locale, 'sourcesEdit.title', { name: source.name });
   return (
-    <Layout title={title} user={user} locale={locale} section="sources">
+    <Layout title={title} user={user} locale={locale} section="sources" backPath={`/sources/${source.id}`}>
       <p>
         <a href="/sources">{t(locale, 'sourcesEdit.back')}</a>
       </p>
@@ -367,11 +400,7 @@ export function SourceEditPage({ user, locale, source, values, errors, preview, 
           {t(locale, 'sourcesEdit.saved')}
         </p>
       )}
-      {errors.length > 0 && (
-        <p class="alert alert-error" role="alert">
-          {t(locale, 'sourcesEdit.invalid')} {general.map((error) => fieldErrorText(locale, error)).join(' ')}
-        </p>
-      )}
+      <InvalidAlert errors={errors} locale={locale} />
       <section class="card sources-edit-health" aria-labelledby="source-health-heading">
         <h2 id="source-health-heading">{t(locale, 'sources.col.health')}</h2>
         <dl>
@@ -426,20 +455,13 @@ export function SourceEditPage({ user, locale, source, values, errors, preview, 
               <p class="muted">{t(locale, 'sources.add.selectorsHint')}</p>
               <FieldErrors id="source-edit-selectors-error" errors={errors.filter((error) => error.field === 'selectors')} locale={locale} />
               {SELECTOR_FIELDS.map((key) => {
-                const own = errors.filter((error) => error.field === `selectors.${key}`);
                 const id = `source-edit-selector-${key}`;
+                const selector = fieldOf(errors, `selectors.${key}`, id);
                 return (
                   <>
                     <label for={id}>{t(locale, `sources.selector.${key}`)}</label>
-                    <input
-                      id={id}
-                      name={`selector_${key}`}
-                      type="text"
-                      maxlength={300}
-                      value={values.selectors?.[key] ?? ''}
-                      {...(own.length ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {})}
-                    />
-                    <FieldErrors id={`${id}-error`} errors={own} locale={locale} />
+                    <input id={id} name={`selector_${key}`} type="text" maxlength={300} value={values.selectors?.[key] ?? ''} {...selector.attrs} />
+                    <FieldErrors id={`${id}-error`} errors={selector.own} locale={locale} />
                   </>
                 );
               })}

@@ -1,4 +1,5 @@
 // The HTTP application: security middleware, sessions, and one route file per resource.
+import { contextStorage } from 'hono/context-storage';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -35,6 +36,8 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  // Pages read the request they answer from here (the layout's language link keeps the query).
+  app.use(contextStorage());
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.set('locale', pickLocale(c.req.query('lang'), getCookie(c, 'lang')));

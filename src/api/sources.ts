@@ -9,28 +9,35 @@ import {
 } from '../../dashboard/views/sources-page.tsx';
 import { getSource, insertSource, listSources } from '../db/queries/sources.ts';
 import type { HtmlSelectors, RefreshResult, Source, SourcePreviewResult } from '../domain/source.ts';
-import type { Role } from '../domain/user.ts';
+import { TRIAGE_ROLES, type Role } from '../domain/user.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
-import { selectorsOf, SourceBody, SourcePreviewBody } from './query-schemas.ts';
+import { parseId, selectorsOf, SourceBody, SourcePreviewBody } from './query-schemas.ts';
 import { applySourceChanges, checkSourceChanges, sourceUrlError, type CheckedSourceChanges } from './source-changes.ts';
 
 const READ_ROLES: Role[] = ['admin', 'staff', 'leader'];
-const FETCH_ROLES: Role[] = ['admin', 'staff'];
+// The sources page shows the fetch-now button to the same roles.
+const FETCH_ROLES: Role[] = [...TRIAGE_ROLES];
 const MANAGE_ROLES: Role[] = ['admin'];
+
+// Problems are reported as {field, code}, as an edit reports them, so the form can mark each field.
+function invalid(issues: readonly { path: PropertyKey[]; code: string }[]): ApiError {
+  const errors: SourceFieldError[] = issues.map((issue) => ({ field: issue.path.map(String).join('.'), code: issue.code }));
+  return new ApiError(422, 'validation_failed', errors);
+}
 
 // Selectors of a web-page source are checked by the collector's own validator (CSS only,
 // nothing that could hang) before anything is stored.
 function checkedSelectors(c: AppContext, kind: 'rss' | 'html', selectors: unknown): HtmlSelectors | null {
   if (kind !== 'html' || selectors === undefined) return null;
   const checked = c.get('deps').sourceChecker.validateSelectors(selectors);
-  if (!checked.ok) throw new ApiError(422, 'validation_failed', checked.errors);
+  if (!checked.ok) throw invalid(checked.errors.map((error) => ({ path: error.field === 'selectors' ? ['selectors'] : ['selectors', error.field], code: error.code })));
   return checked.selectors;
 }
 
 async function addSource(c: AppContext, body: unknown) {
   const parsed = SourceBody.safeParse(body);
-  if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
+  if (!parsed.success) throw invalid(parsed.error.issues);
   const deps = c.get('deps');
   const blocked = sourceUrlError(deps.sourceChecker, parsed.data.url);
   if (blocked) throw new ApiError(422, 'validation_failed', [blocked]);
@@ -74,7 +81,7 @@ async function fetchNow(c: AppContext): Promise<RefreshResult> {
 
 async function previewSource(c: AppContext, body: unknown): Promise<SourcePreviewResult> {
   const parsed = SourcePreviewBody.safeParse(body);
-  if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
+  if (!parsed.success) throw invalid(parsed.error.issues);
   const selectors = checkedSelectors(c, parsed.data.kind, parsed.data.selectors) ?? undefined;
   return c.get('deps').sourceChecker.preview({ kind: parsed.data.kind, url: parsed.data.url, selectors });
 }
@@ -99,7 +106,7 @@ async function renderPage(
   c: AppContext,
   flash?: SourcesFlash,
   status: 200 | 422 = 200,
-  extra: { form?: SourceForm; preview?: SourcePreviewResult } = {},
+  extra: { form?: SourceForm; errors?: SourceFieldError[]; preview?: SourcePreviewResult } = {},
 ) {
   const user = c.get('user')!;
   const sources = await listSources(c.get('deps').db);
@@ -107,6 +114,19 @@ async function renderPage(
     SourcesPage({ user, locale: c.get('locale'), sources, canManage: MANAGE_ROLES.includes(user.role), flash, ...extra }),
     status,
   );
+}
+
+// The add form again with what was typed and each field's problem; other errors go on.
+function renderInvalidForm(c: AppContext, form: SourceForm, error: unknown) {
+  if (!(error instanceof ApiError && error.code === 'validation_failed')) throw error;
+  return renderPage(c, undefined, 422, { form, errors: error.details as SourceFieldError[] });
+}
+
+// The "added" message after the redirect of a successful add; nothing for an unknown id.
+async function createdFlash(c: AppContext): Promise<SourcesFlash | undefined> {
+  const id = parseId(c.req.query('created') ?? '');
+  const source = id === null ? undefined : await getSource(c.get('deps').db, id);
+  return source ? { kind: 'created', name: source.name } : undefined;
 }
 
 function editValuesOf(source: Source): SourceEditValues {
@@ -177,17 +197,15 @@ export function sourceRoutes(): Hono<AppEnv> {
     c.json(await previewSource(c, await c.req.json().catch(() => null))),
   );
 
-  routes.get('/sources', requireRole(...READ_ROLES), (c) => renderPage(c));
+  routes.get('/sources', requireRole(...READ_ROLES), async (c) => renderPage(c, await createdFlash(c)));
+  // Post/Redirect/Get: reloading the page after adding a source does not add it again.
   routes.post('/sources', requireRole(...MANAGE_ROLES), async (c) => {
     const form = sourceFormOf(await c.req.parseBody());
     try {
       const source = await addSource(c, form);
-      return renderPage(c, { kind: 'created', name: source.name });
+      return c.redirect(`/sources?created=${source.id}`, 303);
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'validation_failed') {
-        return renderPage(c, { kind: 'error', code: 'validation_failed' }, 422, { form });
-      }
-      throw error;
+      return renderInvalidForm(c, form, error);
     }
   });
   routes.post('/sources/preview', requireRole(...MANAGE_ROLES), async (c) => {
@@ -195,10 +213,7 @@ export function sourceRoutes(): Hono<AppEnv> {
     try {
       return renderPage(c, undefined, 200, { form, preview: await previewSource(c, { kind: form.kind, url: form.url, selectors: form.selectors }) });
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'validation_failed') {
-        return renderPage(c, { kind: 'error', code: 'validation_failed' }, 422, { form });
-      }
-      throw error;
+      return renderInvalidForm(c, form, error);
     }
   });
   routes.post('/sources/:id/fetch', requireRole(...FETCH_ROLES), async (c) => renderPage(c, { kind: 'refreshed', result: await fetchNow(c) }));

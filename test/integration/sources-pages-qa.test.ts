@@ -1,0 +1,196 @@
+// QA findings on the page shell and the sources page: the language switch keeps the page,
+// adding a source is Post/Redirect/Get, read-only roles see no controls they cannot use,
+// every field error sits next to its field, and a failed preview speaks the page's language.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { langSwitchHref } from '../../dashboard/views/layout.tsx';
+import { listSources } from '../../src/db/queries/sources.ts';
+import { respond, startHostileServer, type HostileServer } from '../helpers/hostile-feed-server.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+
+const FEED = `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Tin phường</title>
+<item><title>Khai giảng năm học mới</title><link>http://example.org/1</link><guid>g-1</guid></item>
+</channel></rss>`;
+// An item that never closes: the collector calls the feed malformed.
+const BROKEN_FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>Hỏng</title><item><title>Một</channel></rss>';
+
+let database: TestDatabase;
+let t: TestApp;
+let server: HostileServer;
+let admin: string;
+let staff: string;
+let leader: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  t = createTestApp(database);
+  server = await startHostileServer();
+  server.setRoute('/feed.xml', respond(FEED));
+  server.setRoute('/broken.xml', respond(BROKEN_FEED));
+  admin = await t.signIn('admin');
+  staff = await t.signIn('staff');
+  leader = await t.signIn('leader');
+});
+afterAll(async () => {
+  await t?.close();
+  await server?.close();
+  await database?.close();
+});
+
+// Posts the add-source form (or its preview button) as the browser does.
+function postForm(path: string, fields: Record<string, string>, cookie = admin): Promise<Response> {
+  return t.request(path, {
+    method: 'POST',
+    cookie,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+// The href of the language switch, entities decoded.
+function langHref(html: string): string {
+  const match = /<a class="lang-switch" href="([^"]*)"/.exec(html);
+  expect(match, 'language switch').not.toBeNull();
+  return match![1]!.replace(/&amp;/g, '&');
+}
+
+// The element with the id, and what follows it up to the next label: where a field's error sits.
+function fieldBlock(html: string, id: string): string {
+  const start = html.indexOf(`id="${id}"`);
+  expect(start, id).toBeGreaterThan(-1);
+  const end = html.indexOf('<label', start);
+  return html.slice(start, end === -1 ? undefined : end);
+}
+
+describe('the language switch', () => {
+  it('builds the address from the request: query kept, lang replaced, a POST sent back to its form page', () => {
+    const get = (url: string) => ({ url: `http://localhost${url}`, method: 'GET' });
+    expect(langSwitchHref('en', get('/public/feedback/status?receipt=PA-7Q2K&lang=vi'))).toBe('/public/feedback/status?receipt=PA-7Q2K&lang=en');
+    expect(langSwitchHref('vi', get('/items?status=new&status=triaged'))).toBe('/items?status=new&status=triaged&lang=vi');
+    expect(langSwitchHref('en', { url: 'http://localhost/rules/dry-run', method: 'POST' }, '/rules')).toBe('/rules?lang=en');
+    expect(langSwitchHref('en', { url: 'http://localhost/rules?x=1', method: 'POST' })).toBe('/rules?x=1&lang=en');
+    // A GET ignores backPath: the page itself exists.
+    expect(langSwitchHref('en', get('/sources?created=3'), '/sources')).toBe('/sources?created=3&lang=en');
+    // `//host` in the address must not become a link to that host.
+    expect(langSwitchHref('en', get('//evil.example/x'))).toBe('/evil.example/x?lang=en');
+    expect(langSwitchHref('en', undefined)).toBe('?lang=en');
+  });
+
+  it('keeps every query parameter of the page and only sets lang', async () => {
+    const weekly = await (await t.request('/reports/weekly?week=2026-W47', { cookie: leader })).text();
+    expect(langHref(weekly)).toBe('/reports/weekly?week=2026-W47&lang=en');
+
+    const queue = await (await t.request('/items?label=negative&q=h%E1%BB%8Dc%20ph%C3%AD&lang=en', { cookie: staff })).text();
+    const href = new URL(langHref(queue), 'http://localhost');
+    expect(href.pathname).toBe('/items');
+    expect(href.searchParams.get('label')).toBe('negative');
+    expect(href.searchParams.get('q')).toBe('học phí');
+    expect(href.searchParams.getAll('lang')).toEqual(['vi']);
+  });
+
+  it('escapes what the address carries', async () => {
+    const html = await (await t.request(`/items?q=${encodeURIComponent('"><script>alert(1)</script>')}`, { cookie: staff })).text();
+    expect(html).not.toContain('<script>alert(1)');
+    expect(new URL(langHref(html), 'http://localhost').searchParams.get('q')).toBe('"><script>alert(1)</script>');
+  });
+
+  it('points a page answering a POST at the GET page its form came from', async () => {
+    const preview = await postForm('/sources/preview', { kind: 'rss', name: 'x', url: server.url('/feed.xml') });
+    expect(preview.status).toBe(200);
+    const href = langHref(await preview.text());
+    expect(href).toBe('/sources?lang=en');
+    expect((await t.request(href, { cookie: admin })).status).toBe(200);
+
+    const refused = await postForm('/sources', { kind: 'rss', name: '', url: server.url('/feed.xml') });
+    expect(refused.status).toBe(422);
+    expect(langHref(await refused.text())).toBe('/sources?lang=en');
+
+    const denied = await postForm('/sources', { kind: 'rss', name: 'x', url: server.url('/feed.xml') }, leader);
+    expect(denied.status).toBe(403);
+    expect(langHref(await denied.text())).toBe('/items?lang=en');
+  });
+});
+
+describe('adding a source through the page', () => {
+  it('redirects after adding, so a reload does not add it twice, and says what was added', async () => {
+    const before = (await listSources(database.db)).length;
+    const response = await postForm('/sources', { kind: 'rss', name: 'Trường Tiểu học Hòa An', url: server.url('/feed.xml') });
+    expect(response.status).toBe(303);
+    const location = response.headers.get('location')!;
+    expect(location).toMatch(/^\/sources\?created=\d+$/);
+    expect(await listSources(database.db)).toHaveLength(before + 1);
+
+    const page = await t.request(location, { cookie: admin });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Đã thêm nguồn “Trường Tiểu học Hòa An”.');
+    // The page after the redirect is a GET: reloading it adds nothing.
+    await t.request(location, { cookie: admin });
+    expect(await listSources(database.db)).toHaveLength(before + 1);
+  });
+
+  it('marks each bad field next to it, in Vietnamese, keeping what was typed', async () => {
+    const response = await postForm('/sources', {
+      kind: 'html',
+      name: '',
+      url: server.url('/trang'),
+      selector_item: '//div[@class="tin"]',
+      selector_title: 'h3 a[',
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('Chưa lưu được: hãy sửa các ô được đánh dấu.');
+    expect(fieldBlock(html, 'source-name')).toContain('aria-invalid="true"');
+    expect(fieldBlock(html, 'source-name')).toContain('Không được để trống.');
+
+    // Selectors are checked once the rest of the form is right.
+    const selectors = await postForm('/sources', {
+      kind: 'html',
+      name: 'Trang trường',
+      url: server.url('/trang'),
+      selector_item: '//div[@class="tin"]',
+      selector_title: 'h3 a[',
+    });
+    expect(selectors.status).toBe(422);
+    const page = await selectors.text();
+    expect(fieldBlock(page, 'selector-item')).toContain('aria-describedby="selector-item-error"');
+    expect(fieldBlock(page, 'selector-item')).toContain('Đây là XPath; hãy viết bộ chọn CSS');
+    expect(fieldBlock(page, 'selector-title')).toContain('aria-invalid="true"');
+    expect(fieldBlock(page, 'selector-title')).toContain('Giá trị không hợp lệ.');
+    expect(page).toContain('value="Trang trường"');
+    expect(page).toContain('value="h3 a["');
+    expect(page).not.toMatch(/Unbalanced|looks like XPath/);
+  });
+
+  it('answers the JSON API with each problem as {field, code}', async () => {
+    const response = await t.request('/api/sources', { cookie: admin, json: { kind: 'html', name: 'x', url: server.url('/trang'), selectors: { item: '//li' } } });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: { details: unknown } };
+    expect(body.error.details).toEqual([{ field: 'selectors.item', code: 'xpath' }]);
+  });
+});
+
+describe('who sees which controls', () => {
+  it('shows no fetch or edit controls to a leader, and the fetch button to staff', async () => {
+    await postForm('/sources', { kind: 'rss', name: 'Nguồn để lấy tin', url: server.url('/feed.xml') });
+    const forLeader = await (await t.request('/sources', { cookie: leader })).text();
+    expect(forLeader).not.toContain('Lấy tin ngay');
+    expect(forLeader).not.toMatch(/action="\/sources\/\d+\/(fetch|enabled)"/);
+    expect(forLeader).not.toContain('action="/sources"');
+
+    const forStaff = await (await t.request('/sources', { cookie: staff })).text();
+    expect(forStaff).toContain('Lấy tin ngay');
+    expect(forStaff).toMatch(/action="\/sources\/\d+\/fetch"/);
+  });
+});
+
+describe('a failed preview', () => {
+  it('shows the catalogue text, not the collector’s English detail', async () => {
+    const response = await postForm('/sources/preview', { kind: 'rss', name: 'x', url: server.url('/broken.xml') });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('Nguồn RSS/Atom bị lỗi định dạng');
+    expect(html).not.toContain('well-formed');
+    expect(html).not.toContain(' — ');
+  });
+});
