@@ -5,9 +5,11 @@ import { t, type Locale } from '../i18n/messages.ts';
 import { HighlightedText } from './highlight-spans.tsx';
 import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
 
-/** Returns a share in 0..1 as a percentage with one decimal, e.g. "83.3 %". */
-function percent(share: number): string {
-  return `${(share * 100).toFixed(1)} %`;
+/** Returns a share in 0..1 as a percentage with one decimal in the page's language: "83,3%" in Vietnamese, "83.3%" in English. */
+function percent(share: number, locale: Locale): string {
+  // The same number formats as the weekly report page (vi-VN: decimal comma), with the decimal always shown.
+  const format = new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return `${format.format(share * 100)}%`;
 }
 
 /** Returns the dry-run section: counts, how far the scan went, agreement with staff decisions, and the sample. */
@@ -36,7 +38,7 @@ export function DryRunResult({ report, locale }: { report: DryRunReport; locale:
               falsePositive: agreement.falsePositive,
               other: agreement.dismissedOther,
             })}
-        {agreement.precision !== null && ` ${t(locale, 'dryrun.precision', { share: percent(agreement.precision) })}`}
+        {agreement.precision !== null && ` ${t(locale, 'dryrun.precision', { share: percent(agreement.precision, locale) })}`}
       </p>
       {report.sample.length > 0 && (
         <>

@@ -1,6 +1,12 @@
 // Staff rules: the list, the add/edit form with errors beside their fields, and the ward's places.
 import { RULE_CATEGORIES } from '../../src/domain/classification.ts';
-import { STAFF_RULE_KINDS, type Gazetteer, type StaffRule } from '../../src/domain/rule.ts';
+import {
+  STAFF_RULE_KINDS,
+  STAFF_RULE_MAX_WEIGHT,
+  STAFF_RULE_MAX_WINDOW_WORDS,
+  type Gazetteer,
+  type StaffRule,
+} from '../../src/domain/rule.ts';
 import type { DryRunReport } from '../../src/domain/dry-run.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { hasMessage, t, type Locale } from '../i18n/messages.ts';
@@ -39,6 +45,8 @@ export interface RulesPageProps {
   /** The rule in the form (editing, or a submission with errors). */
   form?: RuleFormValues;
   errors?: readonly FieldError[];
+  /** Problems with the submitted gazetteer (shown in `gazetteer`, which then holds what was typed). */
+  gazetteerErrors?: readonly FieldError[];
   flash?: 'saved' | 'gazetteer_saved';
   /** What the draft in the form would flag ("Thử trước"). */
   dryRun?: DryRunReport;
@@ -61,20 +69,41 @@ export function ruleErrorText(locale: Locale, code: string): string {
   return hasMessage(key) ? t(locale, key) : t(locale, 'ruleError.invalid');
 }
 
-function ErrorsFor({ errors, field, locale }: { errors: readonly FieldError[]; field: string; locale: Locale }) {
-  const mine = errors.filter((error) => error.field === field || error.field.startsWith(`${field}.`));
+/** Returns the form field an error belongs to: `terms[1]` and `terms.1` belong to `terms`. */
+function formFieldOf(errorField: string): string {
+  return errorField.replace(/[.[].*$/, '');
+}
+
+/** Returns the line (1-based) of a list field an error names, e.g. 2 for `terms[1]`, or null. */
+function lineOf(errorField: string): number | null {
+  const index = /^[^.[]+(?:\[(\d+)\]|\.(\d+))/.exec(errorField);
+  return index ? Number(index[1] ?? index[2]) + 1 : null;
+}
+
+function errorsOf(errors: readonly FieldError[], field: string): FieldError[] {
+  return errors.filter((error) => formFieldOf(error.field) === field);
+}
+
+// The textarea shows the list as submitted, one item a line, so "line 2" points at what is wrong.
+function errorText(locale: Locale, error: FieldError): string {
+  const message = ruleErrorText(locale, error.code);
+  const line = lineOf(error.field);
+  return line === null ? message : t(locale, 'rules.errorOnLine', { line, message });
+}
+
+function ErrorsFor({ errors, field, locale, prefix = 'rule' }: { errors: readonly FieldError[]; field: string; locale: Locale; prefix?: string }) {
+  const mine = errorsOf(errors, field);
   if (mine.length === 0) return null;
   return (
-    <p class="field-error" id={`rule-${field}-error`}>
-      {mine.map((error) => ruleErrorText(locale, error.code)).join(' ')}
+    <p class="field-error" id={`${prefix}-${field}-error`}>
+      {mine.map((error) => errorText(locale, error)).join(' ')}
     </p>
   );
 }
 
 function RuleForm({ locale, form, errors }: { locale: Locale; form: RuleFormValues; errors: readonly FieldError[] }) {
   const action = form.id ? `/rules/${form.id}` : '/rules';
-  const described = (field: string) =>
-    errors.some((error) => error.field === field || error.field.startsWith(`${field}.`)) ? `rule-${field}-error` : undefined;
+  const described = (field: string) => (errorsOf(errors, field).length > 0 ? `rule-${field}-error` : undefined);
   return (
     <form class="stack-form card" method="post" action={action}>
       <h2>{form.id ? t(locale, 'rules.edit', { id: form.id }) : t(locale, 'rules.add')}</h2>
@@ -93,7 +122,7 @@ function RuleForm({ locale, form, errors }: { locale: Locale; form: RuleFormValu
       </select>
       <ErrorsFor errors={errors} field="kind" locale={locale} />
       <label for="rule-category">{t(locale, 'rules.field.category')}</label>
-      <select id="rule-category" name="category">
+      <select id="rule-category" name="category" aria-describedby={described('category')}>
         {RULE_CATEGORIES.map((category) => (
           <option value={category} selected={form.category === category}>
             {t(locale, `category.${category}`)}
@@ -113,10 +142,11 @@ function RuleForm({ locale, form, errors }: { locale: Locale; form: RuleFormValu
       </textarea>
       <ErrorsFor errors={errors} field="terms" locale={locale} />
       <label for="rule-window">{t(locale, 'rules.field.window')}</label>
-      <input id="rule-window" name="windowWords" type="number" min={1} max={50} value={form.windowWords ?? ''} aria-describedby={described('windowWords')} />
+      <input id="rule-window" name="windowWords" type="number" min={1} max={STAFF_RULE_MAX_WINDOW_WORDS} value={form.windowWords ?? ''} aria-describedby={described('windowWords')} />
       <ErrorsFor errors={errors} field="windowWords" locale={locale} />
       <label for="rule-weight">{t(locale, 'rules.field.weight')}</label>
-      <input id="rule-weight" name="weight" type="number" step="0.1" min={-10} max={10} value={String(form.weight)} aria-describedby={described('weight')} />
+      {/* The server takes any finite weight within the bounds, so the browser must not snap it to a step. */}
+      <input id="rule-weight" name="weight" type="number" step="any" min={-STAFF_RULE_MAX_WEIGHT} max={STAFF_RULE_MAX_WEIGHT} value={String(form.weight)} aria-describedby={described('weight')} />
       <ErrorsFor errors={errors} field="weight" locale={locale} />
       <label for="rule-note">{t(locale, 'rules.field.note')}</label>
       <input id="rule-note" name="note" type="text" maxlength={500} value={form.note ?? ''} />
@@ -135,13 +165,20 @@ function RuleForm({ locale, form, errors }: { locale: Locale; form: RuleFormValu
   );
 }
 
-function GazetteerForm({ locale, gazetteer, canEdit }: { locale: Locale; gazetteer: Gazetteer; canEdit: boolean }) {
+function GazetteerForm({ locale, gazetteer, canEdit, errors }: { locale: Locale; gazetteer: Gazetteer; canEdit: boolean; errors: readonly FieldError[] }) {
   const field = (name: keyof Gazetteer, label: string) => (
     <>
       <label for={`gazetteer-${name}`}>{t(locale, label as 'gazetteer.schools')}</label>
-      <textarea id={`gazetteer-${name}`} name={name} rows={4} readonly={!canEdit}>
+      <textarea
+        id={`gazetteer-${name}`}
+        name={name}
+        rows={4}
+        readonly={!canEdit}
+        aria-describedby={errorsOf(errors, name).length > 0 ? `gazetteer-${name}-error` : undefined}
+      >
         {gazetteer[name].join('\n')}
       </textarea>
+      <ErrorsFor errors={errors} field={name} locale={locale} prefix="gazetteer" />
     </>
   );
   return (
@@ -164,7 +201,7 @@ function GazetteerForm({ locale, gazetteer, canEdit }: { locale: Locale; gazette
 export function RulesPage(props: RulesPageProps) {
   const { user, locale, rules, canEdit, errors = [] } = props;
   return (
-    <Layout title={t(locale, 'rules.title')} user={user} locale={locale} section="rules">
+    <Layout title={t(locale, 'rules.title')} user={user} locale={locale} section="rules" backPath="/rules">
       <h1>{t(locale, 'rules.title')}</h1>
       <p class="muted">{t(locale, 'rules.intro')}</p>
       {props.flash && (
@@ -223,7 +260,7 @@ export function RulesPage(props: RulesPageProps) {
       )}
       {props.dryRun && <DryRunResult report={props.dryRun} locale={locale} />}
       {canEdit && <RuleForm locale={locale} form={props.form ?? EMPTY_FORM} errors={errors} />}
-      <GazetteerForm locale={locale} gazetteer={props.gazetteer} canEdit={canEdit} />
+      <GazetteerForm locale={locale} gazetteer={props.gazetteer} canEdit={canEdit} errors={props.gazetteerErrors ?? []} />
     </Layout>
   );
 }

@@ -14,6 +14,7 @@ import { EDIT_RULE_ROLES, READ_RULE_ROLES, reclassificationProgress } from './ru
 
 type ClaimSave = { ok: true; claim: Claim } | { ok: false; errors: FieldError[] };
 
+/** Returns each issue as an error on the form field it concerns (`references.2` is the references field). */
 function fieldErrorsOf(issues: readonly { path: PropertyKey[]; code: string }[]): FieldError[] {
   return issues.map((issue) => ({ field: String(issue.path[0] ?? ''), code: issue.code }));
 }
@@ -31,9 +32,7 @@ function claimBodyOf(form: Record<string, unknown>) {
 
 async function saveClaim(c: AppContext, body: unknown, id?: number): Promise<ClaimSave> {
   const parsed = ClaimBody.safeParse(body);
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((issue) => ({ field: String(issue.path[0] ?? ''), code: issue.code })) };
-  }
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error.issues) };
   const deps = c.get('deps');
   const user = c.get('user')!;
   const claim = id === undefined ? await insertClaim(deps.db, parsed.data, user.id) : await updateClaim(deps.db, id, parsed.data);

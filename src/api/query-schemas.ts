@@ -1,5 +1,6 @@
 // Validation of what clients send: zod schemas shared by the JSON routes and the pages.
 import { z } from 'zod';
+import { safeHttpUrl } from '../../dashboard/views/safe-http-url.ts';
 import { LABELS } from '../domain/classification.ts';
 import { DISMISS_REASONS, ITEM_STATUSES, VERDICTS } from '../domain/item.ts';
 import { RESPONSE_CHANNELS, RESPONSE_KINDS } from '../domain/response.ts';
@@ -43,6 +44,9 @@ export const nfcText = (max: number) =>
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
+/** The longest search text of the item list (the search box's maxlength). */
+export const MAX_SEARCH_LENGTH = 200;
+
 /** Filters of the item list, from a query string. Days are whole days in Asia/Ho_Chi_Minh. */
 export const ItemListQuery = z.object({
   status: z.preprocess(emptyAsUndefined, z.enum([...ITEM_STATUSES, 'open', 'all']).default('open')),
@@ -50,7 +54,7 @@ export const ItemListQuery = z.object({
   source: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().max(MAX_ID).optional()),
   from: z.preprocess(emptyAsUndefined, day.optional()),
   to: z.preprocess(emptyAsUndefined, day.optional()),
-  q: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
+  q: z.preprocess(emptyAsUndefined, z.string().max(MAX_SEARCH_LENGTH).optional()),
   order: z.preprocess(emptyAsUndefined, z.enum(['priority', 'newest']).default('priority')),
   /** Only open items past their response deadline, earliest first. */
   overdue: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()).transform((value) => value === 'true'),
@@ -90,19 +94,12 @@ export const ItemPatchBody = z
   );
 export type ItemPatchBody = z.infer<typeof ItemPatchBody>;
 
-/** An http or https address. */
+/** An http or https address, as pages may link to it (safeHttpUrl: `http:example.com` is not one). */
 const httpUrl = z
   .string()
   .trim()
   .max(2000)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL');
+  .refine((value) => safeHttpUrl(value) !== null, 'must be an http(s) URL');
 
 /** CSS selectors of a web-page source, as typed (checked further by the collector's validator). */
 const SelectorsBody = z

@@ -40,6 +40,14 @@ function checkRule(body: Record<string, unknown>): RuleValidation {
   };
 }
 
+// Zod's size codes say which way a gazetteer list or line is wrong, in the rule form's words.
+const GAZETTEER_ERROR_CODES: Readonly<Record<string, string>> = { too_big: 'too_long', too_small: 'empty' };
+
+/** Returns the gazetteer form's field errors: `schools.3` names the fourth line of the schools. */
+function gazetteerErrorsOf(issues: readonly { path: PropertyKey[]; code: string }[]): FieldError[] {
+  return issues.map((issue) => ({ field: issue.path.map(String).join('.'), code: GAZETTEER_ERROR_CODES[issue.code] ?? 'invalid' }));
+}
+
 function formFromBody(form: Record<string, unknown>): Record<string, unknown> {
   const weight = typeof form.weight === 'string' && form.weight.trim() !== '' ? Number(form.weight) : 1;
   const window = typeof form.windowWords === 'string' && form.windowWords.trim() !== '' ? Number(form.windowWords) : null;
@@ -76,7 +84,14 @@ export async function reclassificationProgress(c: AppContext) {
 
 async function renderRules(
   c: AppContext,
-  extra: { form?: RuleFormValues; errors?: FieldError[]; flash?: 'saved' | 'gazetteer_saved'; dryRun?: DryRunReport } = {},
+  extra: {
+    form?: RuleFormValues;
+    errors?: FieldError[];
+    gazetteer?: Gazetteer;
+    gazetteerErrors?: FieldError[];
+    flash?: 'saved' | 'gazetteer_saved';
+    dryRun?: DryRunReport;
+  } = {},
   status: 200 | 422 = 200,
 ) {
   const db = c.get('deps').db;
@@ -192,14 +207,13 @@ export function ruleRoutes(): Hono<AppEnv> {
     if (!['wardNames', 'schools', 'residentialGroups'].every((field) => typeof form[field] === 'string')) {
       throw new ApiError(400, 'validation_failed');
     }
-    const parsed = GazetteerBody.safeParse({
+    const typed: Gazetteer = {
       wardNames: linesOf(form.wardNames),
       schools: linesOf(form.schools),
       residentialGroups: linesOf(form.residentialGroups),
-    });
-    if (!parsed.success) {
-      return renderRules(c, { errors: parsed.error.issues.map((issue) => ({ field: String(issue.path[0]), code: 'invalid' })) }, 422);
-    }
+    };
+    const parsed = GazetteerBody.safeParse(typed);
+    if (!parsed.success) return renderRules(c, { gazetteer: typed, gazetteerErrors: gazetteerErrorsOf(parsed.error.issues) }, 422);
     const deps = c.get('deps');
     await putSetting(deps.db, 'gazetteer', parsed.data);
     await deps.jobs.enqueueReclassify();

@@ -8,7 +8,7 @@
 
 import type { RuleCategory } from '../domain/classification.ts';
 import { RULE_CATEGORIES } from '../domain/classification.ts';
-import { STAFF_RULE_KINDS, type StaffRuleKind } from '../domain/rule.ts';
+import { STAFF_RULE_KINDS, STAFF_RULE_MAX_WEIGHT, STAFF_RULE_MAX_WINDOW_WORDS, type StaffRuleKind } from '../domain/rule.ts';
 import { analyzeText, type Token } from '../text/analyze-text.ts';
 import { foldText, foldWithOffsets, readCodeUnits } from '../text/fold-text.ts';
 import { normalizeText } from '../text/normalize-text.ts';
@@ -56,7 +56,7 @@ export interface StaffRuleMatch {
 
 export const MAX_PATTERN_LENGTH = 500;
 export const MAX_TERMS = 50;
-export const MAX_WINDOW_WORDS = 50;
+export const MAX_WINDOW_WORDS = STAFF_RULE_MAX_WINDOW_WORDS;
 /**
  * Regexes see at most this many characters of a text. The static check bounds what is accepted
  * to about quadratic work in the worst case; windows and this cap bound that to milliseconds.
@@ -64,7 +64,7 @@ export const MAX_WINDOW_WORDS = 50;
 export const REGEX_INPUT_LIMIT = 20_000;
 // At most this many matches of one regex in one text are reported.
 const MAX_REGEX_MATCHES = 50;
-const MAX_WEIGHT = 100;
+const MAX_WEIGHT = STAFF_RULE_MAX_WEIGHT;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

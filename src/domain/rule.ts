@@ -4,6 +4,10 @@ import type { Verdict } from './item.ts';
 
 export const STAFF_RULE_KINDS = ['phrase', 'any_of', 'all_of_within', 'regex'] as const;
 export type StaffRuleKind = (typeof STAFF_RULE_KINDS)[number];
+/** The largest weight, in absolute value, a staff rule may have (the classifier validates with it, the form offers it). */
+export const STAFF_RULE_MAX_WEIGHT = 100;
+/** The widest window, in words, of an `all_of_within` rule (the classifier validates with it, the form offers it). */
+export const STAFF_RULE_MAX_WINDOW_WORDS = 50;
 
 /** A rule staff wrote: a phrase, any of several terms, all terms within N words, or a regex. */
 export interface StaffRule {

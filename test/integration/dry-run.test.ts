@@ -132,7 +132,7 @@ describe('rule dry run', () => {
     expect(html).toContain('Kết quả chạy thử');
     expect(html).toContain('Sẽ khớp 4 tin đã lưu, trong đó 2 tin chưa có nhãn');
     expect(html).toContain('Đã quét 6 tin gần nhất trên tổng số 6 tin');
-    expect(html).toContain('Tỉ lệ đúng so với quyết định trước đây: 50.0 %');
+    expect(html).toContain('Tỉ lệ đúng so với quyết định trước đây: 50,0%');
     expect(html).toMatch(/<mark class="flag flag-negative"[^>]*>lạm thu<\/mark>/);
     expect(html).toContain('value="lạm thu"');
     expect(html).not.toContain('<img src=x');
