@@ -30,6 +30,8 @@ export interface DataRequestsPageProps {
   locale: Locale;
   log: readonly DataRequestLogEntry[];
   retentionDays: number;
+  /** The retention days as typed in a refused save, shown instead of the stored value. */
+  retentionInput?: string;
   values?: DataRequestFormValues;
   errors?: readonly FeedbackFieldError[];
   result?: DataRequestPageResult;
@@ -74,11 +76,11 @@ function AccessResult({ locale, submissions }: { locale: Locale; submissions: re
 }
 
 /** Returns the request form with its answer, the request log and the retention setting. */
-export function DataRequestsPage({ user, locale, log, retentionDays, values, errors = [], result, flash }: DataRequestsPageProps) {
+export function DataRequestsPage({ user, locale, log, retentionDays, retentionInput, values, errors = [], result, flash }: DataRequestsPageProps) {
   const form = values ?? { kind: 'access', receipt: '', contact: '' };
   const { described, invalid, ErrorFor } = fieldErrors('dsr', locale, errors);
   return (
-    <Layout title={t(locale, 'feedbackPrivacy.title')} user={user} locale={locale} section="privacy">
+    <Layout title={t(locale, 'feedbackPrivacy.title')} user={user} locale={locale} section="privacy" backPath="/data-requests">
       <h1>{t(locale, 'feedbackPrivacy.title')}</h1>
       <p class="muted">{t(locale, 'feedbackPrivacy.intro')}</p>
       {flash === 'retention' && (
@@ -89,7 +91,7 @@ export function DataRequestsPage({ user, locale, log, retentionDays, values, err
       <section aria-labelledby="dsr-form-title">
         <h2 id="dsr-form-title">{t(locale, 'feedbackPrivacy.requestTitle')}</h2>
         <form class="stack-form card" method="post" action="/data-requests" novalidate>
-          {errors.length > 0 && (
+          {errors.some((error) => error.field !== 'days') && (
             <p class="alert alert-error" role="alert">
               {t(locale, 'feedback.invalid')}
             </p>
@@ -179,8 +181,9 @@ export function DataRequestsPage({ user, locale, log, retentionDays, values, err
             min={MIN_RETENTION_DAYS}
             max={MAX_RETENTION_DAYS}
             required
-            value={String(retentionDays)}
-            aria-describedby={described('days') ?? 'dsr-retention-hint'}
+            value={retentionInput ?? String(retentionDays)}
+            aria-invalid={invalid('days')}
+            aria-describedby={described('days', 'dsr-retention-hint')}
           />
           <ErrorFor field="days" />
           <div class="form-actions">

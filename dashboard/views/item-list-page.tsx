@@ -47,12 +47,18 @@ export interface ItemListPageProps {
   now?: Date;
   /** Shows the row checkboxes and the bulk form. */
   canTriage?: boolean;
-  /** What the last bulk change did: how many of how many items changed. */
-  bulkResult?: { ok: number; total: number };
+  /** What the last bulk change did: how many of how many items changed, or `none` when nothing was selected. */
+  bulkResult?: { ok: number; total: number } | 'none';
+  /** The longest search the server takes (the search box's maxlength). */
+  maxSearchLength?: number;
+  /** A search refused as too long, as typed: shown in the box with the error, the queue listed without it. */
+  searchTooLong?: string;
   /** The signed-in person's saved views; the save form is shown when given. */
   savedViews?: readonly SavedView[];
   /** What the last save or delete of a view did. */
   viewFlash?: 'saved' | 'deleted' | 'name_taken' | 'too_many' | 'invalid';
+  /** The view name typed in a refused save, shown again. */
+  viewName?: string;
 }
 
 /** The statuses the bulk form offers. */
@@ -98,7 +104,7 @@ export function distinctReasons(spans: readonly ExplanationSpan[]): Reason[] {
   return reasons;
 }
 
-function FilterForm({ locale, filters, sources }: Pick<ItemListPageProps, 'locale' | 'filters' | 'sources'>) {
+function FilterForm({ locale, filters, sources, maxSearchLength, searchTooLong }: Pick<ItemListPageProps, 'locale' | 'filters' | 'sources' | 'maxSearchLength' | 'searchTooLong'>) {
   const any = t(locale, 'common.any');
   return (
     <form class="filters" method="get" action="/items" role="search" aria-label={t(locale, 'items.filters')}>
@@ -140,9 +146,17 @@ function FilterForm({ locale, filters, sources }: Pick<ItemListPageProps, 'local
           id="filter-q"
           name="q"
           type="search"
-          value={filters.q ?? ''}
+          value={searchTooLong ?? filters.q ?? ''}
+          maxlength={maxSearchLength}
           placeholder={t(locale, 'items.filter.qPlaceholder')}
+          aria-invalid={searchTooLong !== undefined ? 'true' : undefined}
+          aria-describedby={searchTooLong !== undefined ? 'filter-q-error' : undefined}
         />
+        {searchTooLong !== undefined && (
+          <p class="field-error" id="filter-q-error">
+            {t(locale, 'items.filter.qTooLong', { max: maxSearchLength ?? 0 })}
+          </p>
+        )}
       </div>
       <div class="field">
         <label for="filter-from">{t(locale, 'items.filter.from')}</label>
@@ -313,14 +327,27 @@ function itemRow(item: QueueItem, locale: Locale, now: Date, canTriage: boolean,
   return row;
 }
 
-function SavedViews({ locale, views, filters, flash }: { locale: Locale; views: readonly SavedView[]; filters: ItemFilters; flash?: ItemListPageProps['viewFlash'] }) {
+function SavedViews({
+  locale,
+  views,
+  filters,
+  flash,
+  name,
+}: {
+  locale: Locale;
+  views: readonly SavedView[];
+  filters: ItemFilters;
+  flash?: ItemListPageProps['viewFlash'];
+  name?: string;
+}) {
+  const refused = flash === 'name_taken' || flash === 'too_many' || flash === 'invalid';
   return (
     <section class="saved-views" aria-labelledby="saved-views-heading">
       <h2 id="saved-views-heading" class="visually-hidden">
         {t(locale, 'views.title')}
       </h2>
       {flash && (
-        <p class={`alert ${flash === 'saved' || flash === 'deleted' ? 'alert-ok' : 'alert-error'}`} role={flash === 'saved' || flash === 'deleted' ? 'status' : 'alert'}>
+        <p id="view-flash" class={`alert ${refused ? 'alert-error' : 'alert-ok'}`} role={refused ? 'alert' : 'status'}>
           {t(locale, `views.flash.${flash}`, { max: MAX_VIEW_NAME_LENGTH, views: MAX_VIEWS_PER_USER })}
         </p>
       )}
@@ -342,7 +369,16 @@ function SavedViews({ locale, views, filters, flash }: { locale: Locale; views: 
       <form method="post" action="/views" class="inline-form save-view-form">
         <input type="hidden" name="query" value={buildItemsQuery(filters)} />
         <label for="view-name">{t(locale, 'views.name')}</label>{' '}
-        <input id="view-name" name="name" type="text" required maxlength={MAX_VIEW_NAME_LENGTH} />{' '}
+        <input
+          id="view-name"
+          name="name"
+          type="text"
+          required
+          maxlength={MAX_VIEW_NAME_LENGTH}
+          value={refused ? (name ?? '') : ''}
+          aria-invalid={refused ? 'true' : undefined}
+          aria-describedby={refused ? 'view-flash' : undefined}
+        />{' '}
         <button type="submit" class="button">
           {t(locale, 'views.save')}
         </button>
@@ -391,20 +427,28 @@ export function ItemListPage({
   now = new Date(),
   canTriage = false,
   bulkResult,
+  maxSearchLength,
+  searchTooLong,
   savedViews,
   viewFlash,
+  viewName,
 }: ItemListPageProps) {
   const texts = rowTextsOf(locale);
   return (
     <Layout title={t(locale, 'items.title')} user={user} locale={locale} section="items">
       <h1>{t(locale, 'items.title')}</h1>
-      {bulkResult && (
+      {bulkResult === 'none' && (
+        <p class="alert alert-error" role="alert">
+          {t(locale, 'items.bulk.noneSelected')}
+        </p>
+      )}
+      {bulkResult && bulkResult !== 'none' && (
         <p class={`alert ${bulkResult.ok === bulkResult.total ? 'alert-ok' : 'alert-error'}`} role="status">
           {t(locale, 'items.bulk.done', { ok: bulkResult.ok, total: bulkResult.total })}
         </p>
       )}
-      <FilterForm locale={locale} filters={filters} sources={sources} />
-      {savedViews && <SavedViews locale={locale} views={savedViews} filters={filters} flash={viewFlash} />}
+      <FilterForm locale={locale} filters={filters} sources={sources} maxSearchLength={maxSearchLength} searchTooLong={searchTooLong} />
+      {savedViews && <SavedViews locale={locale} views={savedViews} filters={filters} flash={viewFlash} name={viewName} />}
       {overdueCount !== undefined && (
         <p class="overdue-link">
           {filters.overdue ? (

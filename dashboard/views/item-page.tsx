@@ -5,12 +5,13 @@ import { escalationState, RESPONSE_CHANNELS, RESPONSE_KINDS, type ItemResponse, 
 import type { ResponseTemplate } from '../../src/domain/response-template.ts';
 import { diffSentences, type ArticleRevision } from '../../src/domain/revision.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
-import { formatDate, t, type Locale } from '../i18n/messages.ts';
+import { formatDate, hasMessage, t, type Locale } from '../i18n/messages.ts';
 import { HighlightedText } from './highlight-spans.tsx';
 import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
 import { Layout } from './layout.tsx';
 import { safeHttpUrl } from './safe-http-url.ts';
 import { denialReason, type DenialRow } from './denials-page.tsx';
+import { fieldErrors, type FeedbackFieldError } from './opinion-fields.tsx';
 
 /** Props of ItemPage. `canTriage` comes from the route's role check. */
 export interface ItemPageProps {
@@ -43,6 +44,33 @@ export interface ItemPageProps {
   feedbackId?: number | null;
   /** Refused actions on this item (stale edits, missing rights), newest first. */
   denials?: readonly DenialRow[];
+  /** What was typed in a refused form, shown again with why. */
+  forms?: ItemPageForms;
+}
+
+/** The response form's fields as typed. */
+export interface ResponseFormValues {
+  kind: string;
+  channel: string;
+  text: string;
+  link: string;
+  respondedAt: string;
+  escalatedTo: string;
+  dueAt: string;
+}
+
+/** A refused form of the item page: what was typed and why it was refused. */
+export interface ItemPageForms {
+  response?: { values: ResponseFormValues; errors: readonly FeedbackFieldError[] };
+  answer?: { responseId: number; values: { answer: string; answeredAt: string }; errors: readonly FeedbackFieldError[] };
+  /** The decision note typed before an edit conflict. */
+  note?: string;
+}
+
+/** Returns the message of an item form's field error. */
+function itemErrorText(locale: Locale, code: string): string {
+  const key = `items.fieldError.${code}`;
+  return hasMessage(key) ? t(locale, key) : t(locale, 'items.fieldError.invalid');
 }
 
 /** The response form's values from a chosen template. */
@@ -124,11 +152,13 @@ function DecisionForm({
   locale,
   assigneeId,
   assignees,
+  note = '',
 }: {
   item: Item;
   locale: Locale;
   assigneeId: number | null;
   assignees: readonly SessionUser[];
+  note?: string;
 }) {
   return (
     <form method="post" action={`/items/${item.id}/decision`} class="decision-form">
@@ -167,7 +197,9 @@ function DecisionForm({
       </label>
       <label>
         {t(locale, 'item.note')}
-        <textarea name="note" rows={2} maxlength={2000}></textarea>
+        <textarea name="note" rows={2} maxlength={2000}>
+          {note}
+        </textarea>
       </label>
       <button type="submit" class="button">
         {t(locale, 'item.saveDecision')}
@@ -210,51 +242,83 @@ function TemplateLinks({ item, locale, templates, prefill }: { item: Item; local
   );
 }
 
-function ResponseForm({ item, locale, prefill }: { item: Item; locale: Locale; prefill?: ResponsePrefill }) {
+function ResponseForm({
+  item,
+  locale,
+  prefill,
+  refused,
+}: {
+  item: Item;
+  locale: Locale;
+  prefill?: ResponsePrefill;
+  refused?: ItemPageForms['response'];
+}) {
+  const values: Partial<ResponseFormValues> = refused?.values ?? prefill ?? {};
+  const { described, invalid, ErrorFor } = fieldErrors('respond', locale, refused?.errors ?? [], itemErrorText);
   return (
     <form method="post" action={`/items/${item.id}/responses`} class="response-form" id="respond">
       <label>
         {t(locale, 'item.responseKind')}
-        <select name="kind" required>
+        <select name="kind" required aria-invalid={invalid('kind')} aria-describedby={described('kind')}>
           {RESPONSE_KINDS.map((kind) => (
-            <option value={kind} selected={prefill?.kind === kind}>
+            <option value={kind} selected={values.kind === kind}>
               {t(locale, `responseKind.${kind}`)}
             </option>
           ))}
         </select>
       </label>
+      <ErrorFor field="kind" />
       <label>
         {t(locale, 'item.responseChannel')}
-        <select name="channel" required>
+        <select name="channel" required aria-invalid={invalid('channel')} aria-describedby={described('channel')}>
           {RESPONSE_CHANNELS.map((channel) => (
-            <option value={channel} selected={prefill?.channel === channel}>
+            <option value={channel} selected={values.channel === channel}>
               {t(locale, `responseChannel.${channel}`)}
             </option>
           ))}
         </select>
       </label>
+      <ErrorFor field="channel" />
       <label>
         {t(locale, 'item.responseText')}
-        <textarea name="text" rows={prefill ? 6 : 3} maxlength={5000} required>
-          {prefill?.text ?? ''}
+        <textarea name="text" rows={prefill || refused ? 6 : 3} maxlength={5000} required aria-invalid={invalid('text')} aria-describedby={described('text')}>
+          {values.text ?? ''}
         </textarea>
       </label>
+      <ErrorFor field="text" />
       <label>
         {t(locale, 'item.responseLink')}
-        <input type="url" name="link" maxlength={2000} />
+        <input type="url" name="link" maxlength={2000} value={values.link ?? ''} aria-invalid={invalid('link')} aria-describedby={described('link')} />
       </label>
+      <ErrorFor field="link" />
       <label>
         {t(locale, 'item.respondedAt')}
-        <input type="datetime-local" name="respondedAt" />
+        <input
+          type="datetime-local"
+          name="respondedAt"
+          value={values.respondedAt ?? ''}
+          aria-invalid={invalid('respondedAt')}
+          aria-describedby={described('respondedAt')}
+        />
       </label>
+      <ErrorFor field="respondedAt" />
       <label>
         {t(locale, 'item.escalatedTo')}
-        <input type="text" name="escalatedTo" maxlength={300} />
+        <input
+          type="text"
+          name="escalatedTo"
+          maxlength={300}
+          value={values.escalatedTo ?? ''}
+          aria-invalid={invalid('escalatedTo')}
+          aria-describedby={described('escalatedTo')}
+        />
       </label>
+      <ErrorFor field="escalatedTo" />
       <label>
         {t(locale, 'item.escalationDue')}
-        <input type="date" name="dueAt" />
+        <input type="date" name="dueAt" value={values.dueAt ?? ''} aria-invalid={invalid('dueAt')} aria-describedby={described('dueAt')} />
       </label>
+      <ErrorFor field="dueAt" />
       <button type="submit" class="button">
         {t(locale, 'item.saveResponse')}
       </button>
@@ -268,12 +332,14 @@ function EscalationAnswer({
   locale,
   now,
   canTriage,
+  refused,
 }: {
   item: Item;
   response: ItemResponse;
   locale: Locale;
   now: Date;
   canTriage: boolean;
+  refused?: ItemPageForms['answer'];
 }) {
   const state = escalationState(response, now);
   if (state === 'none') return null;
@@ -289,6 +355,8 @@ function EscalationAnswer({
     );
   }
   const due = response.dueAt ? formatDate(response.dueAt, locale) : null;
+  const mine = refused?.responseId === response.id ? refused : undefined;
+  const { described, invalid, ErrorFor } = fieldErrors(`answer-${response.id}`, locale, mine?.errors ?? [], itemErrorText);
   return (
     <div class="escalation-answer">
       <p>
@@ -300,12 +368,22 @@ function EscalationAnswer({
         <form method="post" action={`/items/${item.id}/responses/${response.id}/answer`} class="answer-form">
           <label>
             {t(locale, 'escalation.answer')}
-            <textarea name="answer" rows={2} maxlength={5000} required></textarea>
+            <textarea name="answer" rows={2} maxlength={5000} required aria-invalid={invalid('answer')} aria-describedby={described('answer')}>
+              {mine?.values.answer ?? ''}
+            </textarea>
           </label>
+          <ErrorFor field="answer" />
           <label>
             {t(locale, 'escalation.answeredAt')}
-            <input type="datetime-local" name="answeredAt" />
+            <input
+              type="datetime-local"
+              name="answeredAt"
+              value={mine?.values.answeredAt ?? ''}
+              aria-invalid={invalid('answeredAt')}
+              aria-describedby={described('answeredAt')}
+            />
           </label>
+          <ErrorFor field="answeredAt" />
           <button type="submit" class="button">
             {t(locale, 'escalation.saveAnswer')}
           </button>
@@ -321,12 +399,14 @@ function ResponseList({
   locale,
   now,
   canTriage,
+  refused,
 }: {
   item: Item;
   responses: readonly ItemResponse[];
   locale: Locale;
   now: Date;
   canTriage: boolean;
+  refused?: ItemPageForms['answer'];
 }) {
   if (responses.length === 0) return <p class="muted">{t(locale, 'item.responsesEmpty')}</p>;
   return (
@@ -354,7 +434,7 @@ function ResponseList({
                 </a>
               </p>
             )}
-            <EscalationAnswer item={item} response={response} locale={locale} now={now} canTriage={canTriage} />
+            <EscalationAnswer item={item} response={response} locale={locale} now={now} canTriage={canTriage} refused={refused} />
           </li>
         );
       })}
@@ -448,6 +528,7 @@ export function ItemPage({
   now = new Date(),
   feedbackId = null,
   denials = [],
+  forms = {},
 }: ItemPageProps) {
   const classification = item.classification;
   const title = item.title.trim() || t(locale, 'items.noTitle');
@@ -456,7 +537,7 @@ export function ItemPage({
     (a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1),
   );
   return (
-    <Layout title={title} user={user} locale={locale} section="items">
+    <Layout title={title} user={user} locale={locale} section="items" backPath={`/items/${item.id}`}>
       <p>
         <a href="/items">← {t(locale, 'item.back')}</a>
       </p>
@@ -504,7 +585,7 @@ export function ItemPage({
             <h2 id="triage-heading">{t(locale, 'item.actions')}</h2>
             <StatusForms item={item} locale={locale} />
             <h3>{t(locale, 'item.decision')}</h3>
-            <DecisionForm item={item} locale={locale} assigneeId={assigneeId} assignees={assignees} />
+            <DecisionForm item={item} locale={locale} assigneeId={assigneeId} assignees={assignees} note={forms.note} />
           </section>
         )}
 
@@ -593,12 +674,12 @@ export function ItemPage({
 
         <section aria-labelledby="responses-heading">
           <h2 id="responses-heading">{t(locale, 'item.responses')}</h2>
-          <ResponseList item={item} responses={responses} locale={locale} now={now} canTriage={canTriage} />
+          <ResponseList item={item} responses={responses} locale={locale} now={now} canTriage={canTriage} refused={forms.answer} />
           {canTriage && (
             <>
               <h3>{t(locale, 'item.responseForm')}</h3>
               <TemplateLinks item={item} locale={locale} templates={templates} prefill={prefill} />
-              <ResponseForm item={item} locale={locale} prefill={prefill} />
+              <ResponseForm item={item} locale={locale} prefill={prefill} refused={forms.response} />
             </>
           )}
         </section>

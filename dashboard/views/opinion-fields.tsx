@@ -15,8 +15,13 @@ export function feedbackErrorText(locale: Locale, code: string): string {
   return hasMessage(key) ? t(locale, key) : t(locale, 'feedbackError.invalid');
 }
 
-/** Returns helpers that tie a form's fields to their errors: `aria-invalid`, `aria-describedby`, the error text. */
-export function fieldErrors(prefix: string, locale: Locale, errors: readonly FeedbackFieldError[]) {
+/** Returns helpers that tie a form's fields to their errors: `aria-invalid`, `aria-describedby`, the error text (`textOf`: the feedback forms' messages unless given). */
+export function fieldErrors(
+  prefix: string,
+  locale: Locale,
+  errors: readonly FeedbackFieldError[],
+  textOf: (locale: Locale, code: string) => string = feedbackErrorText,
+) {
   const errorsFor = (field: string) => errors.filter((error) => error.field === field || error.field.startsWith(`${field}.`));
   const errorId = (field: string) => `${prefix}-${field.replace('.', '-')}-error`;
   const described = (field: string, hint?: string) => (errorsFor(field).length > 0 ? [errorId(field), hint].filter(Boolean).join(' ') : hint);
@@ -26,7 +31,7 @@ export function fieldErrors(prefix: string, locale: Locale, errors: readonly Fee
     if (mine.length === 0) return null;
     return (
       <p class="field-error" id={errorId(field)}>
-        {[...new Set(mine.map((error) => feedbackErrorText(locale, error.code)))].join(' ')}
+        {[...new Set(mine.map((error) => textOf(locale, error.code)))].join(' ')}
       </p>
     );
   };

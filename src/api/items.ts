@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { HtmlEscapedCallbackPhase, resolveCallback, type HtmlEscapedString } from 'hono/utils/html';
 import { z } from 'zod';
 import { ItemListPage } from '../../dashboard/views/item-list-page.tsx';
-import { ItemPage } from '../../dashboard/views/item-page.tsx';
+import { ItemPage, type ItemPageForms, type ResponseFormValues } from '../../dashboard/views/item-page.tsx';
+import type { FeedbackFieldError } from '../../dashboard/views/opinion-fields.tsx';
 import {
   changeItem,
   decodeCursor,
@@ -23,7 +24,7 @@ import { answerEscalation, insertResponse, listResponses } from '../db/queries/r
 import { listRevisions } from '../db/queries/revisions.ts';
 import { listUsersByRole } from '../db/queries/users.ts';
 import { ITEM_STATUSES, DISMISS_REASONS, VERDICTS } from '../domain/item.ts';
-import type { ItemResponse } from '../domain/response.ts';
+import { responseTimeProblem, type ItemResponse } from '../domain/response.ts';
 import { READ_ITEM_ROLES, TRIAGE_ROLES } from '../domain/user.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -34,6 +35,7 @@ import {
   EventExportQuery,
   ItemListQuery,
   ItemPatchBody,
+  MAX_SEARCH_LENGTH,
   parseId,
   ResponseBody,
   startOfDay,
@@ -53,15 +55,12 @@ type AnswerBody = z.infer<typeof AnswerBody>;
 
 const VIEW_FLASHES = ['saved', 'deleted', 'name_taken', 'too_many', 'invalid'] as const;
 
-/** Clocks differ a little between a browser and the server. */
-const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
-
 /** The most rows one audit-trail export holds; narrow the days for more. */
 const MAX_EXPORT_ROWS = 100_000;
 
 /** Returns the queue's query parameters, validated (400 otherwise). */
-function listQueryFrom(c: AppContext): ItemListQuery {
-  const parsed = ItemListQuery.safeParse(c.req.query());
+function listQueryFrom(c: AppContext, params: Record<string, string> = c.req.query()): ItemListQuery {
+  const parsed = ItemListQuery.safeParse(params);
   if (!parsed.success) throw new ApiError(400, 'validation_failed', parsed.error.issues);
   const query = parsed.data;
   if (query.cursor && !decodeCursor(query.cursor)) throw new ApiError(400, 'validation_failed', [{ path: ['cursor'] }]);
@@ -69,7 +68,8 @@ function listQueryFrom(c: AppContext): ItemListQuery {
 }
 
 function filtersFrom(c: AppContext, query: ItemListQuery = listQueryFrom(c)): ItemFilters {
-  const q = query.q ? c.get('deps').foldQuery(query.q).trim() : '';
+  // Runs of spaces (typed, or pasted with the text) match the single space between words.
+  const q = query.q ? c.get('deps').foldQuery(query.q).replace(/\s+/g, ' ').trim() : '';
   return {
     status: query.status,
     label: query.label,
@@ -95,30 +95,49 @@ async function applyChange(c: AppContext, id: number, change: Omit<ItemChange, '
   return outcome.item;
 }
 
-async function recordResponse(c: AppContext, id: number, body: ResponseBody) {
+/** A time staff gave that cannot be true, as the detail of a 422. */
+interface TimeIssue {
+  path: ['respondedAt' | 'answeredAt'];
+  code: 'time_future' | 'time_before_collected';
+  message: string;
+}
+
+/** Returns why the time given for a response or an answer cannot be true, or null; 404 when the item does not exist. */
+async function timeIssueOf(c: AppContext, itemId: number, field: TimeIssue['path'][0], at: Date): Promise<TimeIssue | null> {
+  const item = await getItem(c.get('deps').db, itemId);
+  if (!item) throw new ApiError(404, 'not_found');
+  const problem = responseTimeProblem(at, c.get('deps').now?.() ?? new Date(), item.collectedAt);
+  if (!problem) return null;
+  return { path: [field], code: problem, message: problem === 'time_future' ? 'in the future' : 'before the item was collected' };
+}
+
+async function recordResponse(c: AppContext, id: number, body: ResponseBody): Promise<ResponseResult> {
+  const respondedAt = body.respondedAt ? new Date(body.respondedAt) : null;
+  const issue = respondedAt ? await timeIssueOf(c, id, 'respondedAt', respondedAt) : null;
+  if (issue) return { ok: false, issue };
   const response = await insertResponse(c.get('deps').db, {
     itemId: id,
     kind: body.kind,
     channel: body.channel,
     text: body.text,
     link: body.link,
-    respondedAt: body.respondedAt ? new Date(body.respondedAt) : null,
+    respondedAt,
     escalatedTo: body.escalatedTo,
     dueAt: body.dueAt ? endOfDay(body.dueAt) : null,
     userId: c.get('user')!.id,
   });
   if (!response) throw new ApiError(404, 'not_found');
-  return response;
+  return { ok: true, response };
 }
 
-type AnswerResult = { ok: true; response: ItemResponse } | { ok: false; error: ApiError };
+type ResponseResult = { ok: true; response: ItemResponse } | { ok: false; issue: TimeIssue };
+
+type AnswerResult = { ok: true; response: ItemResponse } | { ok: false; error: ApiError; issue?: TimeIssue };
 
 async function recordAnswer(c: AppContext, itemId: number, responseId: number, body: AnswerBody): Promise<AnswerResult> {
-  const now = c.get('deps').now?.() ?? new Date();
-  const answeredAt = body.answeredAt ? new Date(body.answeredAt) : now;
-  if (answeredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
-    return { ok: false, error: new ApiError(422, 'validation_failed', [{ path: ['answeredAt'], message: 'in the future' }]) };
-  }
+  const answeredAt = body.answeredAt ? new Date(body.answeredAt) : (c.get('deps').now?.() ?? new Date());
+  const issue = await timeIssueOf(c, itemId, 'answeredAt', answeredAt);
+  if (issue) return { ok: false, error: new ApiError(422, 'validation_failed', [issue]), issue };
   const outcome = await answerEscalation(c.get('deps').db, { itemId, responseId, answer: body.answer, answeredAt, userId: c.get('user')!.id });
   if (outcome.kind === 'not_found') return { ok: false, error: new ApiError(404, 'not_found') };
   if (outcome.kind === 'not_escalation') return { ok: false, error: new ApiError(409, 'not_escalation') };
@@ -157,6 +176,43 @@ function versionOf(value: unknown): number | undefined {
   return typeof value === 'string' && /^\d{1,9}$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
 }
 
+const formText = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+const DATETIME_LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+
+/** Returns a form's datetime-local value as an instant in Vietnam: empty gives undefined (now); anything else is left for the schema to refuse. */
+function instantOfForm(value: string): string | undefined {
+  const text = value.trim();
+  if (text === '') return undefined;
+  const match = DATETIME_LOCAL.exec(text);
+  return match ? `${text}${match[1] ? '' : ':00'}+07:00` : text;
+}
+
+/** Returns the field errors of a refused response or answer form, one per field. */
+function formErrorsOf(issues: readonly z.core.$ZodIssue[]): FeedbackFieldError[] {
+  const errors: FeedbackFieldError[] = [];
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? 'form');
+    if (errors.some((error) => error.field === field)) continue;
+    const code =
+      field === 'link' ? 'link' : field === 'respondedAt' || field === 'answeredAt' ? 'time_invalid' : issue.code === 'too_small' ? 'required' : 'invalid';
+    errors.push({ field, code });
+  }
+  return errors;
+}
+
+function responseFormValues(form: Record<string, unknown>): ResponseFormValues {
+  return {
+    kind: formText(form.kind),
+    channel: formText(form.channel),
+    text: formText(form.text),
+    link: formText(form.link),
+    respondedAt: formText(form.respondedAt),
+    escalatedTo: formText(form.escalatedTo),
+    dueAt: formText(form.dueAt),
+  };
+}
+
 function csvResponse(c: AppContext, csv: string, filename: string) {
   c.header('content-type', 'text/csv; charset=utf-8');
   c.header('content-disposition', `attachment; filename="${filename}"`);
@@ -172,6 +228,45 @@ function csvResponse(c: AppContext, csv: string, filename: string) {
 async function htmlBytes(c: AppContext, page: HtmlEscapedString | Promise<HtmlEscapedString>): Promise<Response> {
   const html = await resolveCallback(await page, HtmlEscapedCallbackPhase.Stringify, false, {});
   return c.body(Buffer.from(html, 'utf8'), 200, { 'Content-Type': 'text/html; charset=UTF-8' });
+}
+
+/**
+ * Returns the item page: on a GET, or again after a refused form (`forms` holds what was typed and
+ * why it was refused, `status` says so: 409, 422).
+ */
+async function renderItemPage(c: AppContext, id: number, flash: string | undefined, forms: ItemPageForms = {}, status: 200 | 409 | 422 = 200) {
+  const db = c.get('deps').db;
+  const item = await getItem(db, id);
+  if (!item) throw new ApiError(404, 'not_found');
+  const user = c.get('user')!;
+  const canTriage = TRIAGE_ROLES.includes(user.role);
+  // Templates for the item's verdict (every template while it has none); `?template=ID` fills the form without script.
+  const templates = canTriage ? await listResponseTemplates(db, { verdict: item.verdict ?? undefined, enabledOnly: true }) : [];
+  const templateId = parseId(c.req.query('template') ?? '');
+  const chosen = templateId !== null && canTriage ? await getResponseTemplate(db, templateId) : null;
+  return c.html(
+    ItemPage({
+      user,
+      locale: c.get('locale'),
+      item,
+      assigneeId: item.assigneeId,
+      assignees: await listUsersByRole(db, TRIAGE_ROLES),
+      responses: await listResponses(db, id),
+      events: await listItemEvents(db, id),
+      revisions: await listRevisions(db, id),
+      members: item.clusterId !== null && item.clusterSize > 1 ? await listClusterMembers(db, item.clusterId) : [],
+      canTriage,
+      flash,
+      templates,
+      prefill: chosen?.enabled ? { templateId: chosen.id, kind: chosen.kind, channel: chosen.channel, text: chosen.text } : undefined,
+      forms,
+      // Staff reach a citizen's submission (contact, attachments) from the item it became.
+      feedbackId: canTriage ? await findFeedbackIdByItem(db, id) : null,
+      denials: await listAccessDenials(db, { itemId: id, limit: 50 }),
+      now: c.get('deps').now?.() ?? new Date(),
+    }),
+    status,
+  );
 }
 
 /** Returns the item routes. */
@@ -207,7 +302,9 @@ export function itemRoutes(): Hono<AppEnv> {
     const id = idParam(c);
     const parsed = ResponseBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
-    return c.json(await recordResponse(c, id, parsed.data), 201);
+    const result = await recordResponse(c, id, parsed.data);
+    if (!result.ok) throw new ApiError(422, 'validation_failed', [result.issue]);
+    return c.json(result.response, 201);
   });
 
   routes.post('/api/items/:id/responses/:responseId/answer', requireRole(...TRIAGE_ROLES), async (c) => {
@@ -263,12 +360,16 @@ export function itemRoutes(): Hono<AppEnv> {
 
   routes.get('/items', requireRole(...READ_ITEM_ROLES), async (c) => {
     const db = c.get('deps').db;
-    const query = listQueryFrom(c);
+    const params = c.req.query();
+    // A search too long to run shows the queue without it, the text kept in the box with the error.
+    const typedSearch = params.q ?? '';
+    const searchTooLong = typedSearch.length > MAX_SEARCH_LENGTH;
+    const query = listQueryFrom(c, searchTooLong ? { ...params, q: '' } : params);
     const filters = filtersFrom(c, query);
     const user = c.get('user')!;
     // One query: the rows (only the columns a row shows), the overdue count, the sources and the saved views.
     const page = await getQueuePage(db, filters, user.id);
-    const bulk = /^(\d{1,3})-(\d{1,3})$/.exec(c.req.query('bulk') ?? '');
+    const bulk = /^(\d{1,3})-(\d{1,3})$/.exec(params.bulk ?? '');
     return htmlBytes(
       c,
       ItemListPage({
@@ -281,46 +382,17 @@ export function itemRoutes(): Hono<AppEnv> {
         overdueCount: page.overdueCount,
         now: filters.now ?? new Date(),
         canTriage: TRIAGE_ROLES.includes(user.role),
-        bulkResult: bulk ? { ok: Number(bulk[1]), total: Number(bulk[2]) } : undefined,
+        bulkResult: bulk ? { ok: Number(bulk[1]), total: Number(bulk[2]) } : params.bulk === 'none' ? 'none' : undefined,
+        maxSearchLength: MAX_SEARCH_LENGTH,
+        searchTooLong: searchTooLong ? typedSearch : undefined,
         savedViews: page.savedViews,
-        viewFlash: VIEW_FLASHES.find((flash) => flash === c.req.query('viewFlash')),
+        viewFlash: VIEW_FLASHES.find((flash) => flash === params.viewFlash),
+        viewName: params.viewName,
       }),
     );
   });
 
-  routes.get('/items/:id', requireRole(...READ_ITEM_ROLES), async (c) => {
-    const db = c.get('deps').db;
-    const id = idParam(c);
-    const item = await getItem(db, id);
-    if (!item) throw new ApiError(404, 'not_found');
-    const user = c.get('user')!;
-    const canTriage = TRIAGE_ROLES.includes(user.role);
-    // Templates for the item's verdict (every template while it has none); `?template=ID` fills the form without script.
-    const templates = canTriage ? await listResponseTemplates(db, { verdict: item.verdict ?? undefined, enabledOnly: true }) : [];
-    const templateId = parseId(c.req.query('template') ?? '');
-    const chosen = templateId !== null && canTriage ? await getResponseTemplate(db, templateId) : null;
-    return c.html(
-      ItemPage({
-        user,
-        locale: c.get('locale'),
-        item,
-        assigneeId: item.assigneeId,
-        assignees: await listUsersByRole(db, TRIAGE_ROLES),
-        responses: await listResponses(db, id),
-        events: await listItemEvents(db, id),
-        revisions: await listRevisions(db, id),
-        members: item.clusterId !== null && item.clusterSize > 1 ? await listClusterMembers(db, item.clusterId) : [],
-        canTriage,
-        flash: c.req.query('flash'),
-        templates,
-        prefill: chosen?.enabled ? { templateId: chosen.id, kind: chosen.kind, channel: chosen.channel, text: chosen.text } : undefined,
-        // Staff reach a citizen's submission (contact, attachments) from the item it became.
-        feedbackId: canTriage ? await findFeedbackIdByItem(db, id) : null,
-        denials: await listAccessDenials(db, { itemId: id, limit: 50 }),
-        now: c.get('deps').now?.() ?? new Date(),
-      }),
-    );
-  });
+  routes.get('/items/:id', requireRole(...READ_ITEM_ROLES), async (c) => renderItemPage(c, idParam(c), c.req.query('flash')));
 
   routes.post('/items/bulk', requireRole(...TRIAGE_ROLES), async (c) => {
     const form = await c.req.parseBody({ all: true });
@@ -328,6 +400,9 @@ export function itemRoutes(): Hono<AppEnv> {
     const ids = rawIds.map((value) => parseId(typeof value === 'string' ? value : ''));
     const status = ITEM_STATUSES.find((value) => value === form.status);
     const reason = DISMISS_REASONS.find((value) => value === form.dismissReason);
+    const back = queueQueryOf(form.back);
+    // Nothing ticked: back to the same queue, saying so.
+    if (ids.length === 0) return c.redirect(`/items${back ? `${back}&` : '?'}bulk=none`, 303);
     const parsed = BulkChangeBody.safeParse({
       ids,
       status,
@@ -335,7 +410,6 @@ export function itemRoutes(): Hono<AppEnv> {
     });
     if (!parsed.success) throw new ApiError(400, 'validation_failed', parsed.error.issues);
     const outcomes = await applyBulkChange(c, parsed.data);
-    const back = queueQueryOf(form.back);
     const done = `bulk=${outcomes.filter((outcome) => outcome.ok).length}-${outcomes.length}`;
     return c.redirect(`/items${back ? `${back}&${done}` : `?${done}`}`, 303);
   });
@@ -378,28 +452,24 @@ export function itemRoutes(): Hono<AppEnv> {
       });
       return c.redirect(`/items/${id}?flash=saved`, 303);
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'conflict') return c.redirect(`/items/${id}?flash=conflict`, 303);
+      // The latest version is shown, with the note still there to send again.
+      if (error instanceof ApiError && error.code === 'conflict') return renderItemPage(c, id, 'conflict', { note }, 409);
       throw error;
     }
   });
 
   routes.post('/items/:id/responses', requireRole(...TRIAGE_ROLES), async (c) => {
     const id = idParam(c);
-    const form = await c.req.parseBody();
-    const respondedAt = typeof form.respondedAt === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(form.respondedAt)
-      ? `${form.respondedAt}:00+07:00`
-      : undefined;
+    const values = responseFormValues(await c.req.parseBody());
     const parsed = ResponseBody.safeParse({
-      kind: form.kind,
-      channel: form.channel,
-      text: form.text,
-      link: typeof form.link === 'string' ? form.link.trim() : undefined,
-      respondedAt,
-      escalatedTo: typeof form.escalatedTo === 'string' ? form.escalatedTo : undefined,
-      dueAt: typeof form.dueAt === 'string' ? form.dueAt : undefined,
+      ...values,
+      link: values.link.trim(),
+      respondedAt: instantOfForm(values.respondedAt),
     });
-    if (!parsed.success) return c.redirect(`/items/${id}?flash=invalid`, 303);
-    await recordResponse(c, id, parsed.data);
+    const refuse = (errors: FeedbackFieldError[]) => renderItemPage(c, id, 'invalid', { response: { values, errors } }, 422);
+    if (!parsed.success) return refuse(formErrorsOf(parsed.error.issues));
+    const result = await recordResponse(c, id, parsed.data);
+    if (!result.ok) return refuse([{ field: result.issue.path[0], code: result.issue.code }]);
     return c.redirect(`/items/${id}?flash=saved`, 303);
   });
 
@@ -407,12 +477,13 @@ export function itemRoutes(): Hono<AppEnv> {
     const id = idParam(c);
     const responseId = idParam(c, 'responseId');
     const form = await c.req.parseBody();
-    const answeredAt =
-      typeof form.answeredAt === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(form.answeredAt) ? `${form.answeredAt}:00+07:00` : undefined;
-    const parsed = AnswerBody.safeParse({ answer: typeof form.answer === 'string' ? form.answer : '', answeredAt });
-    if (!parsed.success) return c.redirect(`/items/${id}?flash=invalid#response-${responseId}`, 303);
+    const values = { answer: formText(form.answer), answeredAt: formText(form.answeredAt) };
+    const parsed = AnswerBody.safeParse({ answer: values.answer, answeredAt: instantOfForm(values.answeredAt) });
+    const refuse = (errors: FeedbackFieldError[]) => renderItemPage(c, id, 'invalid', { answer: { responseId, values, errors } }, 422);
+    if (!parsed.success) return refuse(formErrorsOf(parsed.error.issues));
     const result = await recordAnswer(c, id, responseId, parsed.data);
     if (!result.ok) {
+      if (result.issue) return refuse([{ field: result.issue.path[0], code: result.issue.code }]);
       if (result.error.status === 404) throw result.error;
       return c.redirect(`/items/${id}?flash=${result.error.code === 'answer_exists' ? 'answer_exists' : 'invalid'}#response-${responseId}`, 303);
     }

@@ -155,6 +155,7 @@ export function privacyRoutes(): Hono<AppEnv> {
           locale: c.get('locale'),
           log: await listDataRequests(c.get('deps').db),
           retentionDays: await retentionDays(c),
+          retentionInput: str(form.days),
           errors: [{ field: 'days', code: 'invalid_retention' }],
         }),
         422,

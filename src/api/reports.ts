@@ -71,7 +71,8 @@ export function reportRoutes(): Hono<AppEnv> {
 
   routes.get('/api/reports/weekly', readers, async (c) => {
     const week = weekOf(c, c.req.query('week'));
-    const { summary, snapshot } = await readWeeklySummary(c.get('deps').db, week, nowOf(c));
+    // The narrative in the request's language (`?lang=`, else the language cookie, else Vietnamese), as error messages are.
+    const { summary, snapshot } = await readWeeklySummary(c.get('deps').db, week, nowOf(c), c.get('locale'));
     return c.json({ ...summary, snapshot });
   });
 
@@ -150,7 +151,7 @@ export function reportRoutes(): Hono<AppEnv> {
       const page = WeeklyReportPage({ locale, user, summary: null, week: asked, error: apiErrorText(locale, error.code), snapshot: false });
       return c.html(page, error.status);
     }
-    const { summary, snapshot } = await readWeeklySummary(c.get('deps').db, week, nowOf(c));
+    const { summary, snapshot } = await readWeeklySummary(c.get('deps').db, week, nowOf(c), locale);
     return c.html(WeeklyReportPage({ locale, user, summary, week: week.label, snapshot }));
   });
 

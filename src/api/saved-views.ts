@@ -62,8 +62,9 @@ function backQueryOf(value: unknown): string {
   return checked.ok ? checked.query : '';
 }
 
-function withFlash(query: string, flash: string): string {
-  return `/items${query ? `${query}&` : '?'}viewFlash=${flash}`;
+function withFlash(query: string, flash: string, name?: string): string {
+  const typed = name ? `&viewName=${encodeURIComponent(name.slice(0, MAX_VIEW_NAME_LENGTH))}` : '';
+  return `/items${query ? `${query}&` : '?'}viewFlash=${flash}${typed}`;
 }
 
 /** Returns the saved-view routes: JSON under /api/views and the queue page's save and delete forms. */
@@ -91,10 +92,12 @@ export function savedViewRoutes(): Hono<AppEnv> {
   routes.post('/views', requireRole(...READ_ITEM_ROLES), async (c) => {
     const form = await c.req.parseBody();
     const query = typeof form.query === 'string' ? form.query : '';
-    const outcome = await saveView(c, { name: typeof form.name === 'string' ? form.name : '', query });
+    const name = typeof form.name === 'string' ? form.name : '';
+    const outcome = await saveView(c, { name, query });
     const back = backQueryOf(query);
     if (outcome.kind === 'saved') return c.redirect(withFlash(outcome.view.query, 'saved'), 303);
-    return c.redirect(withFlash(back, outcome.kind === 'invalid' ? 'invalid' : outcome.kind), 303);
+    // The queue shows the name again beside the error, to change rather than retype.
+    return c.redirect(withFlash(back, outcome.kind === 'invalid' ? 'invalid' : outcome.kind, name), 303);
   });
 
   routes.post('/views/:id/delete', requireRole(...READ_ITEM_ROLES), async (c) => {

@@ -46,3 +46,23 @@ export function escalationState(response: Pick<ItemResponse, 'kind' | 'dueAt' | 
   if (response.answeredAt) return 'answered';
   return response.dueAt && response.dueAt.getTime() < now.getTime() ? 'overdue' : 'awaiting';
 }
+
+/** Clocks differ a little between a browser and the server. */
+export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+
+const MINUTE_MS = 60 * 1000;
+
+/** Why a response's or an answer's time cannot be true. */
+export type ResponseTimeProblem = 'time_future' | 'time_before_collected';
+
+/**
+ * Returns why `at` cannot be when a response was made or an answer came, or null: later than `now`
+ * (beyond the clocks' tolerance), or before the item was collected. Such times would make the weekly
+ * report's response times negative and count them as on time.
+ */
+export function responseTimeProblem(at: Date, now: Date, collectedAt: Date): ResponseTimeProblem | null {
+  if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return 'time_future';
+  // The form gives whole minutes: a response in the minute the item was collected is not before it.
+  if (at.getTime() < Math.floor(collectedAt.getTime() / MINUTE_MS) * MINUTE_MS) return 'time_before_collected';
+  return null;
+}

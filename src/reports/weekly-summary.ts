@@ -249,9 +249,21 @@ export async function computeWeeklySummary(db: Db, week: IsoWeek, now: Date, loc
   return buildWeeklySummary({ week, figures, generatedAt: now, locale });
 }
 
-/** Returns the week's stored snapshot when there is one, else the summary computed now; `snapshot` says which. */
-export async function readWeeklySummary(db: Db, week: IsoWeek, now: Date): Promise<{ summary: WeeklySummary; snapshot: boolean }> {
+/**
+ * Returns the week's stored snapshot when there is one, else the summary computed now; `snapshot`
+ * says which. The narrative is in `locale`: a snapshot keeps the Vietnamese one it was stored with,
+ * and is written again from its own figures for another language.
+ */
+export async function readWeeklySummary(
+  db: Db,
+  week: IsoWeek,
+  now: Date,
+  locale: Locale = 'vi',
+): Promise<{ summary: WeeklySummary; snapshot: boolean }> {
   const stored = await getWeeklySnapshot(db, week.label);
-  if (stored) return { summary: stored.summary as WeeklySummary, snapshot: true };
-  return { summary: await computeWeeklySummary(db, week, now), snapshot: false };
+  if (stored) {
+    const summary = stored.summary as WeeklySummary;
+    return { summary: locale === 'vi' ? summary : { ...summary, narrative: writeNarrative(summary, locale) }, snapshot: true };
+  }
+  return { summary: await computeWeeklySummary(db, week, now, locale), snapshot: false };
 }

@@ -143,8 +143,12 @@ describe('decisions', () => {
     const saved = await form({ verdict: 'fake', assigneeId: String(await userId('lan-staff')), note: 'Tin giả', version: String(before.version) });
     expect(saved.status).toBe(303);
     expect(saved.headers.get('location')).toBe(`/items/${id}?flash=saved`);
-    const stale = await form({ verdict: 'verified', assigneeId: '', note: '', version: String(before.version) });
-    expect(stale.headers.get('location')).toBe(`/items/${id}?flash=conflict`);
+    const stale = await form({ verdict: 'verified', assigneeId: '', note: 'Ghi chú của người đến sau', version: String(before.version) });
+    // The latest version, with the conflict said and the note the person typed still in its box.
+    expect(stale.status).toBe(409);
+    const stalePage = await stale.text();
+    expect(stalePage).toContain('Mục này vừa được người khác thay đổi');
+    expect(stalePage).toContain('Ghi chú của người đến sau');
     expect(await getItem(id)).toMatchObject({ verdict: 'fake', assigneeId: await userId('lan-staff') });
     const page = await (await t.request(`/items/${id}`, { cookie: staff })).text();
     expect(page).toContain('lan-staff');
@@ -155,6 +159,8 @@ describe('decisions', () => {
 describe('responses', () => {
   it('records a response with its link, lists it, and logs a response event', async () => {
     const id = itemIds[1]!;
+    // Now (to the second): a response cannot predate the item's collection, which was at setup.
+    const respondedAt = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
     const created = await t.request(`/api/items/${id}/responses`, {
       cookie: staff,
       json: {
@@ -162,13 +168,13 @@ describe('responses', () => {
         channel: 'ward_portal',
         text: 'Phường đính chính: không có khoản thu thêm.',
         link: 'https://phuong.example.vn/dinh-chinh',
-        respondedAt: '2026-11-20T08:00:00+07:00',
+        respondedAt,
       },
     });
     expect(created.status).toBe(201);
     const response = (await created.json()) as ItemResponse;
     expect(response).toMatchObject({ kind: 'correction', channel: 'ward_portal', link: 'https://phuong.example.vn/dinh-chinh', createdByName: 'lan-staff' });
-    expect(new Date(response.respondedAt).toISOString()).toBe('2026-11-20T01:00:00.000Z');
+    expect(new Date(response.respondedAt).toISOString()).toBe(respondedAt);
     const listed = (await (await t.request(`/api/items/${id}/responses`, { cookie: leader })).json()) as { responses: ItemResponse[] };
     expect(listed.responses.map((entry) => entry.id)).toEqual([response.id]);
     expect((await getEvents(id)).at(-1)).toMatchObject({ field: 'response', toValue: 'correction / ward_portal' });
@@ -220,8 +226,12 @@ describe('responses', () => {
         body: new URLSearchParams(fields).toString(),
       });
     const bad = await post({ kind: 'reply', channel: 'press', text: 'x', link: 'javascript:alert(1)' });
-    expect(bad.headers.get('location')).toBe(`/items/${id}?flash=invalid`);
-    const good = await post({ kind: 'clarification', channel: 'loudspeaker', text: '"><img src=x onerror=alert(1)>', link: '', respondedAt: '2026-11-21T07:30' });
+    // Refused with the form shown again: the error, and what was typed kept.
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('value="javascript:alert(1)"');
+    // The form's wall-clock minute in Asia/Ho_Chi_Minh, now: not before the item was collected.
+    const wallClockNow = new Date(Date.now() + 7 * 60 * 60 * 1000).toISOString().slice(0, 16);
+    const good = await post({ kind: 'clarification', channel: 'loudspeaker', text: '"><img src=x onerror=alert(1)>', link: '', respondedAt: wallClockNow });
     expect(good.headers.get('location')).toBe(`/items/${id}?flash=saved`);
     const page = await (await t.request(`/items/${id}`, { cookie: staff })).text();
     expect(page).not.toContain('<img src=x');

@@ -120,7 +120,7 @@ describe('saved views', () => {
     expect(page).toContain('Quá hạn');
     expect(page).toContain('Đã lưu bộ lọc.');
     const duplicate = await t.request('/views', { method: 'POST', cookie: staff, headers: FORM, body });
-    expect(duplicate.headers.get('location')).toBe('/items?status=open&overdue=true&viewFlash=name_taken');
+    expect(duplicate.headers.get('location')).toBe(`/items?status=open&overdue=true&viewFlash=name_taken&viewName=${encodeURIComponent('Quá hạn')}`);
     const warned = await (await t.request(duplicate.headers.get('location')!, { cookie: staff })).text();
     expect(warned).toContain('Bạn đã có bộ lọc mang tên này');
   });
@@ -205,14 +205,16 @@ describe('escalation answers', () => {
   it('records the answer once, in the audit trail, and refuses a second answer with 409', async () => {
     const id = itemIds[1]!;
     const escalation = await escalate(id, '2099-01-01');
+    // Now (to the second): an answer cannot predate the item's collection, which was at setup.
+    const answeredAt = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
     const answered = await t.request(`/api/items/${id}/responses/${escalation.id}/answer`, {
       cookie: staff,
-      json: { answer: 'Phòng GD&ĐT xác nhận: không có khoản thu thêm.'.normalize('NFD'), answeredAt: '2026-11-20T09:00:00+07:00' },
+      json: { answer: 'Phòng GD&ĐT xác nhận: không có khoản thu thêm.'.normalize('NFD'), answeredAt },
     });
     expect(answered.status).toBe(200);
     const body = (await answered.json()) as ItemResponse;
     expect(body.answer).toBe('Phòng GD&ĐT xác nhận: không có khoản thu thêm.'.normalize('NFC'));
-    expect(new Date(body.answeredAt!).toISOString()).toBe('2026-11-20T02:00:00.000Z');
+    expect(new Date(body.answeredAt!).toISOString()).toBe(answeredAt);
     const second = await t.request(`/api/items/${id}/responses/${escalation.id}/answer`, { cookie: staff, json: { answer: 'Đổi ý' } });
     expect(second.status).toBe(409);
     expect(await errorCode(second)).toBe('answer_exists');
@@ -243,18 +245,20 @@ describe('escalation answers', () => {
   it('records an answer through the item page form', async () => {
     const id = itemIds[1]!;
     const escalation = await escalate(id, '2099-03-01');
+    // The form's wall-clock minute in Asia/Ho_Chi_Minh, now: not before the item was collected.
+    const wallClock = new Date(Date.now() + 7 * 60 * 60 * 1000).toISOString().slice(0, 16);
     const posted = await t.request(`/items/${id}/responses/${escalation.id}/answer`, {
       method: 'POST',
       cookie: staff,
       headers: FORM,
-      body: new URLSearchParams({ answer: 'Đã trả lời bằng công văn số 12', answeredAt: '2026-11-21T08:30' }).toString(),
+      body: new URLSearchParams({ answer: 'Đã trả lời bằng công văn số 12', answeredAt: wallClock }).toString(),
     });
     expect(posted.status).toBe(303);
     expect(posted.headers.get('location')).toBe(`/items/${id}?flash=saved#response-${escalation.id}`);
     const again = await t.request(`/items/${id}/responses/${escalation.id}/answer`, { method: 'POST', cookie: staff, headers: FORM, body: 'answer=khac' });
     expect(again.headers.get('location')).toBe(`/items/${id}?flash=answer_exists#response-${escalation.id}`);
     const responses = ((await (await t.request(`/api/items/${id}/responses`, { cookie: staff })).json()) as { responses: ItemResponse[] }).responses;
-    expect(responses.find((response) => response.id === escalation.id)).toMatchObject({ answer: 'Đã trả lời bằng công văn số 12', answeredAt: '2026-11-21T01:30:00.000Z' });
+    expect(responses.find((response) => response.id === escalation.id)).toMatchObject({ answer: 'Đã trả lời bằng công văn số 12', answeredAt: new Date(`${wallClock}:00+07:00`).toISOString() });
   });
 });
 
