@@ -3,6 +3,7 @@ import { RULE_CATEGORIES } from '../../src/domain/classification.ts';
 import {
   STAFF_RULE_KINDS,
   STAFF_RULE_MAX_WEIGHT,
+  STAFF_RULE_MAX_TERMS,
   STAFF_RULE_MAX_WINDOW_WORDS,
   type Gazetteer,
   type StaffRule,
@@ -66,7 +67,8 @@ const EMPTY_FORM: RuleFormValues = {
 /** Returns the message for a rule validation error code. */
 export function ruleErrorText(locale: Locale, code: string): string {
   const key = `ruleError.${code}`;
-  return hasMessage(key) ? t(locale, key) : t(locale, 'ruleError.invalid');
+  // The limits the classifier validates with, so the text cannot drift from them.
+  return hasMessage(key) ? t(locale, key, { maxTerms: STAFF_RULE_MAX_TERMS, maxWindow: STAFF_RULE_MAX_WINDOW_WORDS }) : t(locale, 'ruleError.invalid');
 }
 
 /** Returns the form field an error belongs to: `terms[1]` and `terms.1` belong to `terms`. */

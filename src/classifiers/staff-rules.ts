@@ -8,7 +8,7 @@
 
 import type { RuleCategory } from '../domain/classification.ts';
 import { RULE_CATEGORIES } from '../domain/classification.ts';
-import { STAFF_RULE_KINDS, STAFF_RULE_MAX_WEIGHT, STAFF_RULE_MAX_WINDOW_WORDS, type StaffRuleKind } from '../domain/rule.ts';
+import { STAFF_RULE_KINDS, STAFF_RULE_MAX_TERMS, STAFF_RULE_MAX_WEIGHT, STAFF_RULE_MAX_WINDOW_WORDS, type StaffRuleKind } from '../domain/rule.ts';
 import { analyzeText, type Token } from '../text/analyze-text.ts';
 import { foldText, foldWithOffsets, readCodeUnits } from '../text/fold-text.ts';
 import { normalizeText } from '../text/normalize-text.ts';
@@ -55,7 +55,7 @@ export interface StaffRuleMatch {
 }
 
 export const MAX_PATTERN_LENGTH = 500;
-export const MAX_TERMS = 50;
+export const MAX_TERMS = STAFF_RULE_MAX_TERMS;
 export const MAX_WINDOW_WORDS = STAFF_RULE_MAX_WINDOW_WORDS;
 /**
  * Regexes see at most this many characters of a text. The static check bounds what is accepted

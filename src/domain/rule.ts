@@ -8,6 +8,8 @@ export type StaffRuleKind = (typeof STAFF_RULE_KINDS)[number];
 export const STAFF_RULE_MAX_WEIGHT = 100;
 /** The widest window, in words, of an `all_of_within` rule (the classifier validates with it, the form offers it). */
 export const STAFF_RULE_MAX_WINDOW_WORDS = 50;
+/** The most terms an `any_of` or `all_of_within` rule may list (the classifier validates with it, its error says it). */
+export const STAFF_RULE_MAX_TERMS = 50;
 
 /** A rule staff wrote: a phrase, any of several terms, all terms within N words, or a regex. */
 export interface StaffRule {

@@ -6,7 +6,8 @@ import { Layout } from '../../../dashboard/views/layout.tsx';
 import { LoginPage } from '../../../dashboard/views/login-page.tsx';
 import { SourcesPage } from '../../../dashboard/views/sources-page.tsx';
 import { ClaimsPage } from '../../../dashboard/views/claims-page.tsx';
-import { RulesPage } from '../../../dashboard/views/rules-page.tsx';
+import { RulesPage, ruleErrorText } from '../../../dashboard/views/rules-page.tsx';
+import { STAFF_RULE_MAX_TERMS, STAFF_RULE_MAX_WINDOW_WORDS } from '../../../src/domain/rule.ts';
 import { renderHtml } from './render-html.ts';
 import { sampleItem, sampleSource, sampleUser } from './sample-data.ts';
 
@@ -399,5 +400,13 @@ describe('ErrorPage', () => {
     const html = await renderHtml(<ErrorPage locale="en" status={401} code="unauthorized" />);
     expect(html).toContain('You need to sign in.');
     expect(html).toContain('href="/login"');
+  });
+});
+
+describe('ruleErrorText', () => {
+  it('states the limits the classifier validates with', () => {
+    expect(ruleErrorText('vi', 'bad_window')).toBe(`Khoảng cách phải từ 1 đến ${STAFF_RULE_MAX_WINDOW_WORDS} từ.`);
+    expect(ruleErrorText('en', 'too_many_terms')).toBe(`Too many terms (at most ${STAFF_RULE_MAX_TERMS}).`);
+    expect(ruleErrorText('vi', 'no_such_code')).toBe(ruleErrorText('vi', 'invalid'));
   });
 });
