@@ -807,7 +807,7 @@ const VI = {
   "feedbackPrivacy.noAttachments": "Không có tệp đính kèm.",
   "feedbackPrivacy.attachments": "Tệp đính kèm",
   "feedbackPrivacy.field.attachments": "Tệp đính kèm (ảnh hoặc PDF, không bắt buộc)",
-  "feedbackPrivacy.attachmentsHint": "Tối đa {count} tệp, mỗi tệp không quá {size}: JPEG, PNG, GIF, WebP hoặc PDF không chứa mã lệnh. Nếu biểu mẫu báo lỗi, vui lòng chọn lại tệp.",
+  "feedbackPrivacy.attachmentsHint": "Tối đa {count} tệp, mỗi tệp không quá {size}, tổng cộng không quá {total}: JPEG, PNG, GIF, WebP hoặc PDF không chứa mã lệnh. Nếu biểu mẫu báo lỗi, vui lòng chọn lại tệp.",
   "feedbackPrivacy.contactWarning": "Dữ liệu cá nhân: chỉ dùng để trả lời người nêu ý kiến, không sao chép ra ngoài.",
   "feedbackPrivacy.consentVersion": "Phiên bản nội dung đồng ý",
   "feedbackPrivacy.contactDeleted.request": "Thông tin liên hệ đã được xóa theo yêu cầu của người nêu ý kiến ({date}).",
@@ -819,6 +819,7 @@ const VI = {
   "feedbackError.attachment_invalid": "Dữ liệu tệp không hợp lệ (cần base64).",
   "feedbackError.too_many_attachments": "Quá nhiều tệp (tối đa 5).",
   "feedbackError.attachments_too_large": "Tổng dung lượng các tệp quá lớn (tối đa 15 MB).",
+  "feedbackPrivacy.attachmentsOverLimit": "Các tệp đã chọn vượt giới hạn (tối đa {count} tệp, mỗi tệp {size}, tổng cộng {total}). Hãy bỏ bớt tệp rồi gửi lại; nội dung đã nhập vẫn còn nguyên.",
   "feedbackError.receipt_or_contact": "Nhập mã tiếp nhận hoặc thông tin liên hệ (chỉ một trong hai).",
   "feedbackError.invalid_receipt": "Mã tiếp nhận không đúng dạng PA-XXXXXXXX.",
   "feedbackError.confirm_required": "Cần xác nhận trước khi xóa.",
@@ -894,6 +895,11 @@ const VI = {
   'items.fieldError.time_before_collected': "Thời gian không được trước lúc tin được thu thập.",
   'items.bulk.noneSelected': "Chưa chọn tin nào: hãy đánh dấu các tin cần xử lý rồi áp dụng lại.",
   'items.filter.qTooLong': "Từ khóa dài quá {max} ký tự nên chưa được tìm; hãy rút ngắn.",
+  'sourcesEdit.error.duplicate': 'Đã có một nguồn với địa chỉ này.',
+  'items.flash.answerInvalid': "Câu trả lời chưa được lưu: cần nhập nội dung trả lời; thời điểm trả lời phải là ngày giờ hợp lệ, không ở tương lai và không trước lúc tin được thu thập.",
+  'items.flash.responseDetailsInvalid': "Phản hồi chưa được lưu: thời điểm phản hồi, nơi chuyển đến hoặc hạn trả lời chưa hợp lệ; hãy sửa ô được đánh dấu.",
+  'items.flash.decisionInvalid': "Quyết định chưa được lưu: hãy chọn kết luận và người phụ trách trong danh sách.",
+  'items.fieldError.assignee': "Không có người dùng này để giao việc; hãy chọn trong danh sách.",
 } as const;
 
 /** A key of the message catalogue. */
@@ -1695,7 +1701,7 @@ const EN: Record<MessageKey, string> = {
   "feedbackPrivacy.noAttachments": "No attachments.",
   "feedbackPrivacy.attachments": "Attachments",
   "feedbackPrivacy.field.attachments": "Attachments (images or PDF, optional)",
-  "feedbackPrivacy.attachmentsHint": "Up to {count} files of at most {size} each: JPEG, PNG, GIF, WebP or PDF without scripts. If the form reports an error, choose the files again.",
+  "feedbackPrivacy.attachmentsHint": "Up to {count} files of at most {size} each, {total} in all: JPEG, PNG, GIF, WebP or PDF without scripts. If the form reports an error, choose the files again.",
   "feedbackPrivacy.contactWarning": "Personal data: use it only to answer the citizen; do not copy it elsewhere.",
   "feedbackPrivacy.consentVersion": "Consent text version",
   "feedbackPrivacy.contactDeleted.request": "The contact was deleted at the citizen's request ({date}).",
@@ -1707,6 +1713,7 @@ const EN: Record<MessageKey, string> = {
   "feedbackError.attachment_invalid": "The file data is not valid (base64 expected).",
   "feedbackError.too_many_attachments": "Too many files (5 at most).",
   "feedbackError.attachments_too_large": "The files are too large together (15 MB at most).",
+  "feedbackPrivacy.attachmentsOverLimit": "The chosen files are over the limit ({count} files, {size} each, {total} in all). Remove some and send again; what you typed is still here.",
   "feedbackError.receipt_or_contact": "Give a receipt code or a contact (one of the two).",
   "feedbackError.invalid_receipt": "A receipt code looks like PA-XXXXXXXX.",
   "feedbackError.confirm_required": "Confirm before deleting.",
@@ -1782,6 +1789,11 @@ const EN: Record<MessageKey, string> = {
   'items.fieldError.time_before_collected': "The time cannot be before the item was collected.",
   'items.bulk.noneSelected': "No items selected: tick the items to change, then apply again.",
   'items.filter.qTooLong': "The search is longer than {max} characters and was not run; shorten it.",
+  'sourcesEdit.error.duplicate': 'A source with this address already exists.',
+  'items.flash.answerInvalid': "The answer was not saved: enter the answer; its time must be a valid date and time, not in the future and not before the item was collected.",
+  'items.flash.responseDetailsInvalid': "The response was not saved: its time, the agency or the due date is not valid; correct the marked field.",
+  'items.flash.decisionInvalid': "The decision was not saved: choose the verdict and the assignee from the lists.",
+  'items.fieldError.assignee': "No such user to assign; choose one from the list.",
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */

@@ -11,6 +11,39 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
+  // Files over the form's limits (data-max-files, data-max-bytes, data-max-total on the input) are
+  // refused here, before a long upload the server would refuse whole, losing what was typed.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || event.defaultPrevented) return;
+    var inputs = form.querySelectorAll('input[type=file][data-over-limit]');
+    for (var i = 0; i < inputs.length; i++) {
+      var input = inputs[i];
+      var files = input.files || [];
+      var total = 0;
+      var tooBig = false;
+      for (var k = 0; k < files.length; k++) {
+        total += files[k].size;
+        if (files[k].size > Number(input.getAttribute('data-max-bytes'))) tooBig = true;
+      }
+      if (files.length > Number(input.getAttribute('data-max-files')) || tooBig || total > Number(input.getAttribute('data-max-total'))) {
+        event.preventDefault();
+        var note = form.querySelector('[data-file-limit-note]');
+        if (!note) {
+          note = document.createElement('p');
+          note.className = 'field-error';
+          note.setAttribute('role', 'alert');
+          note.setAttribute('data-file-limit-note', '');
+          input.insertAdjacentElement('afterend', note);
+        }
+        note.textContent = input.getAttribute('data-over-limit');
+        input.setAttribute('aria-invalid', 'true');
+        input.focus();
+        return;
+      }
+    }
+  });
+
   // Keyboard triage in the queue: j / k move between rows, x selects the current row for the
   // bulk form, Enter opens the current row.
   var rows = Array.prototype.slice.call(document.querySelectorAll('tr[data-row]'));

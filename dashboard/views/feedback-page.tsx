@@ -1,6 +1,6 @@
 // The MTTQ officer's pages: their submissions with status and the ward's responses, a monthly
 // count, and the opinion form with consent (errors beside their fields, typed values kept).
-import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../../src/domain/attachment.ts';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_TOTAL_BYTES } from '../../src/domain/attachment.ts';
 import {
   FEEDBACK_CHANNELS,
   type AttachmentInfo,
@@ -252,8 +252,9 @@ export interface FeedbackFormPageProps {
 /** Returns the opinion form: labels on every field, errors beside their fields, consent with its purpose. */
 export function FeedbackFormPage({ user, locale, values, errors = [], residentialGroups, schools }: FeedbackFormPageProps) {
   const { described, invalid, ErrorFor } = fieldErrors('feedback', locale, errors);
+  const attachmentLimits = { count: String(MAX_ATTACHMENTS), size: formatBytes(MAX_ATTACHMENT_BYTES), total: formatBytes(MAX_ATTACHMENTS_TOTAL_BYTES) };
   return (
-    <Layout title={t(locale, 'feedback.new')} user={user} locale={locale} section="feedback">
+    <Layout title={t(locale, 'feedback.new')} user={user} locale={locale} section="feedback" backPath="/feedback/new">
       <p>
         <a href="/feedback">{t(locale, 'feedback.back')}</a>
       </p>
@@ -305,7 +306,7 @@ export function FeedbackFormPage({ user, locale, values, errors = [], residentia
         />
         <label for="feedback-attachments">{t(locale, 'feedbackPrivacy.field.attachments')}</label>
         <p class="muted" id="feedback-attachments-hint">
-          {t(locale, 'feedbackPrivacy.attachmentsHint', { count: String(MAX_ATTACHMENTS), size: formatBytes(MAX_ATTACHMENT_BYTES) })}
+          {t(locale, 'feedbackPrivacy.attachmentsHint', attachmentLimits)}
         </p>
         <input
           id="feedback-attachments"
@@ -313,6 +314,12 @@ export function FeedbackFormPage({ user, locale, values, errors = [], residentia
           type="file"
           multiple
           accept={ATTACHMENT_TYPES.join(',')}
+          // Checked in the browser before sending (static/app.js): a selection over the limits would
+          // be refused whole, after the upload, with the typed text gone.
+          data-max-files={MAX_ATTACHMENTS}
+          data-max-bytes={MAX_ATTACHMENT_BYTES}
+          data-max-total={MAX_ATTACHMENTS_TOTAL_BYTES}
+          data-over-limit={t(locale, 'feedbackPrivacy.attachmentsOverLimit', attachmentLimits)}
           aria-invalid={invalid('attachments')}
           aria-describedby={described('attachments', 'feedback-attachments-hint')}
         />

@@ -48,8 +48,9 @@ function rowErrorCount(record: ImportRecord): number {
 
 /** Returns the upload form and the recent imports. */
 export function ImportUploadPage({ user, locale, sourceNames, imports, error, sourceName }: ImportUploadPageProps) {
+  // Also the answer to failed POSTs (/imports/preview, /imports): the language link must lead back to /imports.
   return (
-    <Layout title={t(locale, 'imports.title')} user={user} locale={locale} section="imports">
+    <Layout title={t(locale, 'imports.title')} user={user} locale={locale} section="imports" backPath="/imports">
       <h1>{t(locale, 'imports.title')}</h1>
       <p class="muted">{t(locale, 'imports.intro')}</p>
       <ErrorAlert locale={locale} code={error} />

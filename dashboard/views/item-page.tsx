@@ -1,11 +1,11 @@
 // One item: highlighted title and body, why it was flagged, and the triage buttons.
 import type { ExplanationSpan, Label, TextField } from '../../src/domain/classification.ts';
-import { canChangeStatus, explainPriority, VERDICTS, type ClusterMember, type Item, type ItemStatus, type TriageEvent } from '../../src/domain/item.ts';
+import { canChangeStatus, explainPriority, VERDICTS, type ClusterMember, type Item, type ItemStatus, type TriageEvent, type Verdict } from '../../src/domain/item.ts';
 import { escalationState, RESPONSE_CHANNELS, RESPONSE_KINDS, type ItemResponse, type ResponseChannel, type ResponseKind } from '../../src/domain/response.ts';
 import type { ResponseTemplate } from '../../src/domain/response-template.ts';
 import { diffSentences, type ArticleRevision } from '../../src/domain/revision.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
-import { formatDate, hasMessage, t, type Locale } from '../i18n/messages.ts';
+import { formatDate, hasMessage, t, type Locale, type MessageKey } from '../i18n/messages.ts';
 import { HighlightedText } from './highlight-spans.tsx';
 import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
 import { Layout } from './layout.tsx';
@@ -63,8 +63,21 @@ export interface ResponseFormValues {
 export interface ItemPageForms {
   response?: { values: ResponseFormValues; errors: readonly FeedbackFieldError[] };
   answer?: { responseId: number; values: { answer: string; answeredAt: string }; errors: readonly FeedbackFieldError[] };
-  /** The decision note typed before an edit conflict. */
-  note?: string;
+  /** The decision form as typed, before an edit conflict (no errors) or a refusal (why). */
+  decision?: { note: string; verdict?: Verdict | null; errors: readonly FeedbackFieldError[] };
+}
+
+/** The response form's fields the general refusal banner (item.flash.invalid) speaks of. */
+const RESPONSE_MAIN_FIELDS = ['kind', 'channel', 'text', 'link'];
+
+/** Returns the banner of a refused form, naming only that form's fields. */
+function refusalBanner(forms: ItemPageForms): MessageKey {
+  if (forms.answer) return 'items.flash.answerInvalid';
+  if (forms.decision && forms.decision.errors.length > 0) return 'items.flash.decisionInvalid';
+  const fields = forms.response?.errors.map((error) => error.field);
+  // Only the time, agency or due date refused: the general banner would name none of them.
+  if (fields && !fields.some((field) => RESPONSE_MAIN_FIELDS.includes(field))) return 'items.flash.responseDetailsInvalid';
+  return 'item.flash.invalid';
 }
 
 /** Returns the message of an item form's field error. */
@@ -152,33 +165,36 @@ function DecisionForm({
   locale,
   assigneeId,
   assignees,
-  note = '',
+  typed,
 }: {
   item: Item;
   locale: Locale;
   assigneeId: number | null;
   assignees: readonly SessionUser[];
-  note?: string;
+  typed?: ItemPageForms['decision'];
 }) {
+  const { described, invalid, ErrorFor } = fieldErrors('decision', locale, typed?.errors ?? [], itemErrorText);
+  const verdict = typed?.verdict !== undefined ? typed.verdict : item.verdict;
   return (
     <form method="post" action={`/items/${item.id}/decision`} class="decision-form">
       <input type="hidden" name="version" value={String(item.version)} />
       <label>
         {t(locale, 'item.verdict')}
-        <select name="verdict">
-          <option value="" selected={item.verdict === null}>
+        <select name="verdict" aria-invalid={invalid('verdict')} aria-describedby={described('verdict')}>
+          <option value="" selected={verdict === null}>
             {t(locale, 'item.noVerdict')}
           </option>
-          {VERDICTS.map((verdict) => (
-            <option value={verdict} selected={item.verdict === verdict}>
-              {t(locale, `verdict.${verdict}`)}
+          {VERDICTS.map((value) => (
+            <option value={value} selected={verdict === value}>
+              {t(locale, `verdict.${value}`)}
             </option>
           ))}
         </select>
       </label>
+      <ErrorFor field="verdict" />
       <label>
         {t(locale, 'item.assignee')}
-        <select name="assigneeId">
+        <select name="assigneeId" aria-invalid={invalid('assigneeId')} aria-describedby={described('assigneeId')}>
           <option value="" selected={assigneeId === null}>
             {t(locale, 'item.unassigned')}
           </option>
@@ -195,10 +211,11 @@ function DecisionForm({
           )}
         </select>
       </label>
+      <ErrorFor field="assigneeId" />
       <label>
         {t(locale, 'item.note')}
         <textarea name="note" rows={2} maxlength={2000}>
-          {note}
+          {typed?.note ?? ''}
         </textarea>
       </label>
       <button type="submit" class="button">
@@ -558,7 +575,7 @@ export function ItemPage({
       )}
       {flash === 'invalid' && (
         <p class="alert alert-error" role="alert">
-          {t(locale, 'item.flash.invalid')}
+          {t(locale, refusalBanner(forms))}
         </p>
       )}
       {item.revisionState && (
@@ -585,7 +602,7 @@ export function ItemPage({
             <h2 id="triage-heading">{t(locale, 'item.actions')}</h2>
             <StatusForms item={item} locale={locale} />
             <h3>{t(locale, 'item.decision')}</h3>
-            <DecisionForm item={item} locale={locale} assigneeId={assigneeId} assignees={assignees} note={forms.note} />
+            <DecisionForm item={item} locale={locale} assigneeId={assigneeId} assignees={assignees} typed={forms.decision} />
           </section>
         )}
 

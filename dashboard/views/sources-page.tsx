@@ -344,12 +344,13 @@ const FIELD_ERROR_CODES = new Set([
   'xpath',
   'too_long',
   'unsupported',
+  'duplicate',
 ]);
 
 /** Returns the text of a field error in the locale. */
 export function fieldErrorText(locale: Locale, error: SourceFieldError): string {
   if (error.field === 'pollIntervalSeconds') return t(locale, 'sourcesEdit.error.interval');
-  if (error.field === 'url' && error.code !== 'blocked_address' && error.code !== 'not_allowed') return t(locale, 'sourcesEdit.error.url');
+  if (error.field === 'url' && !['blocked_address', 'not_allowed', 'duplicate'].includes(error.code)) return t(locale, 'sourcesEdit.error.url');
   const code = FIELD_ERROR_CODES.has(error.code) ? error.code : 'invalid';
   return t(locale, `sourcesEdit.error.${code}` as 'sourcesEdit.error.invalid');
 }

@@ -23,12 +23,13 @@ import { getResponseTemplate, listResponseTemplates } from '../db/queries/respon
 import { answerEscalation, insertResponse, listResponses } from '../db/queries/responses.ts';
 import { listRevisions } from '../db/queries/revisions.ts';
 import { listUsersByRole } from '../db/queries/users.ts';
-import { ITEM_STATUSES, DISMISS_REASONS, VERDICTS } from '../domain/item.ts';
+import { ITEM_STATUSES, DISMISS_REASONS, VERDICTS, type Verdict } from '../domain/item.ts';
 import { responseTimeProblem, type ItemResponse } from '../domain/response.ts';
 import { READ_ITEM_ROLES, TRIAGE_ROLES } from '../domain/user.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 import { formatEventsCsv } from './events-csv.ts';
+import { recordDenial } from './record-denial.ts';
 import {
   BulkChangeBody,
   endOfDay,
@@ -172,9 +173,45 @@ function queueQueryOf(value: unknown): string {
   return typeof value === 'string' && /^\?[A-Za-z0-9_.~%=&+-]{0,1000}$/.test(value) ? value : '';
 }
 
+/**
+ * Returns the version a triage form was made from: undefined when it sent none (no check); 0 when it
+ * sent one that is not a positive integer — no item has version 0 (they start at 1), so the change is
+ * refused as a conflict and never saved unchecked.
+ */
 function versionOf(value: unknown): number | undefined {
-  return typeof value === 'string' && /^\d{1,9}$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && /^\d{1,9}$/.test(value) && Number(value) > 0 ? Number(value) : 0;
 }
+
+/**
+ * Applies a triage form's change and returns 'saved', or 'conflict' when the form was made from
+ * another version (or the move is not allowed); the conflict is logged as the API's own 409 is.
+ */
+async function applyFormChange(c: AppContext, id: number, change: Omit<ItemChange, 'id' | 'userId'>): Promise<'saved' | 'conflict'> {
+  try {
+    await applyChange(c, id, change);
+    return 'saved';
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 'conflict')) throw error;
+    await recordDenial(c.get('deps').db, { method: c.req.method, path: c.req.path, userId: c.get('user')!.id, status: 409, code: 'conflict' });
+    return 'conflict';
+  }
+}
+
+/** Returns the decision form's verdict: undefined when missing (unchanged), null when empty (cleared), false when unknown. */
+function formVerdict(value: unknown): Verdict | null | undefined | false {
+  if (value === undefined) return undefined;
+  return value === '' ? null : (VERDICTS.find((verdict) => verdict === value) ?? false);
+}
+
+/** Returns the decision form's assignee: undefined when missing (unchanged), null when empty (unassigned), false when not an id. */
+function formAssignee(value: unknown): number | null | undefined | false {
+  if (value === undefined) return undefined;
+  return value === '' ? null : (parseId(typeof value === 'string' ? value : '') ?? false);
+}
+
+/** True when the change was refused because no such user may be assigned (a 422 from applyChange). */
+const isUnknownAssignee = (error: unknown): boolean => error instanceof ApiError && error.status === 422 && error.code === 'validation_failed';
 
 const formText = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -420,40 +457,31 @@ export function itemRoutes(): Hono<AppEnv> {
     const status = ITEM_STATUSES.find((value) => value === form.status);
     if (!status) throw new ApiError(400, 'validation_failed');
     const reason = DISMISS_REASONS.find((value) => value === form.dismissReason);
-    try {
-      await applyChange(c, id, { status, dismissReason: reason, expectedVersion: versionOf(form.version) });
-      return c.redirect(`/items/${id}?flash=saved`, 303);
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'conflict') return c.redirect(`/items/${id}?flash=conflict`, 303);
-      throw error;
-    }
+    const outcome = await applyFormChange(c, id, { status, dismissReason: reason, expectedVersion: versionOf(form.version) });
+    return c.redirect(`/items/${id}?flash=${outcome}`, 303);
   });
 
   routes.post('/items/:id/decision', requireRole(...TRIAGE_ROLES), async (c) => {
     const id = idParam(c);
     const form = await c.req.parseBody();
-    // Missing: unchanged; empty: cleared; anything else must be a known value.
-    const verdict =
-      form.verdict === undefined ? undefined : form.verdict === '' ? null : (VERDICTS.find((value) => value === form.verdict) ?? false);
-    const assigneeId =
-      form.assigneeId === undefined
-        ? undefined
-        : form.assigneeId === ''
-          ? null
-          : (parseId(typeof form.assigneeId === 'string' ? form.assigneeId : '') ?? false);
-    if (verdict === false || assigneeId === false) throw new ApiError(400, 'validation_failed');
+    const verdict = formVerdict(form.verdict);
+    const assigneeId = formAssignee(form.assigneeId);
     const note = typeof form.note === 'string' ? form.note.normalize('NFC').trim().slice(0, 2000) : '';
+    // The form comes back with the note and the verdict typed, and why it was refused.
+    const refuse = (errors: FeedbackFieldError[]) =>
+      renderItemPage(c, id, 'invalid', { decision: { note, verdict: verdict === false ? undefined : verdict, errors } }, 422);
+    const errors: FeedbackFieldError[] = [
+      ...(verdict === false ? [{ field: 'verdict', code: 'invalid' }] : []),
+      ...(assigneeId === false ? [{ field: 'assigneeId', code: 'assignee' }] : []),
+    ];
+    if (verdict === false || assigneeId === false) return refuse(errors);
     try {
-      await applyChange(c, id, {
-        verdict,
-        assigneeId,
-        note: note || undefined,
-        expectedVersion: versionOf(form.version),
-      });
+      const outcome = await applyFormChange(c, id, { verdict, assigneeId, note: note || undefined, expectedVersion: versionOf(form.version) });
+      // On a conflict the latest version is shown, with the note still there to send again.
+      if (outcome === 'conflict') return renderItemPage(c, id, 'conflict', { decision: { note, errors: [] } }, 409);
       return c.redirect(`/items/${id}?flash=saved`, 303);
     } catch (error) {
-      // The latest version is shown, with the note still there to send again.
-      if (error instanceof ApiError && error.code === 'conflict') return renderItemPage(c, id, 'conflict', { note }, 409);
+      if (isUnknownAssignee(error)) return refuse([{ field: 'assigneeId', code: 'assignee' }]);
       throw error;
     }
   });

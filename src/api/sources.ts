@@ -7,7 +7,8 @@ import {
   type SourceFieldError,
   type SourcesFlash,
 } from '../../dashboard/views/sources-page.tsx';
-import { getSource, insertSource, listSources } from '../db/queries/sources.ts';
+import { getSource, insertSource, listSources, listSourceUrls } from '../db/queries/sources.ts';
+import { canonicalizeUrl } from '../domain/canonical-url.ts';
 import type { HtmlSelectors, RefreshResult, Source, SourcePreviewResult } from '../domain/source.ts';
 import { TRIAGE_ROLES, type Role } from '../domain/user.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
@@ -35,12 +36,27 @@ function checkedSelectors(c: AppContext, kind: 'rss' | 'html', selectors: unknow
   return checked.selectors;
 }
 
+// One spelling per feed for comparing: host case, fragment, tracking parameters and a final slash do not count.
+function urlKey(url: string): string {
+  return (canonicalizeUrl(url) ?? url.trim()).replace(/\/$/, '');
+}
+
+// The same feed added twice would be fetched twice and its items shown twice. There are few
+// sources, so they are compared here rather than by an index that cannot canonicalise.
+async function duplicateUrlError(c: AppContext, url: string, exceptId?: number): Promise<SourceFieldError | null> {
+  const key = urlKey(url);
+  const others = await listSourceUrls(c.get('deps').db);
+  return others.some((other) => other.id !== exceptId && urlKey(other.url) === key) ? { field: 'url', code: 'duplicate' } : null;
+}
+
 async function addSource(c: AppContext, body: unknown) {
   const parsed = SourceBody.safeParse(body);
   if (!parsed.success) throw invalid(parsed.error.issues);
   const deps = c.get('deps');
   const blocked = sourceUrlError(deps.sourceChecker, parsed.data.url);
   if (blocked) throw new ApiError(422, 'validation_failed', [blocked]);
+  const duplicate = await duplicateUrlError(c, parsed.data.url);
+  if (duplicate) throw new ApiError(422, 'validation_failed', [duplicate]);
   const selectors = checkedSelectors(c, parsed.data.kind, parsed.data.selectors);
   const source = await insertSource(deps.db, {
     kind: parsed.data.kind,
@@ -65,9 +81,18 @@ async function applyChanges(c: AppContext, source: Source, checked: CheckedSourc
   return updated;
 }
 
+// Checks the changes, then that a new address is no other source's.
+async function checkedChanges(c: AppContext, source: Source, body: unknown): Promise<ReturnType<typeof checkSourceChanges>> {
+  const checked = checkSourceChanges(c.get('deps').sourceChecker, source, body);
+  if (!checked.ok) return checked;
+  const url = checked.value.changes.url;
+  const duplicate = typeof url === 'string' ? await duplicateUrlError(c, url, source.id) : null;
+  return duplicate ? { ok: false, errors: [duplicate] } : { ok: true, value: checked.value };
+}
+
 async function editSource(c: AppContext, body: unknown): Promise<Source> {
   const source = await existingSource(c);
-  const checked = checkSourceChanges(c.get('deps').sourceChecker, source, body);
+  const checked = await checkedChanges(c, source, body);
   if (!checked.ok) throw new ApiError(422, 'validation_failed', checked.errors);
   return applyChanges(c, source, checked.value);
 }
@@ -224,7 +249,7 @@ export function sourceRoutes(): Hono<AppEnv> {
   routes.post('/sources/:id', requireRole(...MANAGE_ROLES), async (c) => {
     const source = await existingSource(c);
     const values = editFormOf(source, await c.req.parseBody());
-    const checked = checkSourceChanges(c.get('deps').sourceChecker, source, bodyOfEditForm(source, values));
+    const checked = await checkedChanges(c, source, bodyOfEditForm(source, values));
     if (!checked.ok) return renderEditPage(c, source, { values, errors: checked.errors }, 422);
     await applyChanges(c, source, checked.value);
     return c.redirect(`/sources/${source.id}?saved=1`, 303);

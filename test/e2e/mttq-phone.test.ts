@@ -82,6 +82,15 @@ describe.runIf(browserAvailable())('MTTQ and citizens on a phone', () => {
     expect(await sidewaysOverflow(page)).toBe(0);
 
     await page.getByLabel(/đã đồng ý với mục đích trên/).check();
+    // A file over the limits is refused in the browser, before a long upload the server would
+    // refuse whole: nothing is sent and what was typed stays.
+    const attachments = page.locator('#feedback-attachments');
+    await attachments.setInputFiles([{ name: 'bien-ban.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(6 * 1024 * 1024, 0x20) }]);
+    await page.getByRole('button', { name: 'Gửi ý kiến' }).click();
+    await expect.poll(() => page.locator('[data-file-limit-note]').count()).toBe(1);
+    expect(await page.locator('[data-file-limit-note]').innerText()).toContain('vượt giới hạn');
+    expect(await page.getByLabel('Nội dung ý kiến').inputValue()).toContain('điều hòa');
+    await attachments.setInputFiles([]);
     await page.getByRole('button', { name: 'Gửi ý kiến' }).click();
     await page.waitForURL(/\/feedback\/\d+\?flash=created$/);
     const receipt = /PA-[2-9A-HJKMNP-Z]{8}/.exec(await page.locator('h1').innerText())?.[0];

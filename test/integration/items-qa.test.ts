@@ -273,3 +273,85 @@ describe('search spacing', () => {
     expect(page).toContain('value="học  phí"');
   });
 });
+
+describe('triage forms: conflicts, versions and assignees', () => {
+  interface Denial { method: string; path: string; status: number; code: string; itemId: number | null }
+  const denials = async () => ((await (await t.request('/api/audit/denials', { cookie: admin })).json()) as { denials: Denial[] }).denials;
+  const itemOf = async (id: number) => (await (await t.request(`/api/items/${id}`, { cookie: staff })).json()) as Item;
+
+  it('records a stale decision or status form on the log of refused requests, as the API does', async () => {
+    const id = itemIds[2]!;
+    const seen = await itemOf(id);
+    await t.request(`/api/items/${id}`, { method: 'PATCH', cookie: admin, json: { note: 'Người khác lưu trước', version: seen.version } });
+    const decision = await post(`/items/${id}/decision`, staff, { verdict: 'fake', note: 'Ghi chú muộn', version: String(seen.version) });
+    expect(decision.status).toBe(409);
+    const status = await post(`/items/${id}/status`, staff, { status: 'in_review', version: String(seen.version) });
+    expect(status.headers.get('location')).toBe(`/items/${id}?flash=conflict`);
+    const logged = (await denials()).filter((denial) => denial.itemId === id && denial.code === 'conflict');
+    expect(logged.map((denial) => denial.path).sort()).toEqual([`/items/${id}/decision`, `/items/${id}/status`]);
+    expect(logged.every((denial) => denial.status === 409 && denial.method === 'POST')).toBe(true);
+  });
+
+  it('never saves a form whose version is present but not a positive integer; a form without one still saves', async () => {
+    const id = itemIds[0]!;
+    for (const version of ['0', 'abc', '', '-1']) {
+      const before = await itemOf(id);
+      const decision = await post(`/items/${id}/decision`, staff, { verdict: 'fake', note: `Phiên bản ${version}`, version });
+      expect(decision.status, version).toBe(409);
+      expect(await decision.text()).toContain(`Phiên bản ${version}`);
+      const status = await post(`/items/${id}/status`, staff, { status: 'dismissed', dismissReason: 'irrelevant', version });
+      expect(status.headers.get('location'), version).toBe(`/items/${id}?flash=conflict`);
+      expect(await itemOf(id)).toEqual(before);
+    }
+    const unchecked = await post(`/items/${id}/decision`, staff, { verdict: 'fake', note: 'Không có phiên bản' });
+    expect(unchecked.status).toBe(303);
+    expect((await itemOf(id)).verdict).toBe('fake');
+  });
+
+  it('shows an unknown or malformed assignee as a field error on the item page, keeping the note', async () => {
+    const id = itemIds[1]!;
+    for (const assigneeId of ['999', 'abc']) {
+      const before = await itemOf(id);
+      const page = await post(`/items/${id}/decision`, staff, { verdict: 'verified', assigneeId, note: 'Giao cho người mới', version: String(before.version) });
+      expect(page.status, assigneeId).toBe(422);
+      const html = await page.text();
+      expect(html).toContain('Không có người dùng này để giao việc');
+      expect(html).toContain('Quyết định chưa được lưu');
+      expect(html).toMatch(/<select name="assigneeId"[^>]*aria-invalid="true"/);
+      expect(html).toMatch(/<textarea name="note"[^>]*>Giao cho người mới<\/textarea>/);
+      expect(html).toMatch(/<option value="verified" selected/);
+      expect(await itemOf(id)).toEqual(before);
+    }
+  });
+
+  it('gives the answer form and the escalation details their own refusal banner', async () => {
+    const id = itemIds[2]!;
+    const created = await t.request(`/api/items/${id}/responses`, {
+      cookie: staff,
+      json: { kind: 'escalation', channel: 'report_up', text: 'Chuyển Phòng GD&ĐT', escalatedTo: 'Phòng GD&ĐT', dueAt: '2099-01-01' },
+    });
+    const escalation = (await created.json()) as ItemResponse;
+    const responseBanner = 'cần chọn hình thức, kênh';
+    for (const fields of [{ answer: '   ', answeredAt: '' }, { answer: 'Đã xác minh', answeredAt: 'garbage' }]) {
+      const page = await post(`/items/${id}/responses/${escalation.id}/answer`, staff, fields);
+      expect(page.status).toBe(422);
+      const html = await page.text();
+      expect(html).toContain('Câu trả lời chưa được lưu');
+      expect(html).not.toContain(responseBanner);
+    }
+    const dueOnly = await post(`/items/${id}/responses`, staff, {
+      kind: 'escalation',
+      channel: 'report_up',
+      text: 'Chuyển lên Sở',
+      link: '',
+      respondedAt: '',
+      escalatedTo: 'Sở GD&ĐT',
+      dueAt: 'not-a-day',
+    });
+    expect(dueOnly.status).toBe(422);
+    const html = await dueOnly.text();
+    expect(html).toContain('hạn trả lời chưa hợp lệ');
+    expect(html).not.toContain(responseBanner);
+    expect(html).toMatch(/name="dueAt"[^>]*aria-invalid="true"/);
+  });
+});

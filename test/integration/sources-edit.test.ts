@@ -63,7 +63,11 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function addSource(name = 'Nguồn thử', url = server.url('/feed-a.xml')): Promise<Source> {
+// Each source its own address (an address already used is refused); the test server ignores the query.
+let added = 0;
+const feedA = () => `${server.url('/feed-a.xml')}?n=${++added}`;
+
+async function addSource(name = 'Nguồn thử', url = feedA()): Promise<Source> {
   const created = await t.request('/api/sources', { cookie: admin, json: { kind: 'rss', name, url } });
   expect(created.status, await created.clone().text()).toBe(201);
   return (await created.json()) as Source;
@@ -187,7 +191,7 @@ describe('PATCH /api/sources/:id', () => {
   });
 
   it('forgets the validators and the health when the address changes, so the next fetch is a full one', async () => {
-    const source = await addSource('Nguồn đổi địa chỉ', server.url('/feed-a.xml'));
+    const source = await addSource('Nguồn đổi địa chỉ', feedA());
     const first = await t.request(`/api/sources/${source.id}/fetch`, { cookie: staff, json: {} });
     expect(await first.json()).toMatchObject({ status: 'ok', stored: 2 });
     const second = await t.request(`/api/sources/${source.id}/fetch`, { cookie: staff, json: {} });
@@ -202,11 +206,11 @@ describe('PATCH /api/sources/:id', () => {
     let [row] = await database.db.select().from(sources).where(eq(sources.id, source.id));
     expect(row!.etag).toBe('"v1"');
 
-    const changed = await patch(source.id, { url: server.url('/feed-b.xml') });
+    const changed = await patch(source.id, { url: `${server.url('/feed-b.xml')}?m=2` });
     expect(changed.status).toBe(200);
     [row] = await database.db.select().from(sources).where(eq(sources.id, source.id));
     expect(row).toMatchObject({
-      url: server.url('/feed-b.xml'),
+      url: `${server.url('/feed-b.xml')}?m=2`,
       etag: null,
       lastModified: null,
       contentHash: null,
@@ -240,7 +244,7 @@ describe('PATCH /api/sources/:id', () => {
   it('checks web-page selectors as on creation and refuses a URL or selectors on form and import sources', async () => {
     const page = await t.request('/api/sources', {
       cookie: admin,
-      json: { kind: 'html', name: 'Trang trường', url: server.url('/feed-a.xml'), selectors: { item: 'ul li' } },
+      json: { kind: 'html', name: 'Trang trường', url: feedA(), selectors: { item: 'ul li' } },
     });
     const html = (await page.json()) as Source;
     const xpath = await patch(html.id, { selectors: { item: '//li' } });
@@ -277,14 +281,14 @@ describe('the edit page', () => {
     expect(html).toContain(`action="/sources/${source.id}/enabled"`);
 
     const saved = await t.request(`/sources/${source.id}`, {
-      ...form({ name: 'Trang tin phường Hòa An'.normalize('NFD'), url: server.url('/feed-b.xml'), poll_interval_minutes: '30', enabled: 'on' }),
+      ...form({ name: 'Trang tin phường Hòa An'.normalize('NFD'), url: `${server.url('/feed-b.xml')}?m=3`, poll_interval_minutes: '30', enabled: 'on' }),
       cookie: admin,
     });
     expect(saved.status).toBe(303);
     expect(saved.headers.get('location')).toBe(`/sources/${source.id}?saved=1`);
     expect(await getSource(database.db, source.id)).toMatchObject({
       name: 'Trang tin phường Hòa An'.normalize('NFC'),
-      url: server.url('/feed-b.xml'),
+      url: `${server.url('/feed-b.xml')}?m=3`,
       pollIntervalSeconds: 1800,
       enabled: true,
     });
@@ -325,7 +329,8 @@ describe('the edit page', () => {
   });
 
   it('previews the typed address without saving it', async () => {
-    const source = await addSource('Nguồn xem thử', server.url('/feed-a.xml'));
+    const previewUrl = feedA();
+    const source = await addSource('Nguồn xem thử', previewUrl);
     server.setRoute('/other.xml', (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
       response.end(FEED.replace('Khai giảng năm học mới', 'Tin xem thử riêng'));
@@ -338,7 +343,7 @@ describe('the edit page', () => {
     const html = await response.text();
     expect(html).toContain('Tin xem thử riêng');
     expect(html).toContain(`value="${server.url('/other.xml')}"`);
-    expect((await getSource(database.db, source.id))!.url).toBe(server.url('/feed-a.xml'));
+    expect((await getSource(database.db, source.id))!.url).toBe(previewUrl);
   });
 
   it('keeps a hostile name inert on the list and the edit page', async () => {

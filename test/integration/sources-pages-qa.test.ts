@@ -194,3 +194,72 @@ describe('a failed preview', () => {
     expect(html).not.toContain(' — ');
   });
 });
+
+describe('the import page answering a failed POST', () => {
+  // Each failure shows the upload form again; its language link must lead to a page that exists.
+  it('links the language switch to /imports for an empty, missing or unsupported file and an expired preview', async () => {
+    const posts: [string, FormData][] = [];
+    const empty = new FormData();
+    empty.set('file', new File([], 'trong.csv', { type: 'text/csv' }));
+    posts.push(['/imports/preview', empty]);
+    posts.push(['/imports/preview', new FormData()]);
+    const exe = new FormData();
+    exe.set('file', new File([Buffer.from('MZ\x90\x00\x03\x00\x00\x00')], 'setup.exe', { type: 'application/octet-stream' }));
+    posts.push(['/imports/preview', exe]);
+    const expired = new FormData();
+    expired.set('token', 'khong-con');
+    posts.push(['/imports', expired]);
+    for (const [path, body] of posts) {
+      const response = await t.request(path, { method: 'POST', cookie: staff, body });
+      expect(response.status, path).toBe(422);
+      const href = langHref(await response.text());
+      expect(href).toBe('/imports?lang=en');
+      expect((await t.request(href, { cookie: staff })).status).toBe(200);
+    }
+  });
+});
+
+describe('one source per feed address', () => {
+  const add = (name: string, url: string) => t.request('/api/sources', { cookie: admin, json: { kind: 'rss', name, url } });
+
+  it('refuses through the API a feed already added, even spelled with a final slash', async () => {
+    const url = server.url('/trung-lap.xml');
+    expect((await add('Bản gốc', url)).status).toBe(201);
+    const before = (await listSources(database.db)).length;
+    for (const again of [url, `${url}/`]) {
+      const response = await add('Bản sao', again);
+      expect(response.status, again).toBe(422);
+      const body = (await response.json()) as { error: { details: unknown } };
+      expect(body.error.details).toEqual([{ field: 'url', code: 'duplicate' }]);
+    }
+    expect(await listSources(database.db)).toHaveLength(before);
+  });
+
+  it('shows the add form again with the error next to the address and what was typed kept', async () => {
+    const url = server.url('/trung-lap.xml');
+    const response = await postForm('/sources', { kind: 'rss', name: 'Nguồn trùng', url });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(fieldBlock(html, 'source-url')).toContain('aria-invalid="true"');
+    expect(fieldBlock(html, 'source-url')).toContain('Đã có một nguồn với địa chỉ này.');
+    expect(html).toContain('value="Nguồn trùng"');
+    expect(html).toContain(`value="${url}"`);
+  });
+
+  it('refuses to change a source’s address to another source’s, but keeps its own', async () => {
+    const taken = server.url('/trung-lap.xml');
+    const other = (await (await add('Nguồn khác', server.url('/khac.xml'))).json()) as { id: number };
+    const patch = await t.request(`/api/sources/${other.id}`, { method: 'PATCH', cookie: admin, json: { url: taken } });
+    expect(patch.status).toBe(422);
+    expect(((await patch.json()) as { error: { details: unknown } }).error.details).toEqual([{ field: 'url', code: 'duplicate' }]);
+
+    const form = await postForm(`/sources/${other.id}`, { name: 'Nguồn khác', url: taken, enabled: 'on', poll_interval_minutes: '15' });
+    expect(form.status).toBe(422);
+    const html = await form.text();
+    expect(fieldBlock(html, 'source-edit-url')).toContain('Đã có một nguồn với địa chỉ này.');
+    expect(html).toContain(`value="${taken}"`);
+
+    const same = await t.request(`/api/sources/${other.id}`, { method: 'PATCH', cookie: admin, json: { url: server.url('/khac.xml'), name: 'Đổi tên' } });
+    expect(same.status).toBe(200);
+  });
+});

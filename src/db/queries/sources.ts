@@ -41,6 +41,12 @@ export async function getSource(db: Db, id: number): Promise<Source | null> {
   return row ? toSource(row) : null;
 }
 
+/** Returns the id and address of every source that has an address. */
+export async function listSourceUrls(db: Db): Promise<{ id: number; url: string }[]> {
+  const rows = await db.select({ id: sources.id, url: sources.url }).from(sources).orderBy(asc(sources.id));
+  return rows.filter((row): row is { id: number; url: string } => row.url !== null);
+}
+
 export interface NewSource {
   kind: SourceKind;
   name: string;
