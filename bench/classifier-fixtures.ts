@@ -1,9 +1,10 @@
 // The classifier parts the benchmarks build: 200 claims (the project's claim data set plus
 // spliced ones) and 1,000 staff rules (phrases, any-of, all-of-within, 20 regexes), generated
 // deterministically so that every run and every benchmark works on the same rules and claims.
-// Shared by bench/claim-matching.ts and bench/classify.ts.
+// Shared by bench/claim-matching.ts, bench/classify.ts and bench/classify-cache-effect.ts.
 import { pickWith } from './seeded-random.ts';
 import type { ClaimDefinition } from '../src/classifiers/claim-matcher.ts';
+import { SEED_RULES } from '../src/classifiers/seed-rules.ts';
 import type { StaffRuleDefinition } from '../src/classifiers/staff-rules.ts';
 import type { Gazetteer } from '../src/domain/rule.ts';
 
@@ -73,4 +74,18 @@ export function buildBenchGazetteer(): Gazetteer {
     ],
     residentialGroups: Array.from({ length: 20 }, (_, i) => `tổ dân phố ${i + 1}`),
   };
+}
+
+/**
+ * Returns what the classifier's automaton holds: the seed rules, the places and the staff rules,
+ * under the ids classify gives them, so that a benchmark's rule stage runs what classify runs.
+ */
+export function buildBenchRuleDefinitions(staffRules: readonly StaffRuleDefinition[], gazetteer: Gazetteer): StaffRuleDefinition[] {
+  return [
+    ...SEED_RULES.map((rule, i): StaffRuleDefinition => ({ id: 1_000_000 + i, kind: 'phrase', category: rule.category, pattern: rule.phrase, weight: rule.weight, enabled: true })),
+    ...[...gazetteer.wardNames, ...gazetteer.schools, ...gazetteer.residentialGroups].map(
+      (place, i): StaffRuleDefinition => ({ id: 2_000_000 + i, kind: 'phrase', category: 'relevant', pattern: place, weight: 2, enabled: true }),
+    ),
+    ...staffRules,
+  ];
 }

@@ -12,13 +12,12 @@ import { parseArgs } from 'node:util';
 import { compileClaims, matchClaims } from '../src/classifiers/claim-matcher.ts';
 import { createClassifier } from '../src/classifiers/classify.ts';
 import { loadModels } from '../src/classifiers/load-models.ts';
-import { SEED_RULES } from '../src/classifiers/seed-rules.ts';
-import { compileStaffRules, matchStaffRules, type StaffRuleDefinition } from '../src/classifiers/staff-rules.ts';
+import { compileStaffRules, matchStaffRules } from '../src/classifiers/staff-rules.ts';
 import { parseLabelledLines } from '../src/classifiers/train-linear-model.ts';
 import { analyzeText } from '../src/text/analyze-text.ts';
 import { normalizeText } from '../src/text/normalize-text.ts';
 import { readClaimFixtures } from '../test/fixtures/claims/read-claim-fixtures.ts';
-import { BENCH_SEED, buildBenchClaims, buildBenchGazetteer, buildBenchStaffRules } from './classifier-fixtures.ts';
+import { BENCH_SEED, buildBenchClaims, buildBenchGazetteer, buildBenchRuleDefinitions, buildBenchStaffRules } from './classifier-fixtures.ts';
 import { createRandom } from './seeded-random.ts';
 
 const { values } = parseArgs({
@@ -40,15 +39,7 @@ const claims = buildBenchClaims(readClaimFixtures().claims, random);
 const staffRules = buildBenchStaffRules(claims, random);
 const gazetteer = buildBenchGazetteer();
 const classifier = createClassifier({ staffRules, claims, gazetteer, models });
-// The automaton classify runs: seed rules, places and staff rules compiled together.
-const definitions: StaffRuleDefinition[] = [
-  ...SEED_RULES.map((rule, i): StaffRuleDefinition => ({ id: 1_000_000 + i, kind: 'phrase', category: rule.category, pattern: rule.phrase, weight: rule.weight, enabled: true })),
-  ...[...gazetteer.wardNames, ...gazetteer.schools, ...gazetteer.residentialGroups].map(
-    (place, i): StaffRuleDefinition => ({ id: 2_000_000 + i, kind: 'phrase', category: 'relevant', pattern: place, weight: 2, enabled: true }),
-  ),
-  ...staffRules,
-];
-const matcher = compileStaffRules(definitions);
+const matcher = compileStaffRules(buildBenchRuleDefinitions(staffRules, gazetteer));
 const claimIndex = compileClaims(claims);
 const tokens = texts.map((text) => analyzeText(text));
 

@@ -38,14 +38,14 @@ import { evaluateFile, evaluateTsv, SENTIMENT_LABELS, type EvaluationReport } fr
 import type { CompiledLinearModel, Prediction } from '../src/classifiers/linear-model.ts';
 import { loadModels, MODELS_DIR, type LoadedModels } from '../src/classifiers/load-models.ts';
 import { SEED_RULES } from '../src/classifiers/seed-rules.ts';
-import { compileStaffRules, matchStaffRules, type StaffRuleDefinition } from '../src/classifiers/staff-rules.ts';
+import { compileStaffRules, matchStaffRules } from '../src/classifiers/staff-rules.ts';
 import { parseLabelledLines } from '../src/classifiers/train-linear-model.ts';
 import { parseFeed } from '../src/collectors/rss.ts';
 import type { Classification, ClassifierInput } from '../src/domain/classification.ts';
 import { analyzeText, type Token } from '../src/text/analyze-text.ts';
 import { normalizeText } from '../src/text/normalize-text.ts';
 import { readClaimFixtures } from '../test/fixtures/claims/read-claim-fixtures.ts';
-import { BENCH_SEED, buildBenchClaims, buildBenchGazetteer, buildBenchStaffRules } from './classifier-fixtures.ts';
+import { BENCH_SEED, buildBenchClaims, buildBenchGazetteer, buildBenchRuleDefinitions, buildBenchStaffRules } from './classifier-fixtures.ts';
 import { createRandom } from './seeded-random.ts';
 
 const { values } = parseArgs({
@@ -153,16 +153,7 @@ console.log(
     `(${average(articles.map((a) => utf8(a.title) + 1 + utf8(a.body))).toFixed(0)} bytes UTF-8) on average`,
 );
 
-// The classifier's automaton holds the seed rules, the places and the staff rules; the same
-// definitions are compiled here so the rule stage matches what classify runs.
-const stageDefinitions: StaffRuleDefinition[] = [
-  ...SEED_RULES.map((rule, i): StaffRuleDefinition => ({ id: 1_000_000 + i, kind: 'phrase', category: rule.category, pattern: rule.phrase, weight: rule.weight, enabled: true })),
-  ...[...gazetteer.wardNames, ...gazetteer.schools, ...gazetteer.residentialGroups].map(
-    (place, i): StaffRuleDefinition => ({ id: 2_000_000 + i, kind: 'phrase', category: 'relevant', pattern: place, weight: 2, enabled: true }),
-  ),
-  ...staffRules,
-];
-const stageMatcher = compileStaffRules(stageDefinitions);
+const stageMatcher = compileStaffRules(buildBenchRuleDefinitions(staffRules, gazetteer));
 const stageClaims = compileClaims(claims);
 
 interface Prepared {
