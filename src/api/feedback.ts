@@ -50,7 +50,7 @@ import type { Role } from '../domain/user.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 import { escapeCsvCell } from './events-csv.ts';
-import { cleanText as clean, isCalendarDay, parseId, startOfDay } from './query-schemas.ts';
+import { cleanText as clean, formText, isCalendarDay, parseId, startOfDay } from './query-schemas.ts';
 
 /** Who may submit feedback and see their own submissions. */
 export const FEEDBACK_ROLES: Role[] = ['mttq', 'admin'];
@@ -336,21 +336,20 @@ async function filesFromForm(value: unknown): Promise<RawAttachment[]> {
   return files;
 }
 
-const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** Returns the form's values as they were typed, to show them again (the public form's too). */
 export function feedbackFormValues(form: Record<string, unknown>): FeedbackFormValues {
   return {
-    content: str(form.content),
-    topic: str(form.topic),
-    residentialGroup: str(form.residentialGroup),
-    school: str(form.school),
-    channel: str(form.channel),
-    receivedAt: str(form.receivedAt),
-    citizenName: str(form.citizenName),
-    citizenContact: str(form.citizenContact),
-    consent: str(form.consent) !== '',
-    idempotencyKey: IDEMPOTENCY_KEY.test(str(form.idempotencyKey)) ? str(form.idempotencyKey) : randomUUID(),
+    content: formText(form.content),
+    topic: formText(form.topic),
+    residentialGroup: formText(form.residentialGroup),
+    school: formText(form.school),
+    channel: formText(form.channel),
+    receivedAt: formText(form.receivedAt),
+    citizenName: formText(form.citizenName),
+    citizenContact: formText(form.citizenContact),
+    consent: formText(form.consent) !== '',
+    idempotencyKey: IDEMPOTENCY_KEY.test(formText(form.idempotencyKey)) ? formText(form.idempotencyKey) : randomUUID(),
   };
 }
 

@@ -34,6 +34,7 @@ import {
   BulkChangeBody,
   endOfDay,
   EventExportQuery,
+  formText,
   ItemListQuery,
   ItemPatchBody,
   MAX_SEARCH_LENGTH,
@@ -212,8 +213,6 @@ function formAssignee(value: unknown): number | null | undefined | false {
 
 /** True when the change was refused because no such user may be assigned (a 422 from applyChange). */
 const isUnknownAssignee = (error: unknown): boolean => error instanceof ApiError && error.status === 422 && error.code === 'validation_failed';
-
-const formText = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 const DATETIME_LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 

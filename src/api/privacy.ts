@@ -16,6 +16,7 @@ import {
 import { isReceipt } from '../domain/public-feedback.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
+import { formText } from './query-schemas.ts';
 
 // Control characters and invisible or reordering ones: a contact is one visible line.
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
@@ -73,7 +74,6 @@ function carryOut(c: AppContext, body: z.infer<typeof DataRequestBody>) {
   });
 }
 
-const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** Returns the routes of data-subject requests and the retention period (admin only). */
 export function privacyRoutes(): Hono<AppEnv> {
@@ -107,7 +107,7 @@ export function privacyRoutes(): Hono<AppEnv> {
 
   routes.post('/data-requests', admin, async (c) => {
     const form = await c.req.parseBody();
-    const values: DataRequestFormValues = { kind: str(form.kind), receipt: str(form.receipt), contact: str(form.contact) };
+    const values: DataRequestFormValues = { kind: formText(form.kind), receipt: formText(form.receipt), contact: formText(form.contact) };
     const deps = c.get('deps');
     const render = async (status: 200 | 422, extra: Partial<Parameters<typeof DataRequestsPage>[0]>) => {
       c.header('cache-control', 'no-store');
@@ -126,7 +126,7 @@ export function privacyRoutes(): Hono<AppEnv> {
     const parsed = DataRequestBody.safeParse({ kind: values.kind, receipt: values.receipt || null, contact: values.contact || null });
     const errors = parsed.success ? [] : fieldErrors(parsed.error.issues);
     // Deleting cannot be undone: the page asks for an explicit confirmation.
-    if (values.kind === 'deletion' && str(form.confirm) !== 'yes') errors.push({ field: 'confirm', code: 'confirm_required' });
+    if (values.kind === 'deletion' && formText(form.confirm) !== 'yes') errors.push({ field: 'confirm', code: 'confirm_required' });
     if (!parsed.success || errors.length > 0) return render(422, { errors });
     const outcome = await carryOut(c, parsed.data);
     // The searched value is not shown again once the request is done.
@@ -146,8 +146,8 @@ export function privacyRoutes(): Hono<AppEnv> {
 
   routes.post('/settings/retention', admin, async (c) => {
     const form = await c.req.parseBody();
-    const days = Number(str(form.days).trim());
-    const parsed = RetentionBody.safeParse({ days: str(form.days).trim() === '' ? Number.NaN : days });
+    const days = Number(formText(form.days).trim());
+    const parsed = RetentionBody.safeParse({ days: formText(form.days).trim() === '' ? Number.NaN : days });
     if (!parsed.success) {
       return c.html(
         DataRequestsPage({
@@ -155,7 +155,7 @@ export function privacyRoutes(): Hono<AppEnv> {
           locale: c.get('locale'),
           log: await listDataRequests(c.get('deps').db),
           retentionDays: await retentionDays(c),
-          retentionInput: str(form.days),
+          retentionInput: formText(form.days),
           errors: [{ field: 'days', code: 'invalid_retention' }],
         }),
         422,

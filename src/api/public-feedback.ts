@@ -36,6 +36,7 @@ import { EMPTY_GAZETTEER, type Gazetteer } from '../domain/rule.ts';
 import { createAddressResolver, limitRequests, rateKeyOf } from './client-address.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
+import { formText } from './query-schemas.ts';
 import { checkFeedback, feedbackFormValues, submitFeedback } from './feedback.ts';
 import { createRateLimiter } from './rate-limit.ts';
 
@@ -92,7 +93,6 @@ function submitPublic(c: AppContext, checked: { submission: FeedbackSubmission; 
   });
 }
 
-const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
 // The public form shows the MTTQ form's fields but channel and date received: the same reading serves.
 const formValues = (form: Record<string, unknown>): PublicFormValues => feedbackFormValues(form);
@@ -160,7 +160,7 @@ export function publicFeedbackRoutes(trustedProxies: readonly string[] = []): Ho
   );
 
   routes.post('/settings/public-form', requireRole('admin'), async (c) => {
-    const enabled = str((await c.req.parseBody()).enabled);
+    const enabled = formText((await c.req.parseBody()).enabled);
     if (enabled !== 'true' && enabled !== 'false') throw new ApiError(422, 'validation_failed');
     await putSetting(c.get('deps').db, PUBLIC_FORM_SETTING, { enabled: enabled === 'true' });
     return c.redirect('/settings/public-form?flash=saved', 303);
@@ -192,7 +192,7 @@ export function publicFeedbackRoutes(trustedProxies: readonly string[] = []): Ho
 
   routes.post('/public/feedback', requireOpen, submitLimit, async (c) => {
     const form = await c.req.parseBody();
-    if (str(form[HONEYPOT_FIELD]).trim() !== '') {
+    if (formText(form[HONEYPOT_FIELD]).trim() !== '') {
       return c.redirect(`/public/feedback/thanks?receipt=${receiptFromBytes(randomBytes(8))}`, 303);
     }
     const values = formValues(form);

@@ -42,6 +42,9 @@ export const nfcText = (max: number) =>
     .transform(cleanText)
     .pipe(z.string().min(1).max(max));
 
+/** Returns a form field's value when it is text (parseBody gives files and arrays too), else ''. */
+export const formText = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 /** The longest search text of the item list (the search box's maxlength). */
