@@ -900,6 +900,12 @@ const VI = {
   'items.flash.responseDetailsInvalid': "Phản hồi chưa được lưu: thời điểm phản hồi, nơi chuyển đến hoặc hạn trả lời chưa hợp lệ; hãy sửa ô được đánh dấu.",
   'items.flash.decisionInvalid': "Quyết định chưa được lưu: hãy chọn kết luận và người phụ trách trong danh sách.",
   'items.fieldError.assignee': "Không có người dùng này để giao việc; hãy chọn trong danh sách.",
+  'reason.seed': 'Từ khóa có sẵn',
+  'reason.staff': 'Quy tắc #{id} của cán bộ',
+  'reason.place': 'Địa danh của phường',
+  'reason.modelSentiment': 'Mô hình cảm xúc',
+  'reason.modelOffensive': 'Mô hình ngôn từ xúc phạm',
+  'sources.technicalDetail': 'Chi tiết kỹ thuật',
 } as const;
 
 /** A key of the message catalogue. */
@@ -1794,6 +1800,12 @@ const EN: Record<MessageKey, string> = {
   'items.flash.responseDetailsInvalid': "The response was not saved: its time, the agency or the due date is not valid; correct the marked field.",
   'items.flash.decisionInvalid': "The decision was not saved: choose the verdict and the assignee from the lists.",
   'items.fieldError.assignee': "No such user to assign; choose one from the list.",
+  'reason.seed': 'Built-in keyword',
+  'reason.staff': 'Staff rule #{id}',
+  'reason.place': 'Ward place name',
+  'reason.modelSentiment': 'Sentiment model',
+  'reason.modelOffensive': 'Offensive language model',
+  'sources.technicalDetail': 'Technical detail',
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */
@@ -1839,4 +1851,16 @@ export function fetchErrorText(locale: Locale, code: string): string {
 export function apiErrorText(locale: Locale, code: string): string {
   const key = `apiError.${code}`;
   return hasMessage(key) ? t(locale, key) : t(locale, 'apiError.internal');
+}
+
+/**
+ * Returns a number in the page's language, with `digits` decimals at most (and at least, when
+ * `fixed`): Vietnamese writes 1.234,5 where English writes 1,234.5.
+ */
+export function formatNumber(value: number, locale: Locale, digits = 0, fixed = false): string {
+  if (!Number.isFinite(value)) return t(locale, 'common.none');
+  return new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: fixed ? digits : 0,
+  }).format(value);
 }

@@ -1,15 +1,13 @@
 // The answer of "Thử trước": what a draft rule or claim would flag among the stored items.
 import type { ExplanationSpan } from '../../src/domain/classification.ts';
 import type { DryRunReport } from '../../src/domain/dry-run.ts';
-import { t, type Locale } from '../i18n/messages.ts';
+import { formatNumber, t, type Locale } from '../i18n/messages.ts';
 import { HighlightedText } from './highlight-spans.tsx';
 import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
 
 /** Returns a share in 0..1 as a percentage with one decimal in the page's language: "83,3%" in Vietnamese, "83.3%" in English. */
 function percent(share: number, locale: Locale): string {
-  // The same number formats as the weekly report page (vi-VN: decimal comma), with the decimal always shown.
-  const format = new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  return `${format.format(share * 100)}%`;
+  return `${formatNumber(share * 100, locale, 1, true)}%`;
 }
 
 /** Returns the dry-run section: counts, how far the scan went, agreement with staff decisions, and the sample. */
@@ -62,7 +60,7 @@ export function DryRunResult({ report, locale }: { report: DryRunReport; locale:
                     {sample.verdict && <VerdictBadge verdict={sample.verdict} locale={locale} />}
                     <LabelBadges labels={sample.labels} locale={locale} />
                     {sample.newlyFlagged && <span class="badge dryrun-new">{t(locale, 'dryrun.new')}</span>}
-                    {sample.score !== undefined && <span class="muted"> · {sample.score.toFixed(2)}</span>}
+                    {sample.score !== undefined && <span class="muted"> · {formatNumber(sample.score, locale, 2, true)}</span>}
                   </p>
                   {(sample.excerpt.field === 'body' || spans.length > 0) && (
                     <p class="preserve dryrun-excerpt">

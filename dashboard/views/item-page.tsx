@@ -5,9 +5,10 @@ import { escalationState, RESPONSE_CHANNELS, RESPONSE_KINDS, type ItemResponse, 
 import type { ResponseTemplate } from '../../src/domain/response-template.ts';
 import { diffSentences, type ArticleRevision } from '../../src/domain/revision.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
-import { formatDate, hasMessage, t, type Locale, type MessageKey } from '../i18n/messages.ts';
+import { formatDate, formatNumber, hasMessage, t, type Locale, type MessageKey } from '../i18n/messages.ts';
 import { HighlightedText } from './highlight-spans.tsx';
 import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
+import { reasonSource } from './reason-source.ts';
 import { Layout } from './layout.tsx';
 import { safeHttpUrl } from './safe-http-url.ts';
 import { denialReason, type DenialRow } from './denials-page.tsx';
@@ -482,8 +483,8 @@ export function priorityExplanation(item: Pick<Item, 'labels'>, locale: Locale):
     .join(' · ');
 }
 
-function formatScore(score: number): string {
-  return Number.isFinite(score) ? score.toFixed(2) : '—';
+function formatScore(score: number, locale: Locale): string {
+  return formatNumber(score, locale, 2, true);
 }
 
 function OriginalLink({ url, locale }: { url: string | null; locale: Locale }) {
@@ -613,7 +614,7 @@ export function ItemPage({
               <div class="claim-match">
                 <p>
                   <a href={`/claims#claim-${match.claimId}`}>
-                    {t(locale, 'item.claimMatch', { id: match.claimId, score: match.score.toFixed(2) })}
+                    {t(locale, 'item.claimMatch', { id: match.claimId, score: formatScore(match.score, locale) })}
                   </a>{' '}
                   <VerdictBadge verdict={match.verdict} locale={locale} />
                 </p>
@@ -666,18 +667,29 @@ export function ItemPage({
             <p class="muted">{t(locale, 'item.whyEmpty')}</p>
           ) : (
             <ul class="why-list">
-              {spans.map((span) => (
-                <li>
-                  <span class={`badge reason flag-${span.category}`}>{span.text}</span>{' '}
-                  {t(locale, `category.${span.category}`)}
-                  {' · '}
-                  {t(locale, span.field === 'title' ? 'item.inTitle' : 'item.inBody')}
-                  <span class="muted">
+              {spans.map((span) => {
+                const source = reasonSource(locale, span.ruleId);
+                return (
+                  <li>
+                    <span class={`badge reason flag-${span.category}`}>{span.text}</span>{' '}
+                    {t(locale, `category.${span.category}`)}
                     {' · '}
-                    {span.ruleId} ({formatScore(span.weight)})
-                  </span>
-                </li>
-              ))}
+                    {t(locale, span.field === 'title' ? 'item.inTitle' : 'item.inBody')}
+                    <span class="muted">
+                      {' · '}
+                      {/* The raw rule id stays in the tooltip for whoever debugs the classifier. */}
+                      {source.href ? (
+                        <a href={source.href} title={span.ruleId}>
+                          {source.text}
+                        </a>
+                      ) : (
+                        <span title={span.ruleId}>{source.text}</span>
+                      )}{' '}
+                      ({formatScore(span.weight, locale)})
+                    </span>
+                  </li>
+                );
+              })}
             </ul>
           )}
         </section>
@@ -779,7 +791,7 @@ export function ItemPage({
                   {scoreEntries.map(([label, score]) => (
                     <li>
                       <span class={`badge label-${label}`}>{t(locale, `label.${label}`)}</span>{' '}
-                      {formatScore(score)}
+                      {formatScore(score, locale)}
                     </li>
                   ))}
                 </ul>

@@ -229,7 +229,8 @@ export function RulesPage(props: RulesPageProps) {
           </thead>
           <tbody>
             {rules.map((rule) => (
-              <tr class={rule.enabled ? '' : 'row-disabled'}>
+              // The anchor the item page's "why flagged" links a staff rule to (/rules#rule-<id>).
+              <tr id={`rule-${rule.id}`} class={rule.enabled ? '' : 'row-disabled'}>
                 <td data-label="#">{String(rule.id)}</td>
                 <td data-label={t(locale, 'rules.col.kind')}>{t(locale, `rules.kind.${rule.kind}`)}</td>
                 <td data-label={t(locale, 'rules.col.category')}>

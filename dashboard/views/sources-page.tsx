@@ -96,7 +96,13 @@ function LastError({ source, locale }: { source: Source; locale: Locale }) {
       {source.lastErrorCode && (
         <strong class="error-code">{fetchErrorText(locale, source.lastErrorCode)}</strong>
       )}
-      {source.lastError && <span class="error-message">{source.lastError}</span>}
+      {/* The collector's own message is English and technical: folded away, still there to copy for support. */}
+      {source.lastError && (
+        <details class="error-detail">
+          <summary>{t(locale, 'sources.technicalDetail')}</summary>
+          <code class="error-message">{source.lastError}</code>
+        </details>
+      )}
       {source.lastErrorAt && (
         <span class="muted time">{formatDate(source.lastErrorAt, locale)}</span>
       )}

@@ -195,6 +195,31 @@ describe('a failed preview', () => {
   });
 });
 
+describe('a source whose last fetch failed', () => {
+  it('shows the Vietnamese error and folds the collector’s English detail into <details>', async () => {
+    server.setRoute('/down.xml', respond('Service Unavailable', 'text/plain', 503));
+    const created = await t.request('/api/sources', { cookie: admin, json: { kind: 'rss', name: 'Nguồn đang hỏng', url: server.url('/down.xml') } });
+    const { id } = (await created.json()) as { id: number };
+    expect((await postForm(`/sources/${id}/fetch`, {}, staff)).status).toBe(200);
+
+    const html = await (await t.request('/sources', { cookie: staff })).text();
+    const start = html.lastIndexOf('<tr', html.indexOf('Nguồn đang hỏng'));
+    const row = html.slice(start, html.indexOf('</tr>', start));
+    const details = /<details\b[^>]*>[\s\S]*?<\/details>/.exec(row)?.[0];
+    expect(details, 'technical detail').toBeDefined();
+    expect(details).not.toMatch(/^<details[^>]*\bopen\b/);
+    expect(details).toContain('<summary>Chi tiết kỹ thuật</summary>');
+    expect(details).toContain('answered HTTP 503');
+    // Outside the folded detail: the Vietnamese message only.
+    const visible = row.replace(details!, '');
+    expect(visible).toContain('Máy chủ trả về mã lỗi HTTP');
+    expect(visible).not.toContain('HTTP 503');
+
+    const english = await (await t.request('/sources?lang=en', { cookie: staff })).text();
+    expect(english).toContain('<summary>Technical detail</summary>');
+  });
+});
+
 describe('the import page answering a failed POST', () => {
   // Each failure shows the upload form again; its language link must lead to a page that exists.
   it('links the language switch to /imports for an empty, missing or unsupported file and an expired preview', async () => {

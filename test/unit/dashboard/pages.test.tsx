@@ -243,7 +243,7 @@ describe('ItemListPage', () => {
 describe('ItemPage', () => {
   it('shows a matched claim with its score, verdict and correction', async () => {
     const html = (await renderAllPages()).itemWithClaim!;
-    expect(html).toContain('Trùng với thông tin #12 (0.82)');
+    expect(html).toContain('Trùng với thông tin #12 (0,82)');
     expect(html).toContain('href="/claims#claim-12"');
     expect(html).toContain('Tin sai sự thật');
   });
@@ -258,8 +258,8 @@ describe('ItemPage', () => {
   it('shows labels, scores, source, status and a safe original link', async () => {
     const html = await renderHtml(<ItemPage user={user} locale="vi" item={sampleItem()} canTriage={false} />);
     expect(html).toContain('Tiêu cực');
-    expect(html).toContain('0.80');
-    expect(html).toContain('0.95');
+    expect(html).toContain('0,80');
+    expect(html).toContain('0,95');
     expect(html).toContain('Báo Giáo dục');
     expect(html).toContain('<span class="badge status-new">Mới</span>');
     expect(html).toContain('href="https://example.vn/bai-viet/1"');
