@@ -35,9 +35,8 @@ export function flashText(locale: Locale, flash: SourcesFlash): string {
       if (result.status === 'not_modified') return t(locale, 'flash.refreshNotModified');
       if (result.status === 'skipped') return t(locale, 'flash.refreshSkipped');
       if (result.status === 'error') {
-        const error = result.error
-          ? `${fetchErrorText(locale, result.error.code)} — ${result.error.message}`
-          : t(locale, 'common.none');
+        // The collector's own English message is shown apart, folded (TechnicalDetail).
+        const error = result.error ? fetchErrorText(locale, result.error.code) : t(locale, 'common.none');
         return t(locale, 'flash.refreshError', { error });
       }
       return t(locale, 'flash.refreshOk', {
@@ -48,6 +47,16 @@ export function flashText(locale: Locale, flash: SourcesFlash): string {
       });
     }
   }
+}
+
+/** The collector's own message, English and technical: folded away, still there to copy for support. */
+function TechnicalDetail({ detail, locale }: { detail: string; locale: Locale }) {
+  return (
+    <details class="error-detail">
+      <summary>{t(locale, 'sources.technicalDetail')}</summary>
+      <code class="error-message">{detail}</code>
+    </details>
+  );
 }
 
 function flashClass(flash: SourcesFlash): string {
@@ -96,13 +105,7 @@ function LastError({ source, locale }: { source: Source; locale: Locale }) {
       {source.lastErrorCode && (
         <strong class="error-code">{fetchErrorText(locale, source.lastErrorCode)}</strong>
       )}
-      {/* The collector's own message is English and technical: folded away, still there to copy for support. */}
-      {source.lastError && (
-        <details class="error-detail">
-          <summary>{t(locale, 'sources.technicalDetail')}</summary>
-          <code class="error-message">{source.lastError}</code>
-        </details>
-      )}
+      {source.lastError && <TechnicalDetail detail={source.lastError} locale={locale} />}
       {source.lastErrorAt && (
         <span class="muted time">{formatDate(source.lastErrorAt, locale)}</span>
       )}
@@ -283,9 +286,10 @@ export function SourcesPage({ user, locale, sources, canManage, flash, form, err
     <Layout title={t(locale, 'sources.title')} user={user} locale={locale} section="sources" backPath="/sources">
       <h1>{t(locale, 'sources.title')}</h1>
       {flash && (
-        <p class={flashClass(flash)} role="status">
-          {flashText(locale, flash)}
-        </p>
+        <div class={flashClass(flash)} role="status">
+          <p>{flashText(locale, flash)}</p>
+          {flash.kind === 'refreshed' && flash.result.error && <TechnicalDetail detail={flash.result.error.message} locale={locale} />}
+        </div>
       )}
       {sources.length === 0 ? (
         <p class="empty-state">{t(locale, 'sources.empty')}</p>

@@ -383,7 +383,10 @@ describe('SourcesPage', () => {
         }}
       />,
     );
-    expect(html).toContain('Fetch failed: Not an RSS/Atom feed — got text/html');
+    expect(html).toContain('Fetch failed: Not an RSS/Atom feed');
+    // The collector's English detail is folded under "Technical detail", not in the message.
+    expect(html).not.toContain('feed — got text/html');
+    expect(html).toMatch(/<details class="error-detail"><summary>Technical detail<\/summary><code class="error-message">got text\/html<\/code><\/details>/);
     expect(html).toContain('class="alert alert-error"');
   });
 });
