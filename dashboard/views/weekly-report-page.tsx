@@ -646,6 +646,8 @@ function WeekPicker({ locale, week, error, summary }: { locale: Locale; week: st
   const shown = summary?.week ?? week;
   const previous = shiftIsoWeek(shown, -1);
   const next = shiftIsoWeek(shown, 1);
+  // The week box has no `pattern`: parseIsoWeek alone decides what a week is (`2026-w48` too), and a
+  // refused one comes back with the reason next to the box rather than the browser's generic message.
   // No link into a week that has not started when the figures were computed.
   const nextStarts = summary ? new Date(summary.to).getTime() : Number.NaN;
   const showNext = next !== null && summary !== null && nextStarts <= new Date(summary.generatedAt).getTime();
@@ -662,7 +664,6 @@ function WeekPicker({ locale, week, error, summary }: { locale: Locale; week: st
             placeholder="2026-W48"
             inputmode="text"
             autocomplete="off"
-            pattern="\d{4}-W\d{2}"
             aria-invalid={error ? 'true' : undefined}
             aria-describedby={error ? 'weekly-week-error' : undefined}
           />

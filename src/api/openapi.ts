@@ -16,8 +16,8 @@ const weekParam = {
   name: 'week',
   in: 'query',
   required: false,
-  description: 'ISO week in Asia/Ho_Chi_Minh, e.g. 2026-W48; default: the last complete week. Malformed → 400 invalid_week; not begun → 422 week_in_future.',
-  schema: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' },
+  description: 'ISO week in Asia/Ho_Chi_Minh, e.g. 2026-W48 (2026-w48 is read the same); default: the last complete week. Malformed → 400 invalid_week; not begun → 422 week_in_future.',
+  schema: { type: 'string', pattern: '^\\d{4}-[Ww]\\d{2}$' },
 };
 const itemStoryCount = { items: { type: 'integer' }, stories: { type: 'integer', description: 'Clusters: the same story in several sources counts once.' } };
 const sentimentShares = {

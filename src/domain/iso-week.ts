@@ -52,9 +52,13 @@ function build(year: number, week: number): IsoWeek {
   };
 }
 
-/** Returns the week `YYYY-Www` names; throws IsoWeekError `invalid_week` for anything else (`abc`, `2026-W60`, W53 of a 52-week year). */
+/**
+ * Returns the week `YYYY-Www` names, spaces around it and a lowercase `w` allowed (`2026-w48` is typed
+ * as often as `2026-W48`); throws IsoWeekError `invalid_week` for anything else (`abc`, `2026-W60`, W53 of
+ * a 52-week year). Every week typed anywhere (pages, API, CLI) is read here and nowhere else.
+ */
 export function parseIsoWeek(text: string): IsoWeek {
-  const match = /^(\d{4})-W(\d{2})$/.exec(text.trim());
+  const match = /^(\d{4})-[Ww](\d{2})$/.exec(text.trim());
   if (!match) throw new IsoWeekError('invalid_week', `week must look like 2026-W48, got "${text.slice(0, 40)}"`);
   const year = Number(match[1]);
   const week = Number(match[2]);

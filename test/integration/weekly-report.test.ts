@@ -403,6 +403,21 @@ describe('weeks that cannot be reported', () => {
     expect(page.status).toBe(400);
   });
 
+  it('reads a lowercase w (and spaces around the week) as the week itself', async () => {
+    const { generatedAt: _generated, ...asked } = await getSummary(WEEK);
+    for (const typed of [WEEK.toLowerCase(), ` ${WEEK.toLowerCase()} `]) {
+      const { generatedAt: _again, ...read } = await getSummary(typed);
+      expect(read, typed).toEqual(asked);
+    }
+    const page = await t.request(`/reports/weekly?week=${WEEK.toLowerCase()}`, { cookie: leader });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`value="${WEEK}"`);
+    // Lowercase garbage is still garbage.
+    const refused = await t.request('/api/reports/weekly?week=2026-w60', { cookie: leader });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_week');
+  });
+
   it('is not for MTTQ officers', async () => {
     expect((await t.request(`/api/reports/weekly?week=${WEEK}`, { cookie: mttq })).status).toBe(403);
   });

@@ -64,9 +64,21 @@ describe('ISO weeks in Asia/Ho_Chi_Minh', () => {
   });
 
   it('refuses malformed weeks and week numbers the year does not have', () => {
-    for (const bad of ['abc', '2026-W60', '2026-W00', '2025-W53', '2026W48', '2026-w48', '2026-W4', '', '2026-W48x', '１２３４-W01']) {
-      expect(codeOf(() => parseIsoWeek(bad)), bad).toBe('invalid_week');
+    const bad = ['abc', '2026-W60', '2026-W54', '2026-W00', '2026-w00', '2025-W53', '2026W48', 'W48', '2026-48', '2026-W4', '', '2026-W48x', '１２３４-W01'];
+    for (const text of [...bad, '2026-x48', '2026- w48', '2026-ｗ48']) {
+      expect(codeOf(() => parseIsoWeek(text)), text).toBe('invalid_week');
     }
+    // The reason names what was wrong, for the page and the CLI to show.
+    expect(() => parseIsoWeek('2026-W54')).toThrow('2026 has weeks 1 to 53, not 54');
+    expect(() => parseIsoWeek('W48')).toThrow('week must look like 2026-W48, got "W48"');
+  });
+
+  it('reads a lowercase w and spaces around the week as the same week', () => {
+    for (const text of ['2026-w48', ' 2026-W48 ', '\t2026-w48\n']) {
+      expect(parseIsoWeek(text), JSON.stringify(text)).toEqual(parseIsoWeek('2026-W48'));
+    }
+    expect(parseIsoWeek('2026-w48').label).toBe('2026-W48');
+    expect(parseIsoWeek('2026-w53').label).toBe('2026-W53');
   });
 
   it('refuses a week that has not begun, accepts the current one', () => {
