@@ -906,6 +906,11 @@ const VI = {
   'reason.modelSentiment': 'Mô hình cảm xúc',
   'reason.modelOffensive': 'Mô hình ngôn từ xúc phạm',
   'sources.technicalDetail': 'Chi tiết kỹ thuật',
+  'items.first': 'Trang đầu',
+  'items.previous': 'Trang trước',
+  'items.pager': 'Chuyển trang',
+  'items.pageRange': 'Trang {page} · tin {from}–{to}',
+  'items.pageNumber': 'Trang {page}',
 } as const;
 
 /** A key of the message catalogue. */
@@ -1806,6 +1811,11 @@ const EN: Record<MessageKey, string> = {
   'reason.modelSentiment': 'Sentiment model',
   'reason.modelOffensive': 'Offensive language model',
   'sources.technicalDetail': 'Technical detail',
+  'items.first': 'First page',
+  'items.previous': 'Previous page',
+  'items.pager': 'Pages',
+  'items.pageRange': 'Page {page} · items {from}–{to}',
+  'items.pageNumber': 'Page {page}',
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */

@@ -25,6 +25,38 @@ export interface ItemFilters {
   order?: ItemOrder;
   /** Only open items past their response deadline, earliest first. */
   overdue?: boolean;
+  /** Rows a page holds, when the address asked for a number (the default otherwise): kept from page to page. */
+  limit?: number;
+}
+
+/**
+ * Where a page is among the queue's pages. Paging is by cursor (each page starts after the last row of
+ * the page before, so triage between two pages neither skips nor repeats items), and a cursor only
+ * points forward: the way back travels in the links, as the cursors of the pages before this one.
+ */
+export interface QueuePosition {
+  /** 1 for the first page. */
+  page: number;
+  /** Where this page starts; none on page 1. */
+  cursor?: string;
+  /** The cursors of the pages before this one, oldest first, down to page 2 (page 1 has none); at most MAX_EARLIER_PAGES. */
+  earlier: readonly string[];
+  /** Rows a page holds (the range shown). */
+  size: number;
+}
+
+/**
+ * The most earlier pages' cursors a link carries (some 70 characters each): deeper than that, the
+ * oldest are dropped so the address stays short, and "previous" stops where they end ("first" still works).
+ */
+export const MAX_EARLIER_PAGES = 20;
+
+/** Joins the cursors in `prev`: never part of one (base64url). */
+export const PREV_SEPARATOR = '.';
+
+/** Returns the number of a page with a cursor, told by the cursors before it: page 2 has none. */
+export function pageOfCursors(earlier: readonly string[]): number {
+  return earlier.length + 2;
 }
 
 /** An item as the queue lists it: what its row shows (a whole Item will do), with its response deadline when it has one. */
@@ -40,6 +72,8 @@ export interface ItemListPageProps {
   items: readonly QueueItem[];
   filters: ItemFilters;
   nextCursor: string | null;
+  /** Where the page is among the pages (page 1 unless given). */
+  position?: QueuePosition;
   sources: readonly Pick<Source, 'id' | 'name'>[];
   /** How many open items are past their deadline (the overdue link); hidden when undefined. */
   overdueCount?: number;
@@ -67,8 +101,11 @@ const BULK_STATUSES = ['in_review', 'responded', 'escalated', 'dismissed', 'new'
 /** How many matched words a row shows before summarising the rest as "+n more". */
 const MAX_REASONS_PER_ROW = 6;
 
-/** Returns the query string (with `?`, or empty) for the filters, plus a cursor when given. */
-export function buildItemsQuery(filters: ItemFilters, cursor?: string | null): string {
+/** A page the pager links to: its cursor and the way back from it (see QueuePosition). */
+type PageLink = Pick<QueuePosition, 'page' | 'cursor' | 'earlier'>;
+
+/** Returns the query string (with `?`, or empty) for the filters, plus the page when given (page 1 has none). */
+export function buildItemsQuery(filters: ItemFilters, at?: PageLink): string {
   const params = new URLSearchParams();
   if (filters.status) params.set('status', filters.status);
   if (filters.label) params.set('label', filters.label);
@@ -78,9 +115,70 @@ export function buildItemsQuery(filters: ItemFilters, cursor?: string | null): s
   if (filters.to) params.set('to', filters.to);
   if (filters.order) params.set('order', filters.order);
   if (filters.overdue) params.set('overdue', 'true');
-  if (cursor) params.set('cursor', cursor);
+  if (filters.limit !== undefined) params.set('limit', String(filters.limit));
+  if (at?.cursor) {
+    params.set('cursor', at.cursor);
+    if (at.earlier.length > 0) params.set('prev', at.earlier.join(PREV_SEPARATOR));
+    // The page number goes in only when the cursors do not tell it (the oldest were dropped).
+    if (at.page !== pageOfCursors(at.earlier)) params.set('page', String(at.page));
+  }
   const query = params.toString();
   return query ? `?${query}` : '';
+}
+
+/** Returns the page after, carrying this page's cursor back (the oldest dropped past MAX_EARLIER_PAGES). */
+function nextPage(position: QueuePosition, nextCursor: string): PageLink {
+  const earlier = position.cursor ? [...position.earlier, position.cursor].slice(-MAX_EARLIER_PAGES) : [];
+  return { page: position.page + 1, cursor: nextCursor, earlier };
+}
+
+/** Returns the page before, or null when the way back was dropped (only "first" leads back then). */
+function previousPage(position: QueuePosition): PageLink | null {
+  if (position.page === 2) return { page: 1, earlier: [] };
+  const cursor = position.earlier.at(-1);
+  return cursor ? { page: position.page - 1, cursor, earlier: position.earlier.slice(0, -1) } : null;
+}
+
+function Pager({
+  locale,
+  filters,
+  position,
+  shown,
+  nextCursor,
+}: {
+  locale: Locale;
+  filters: ItemFilters;
+  position: QueuePosition;
+  shown: number;
+  nextCursor: string | null;
+}) {
+  const { page } = position;
+  if (page === 1 && !nextCursor) return null;
+  const previous = page > 1 ? previousPage(position) : null;
+  const from = (page - 1) * position.size + 1;
+  return (
+    <nav class="pager" aria-label={t(locale, 'items.pager')}>
+      {/* "First" beside "previous" only where they differ (page 3 on), or alone when the way back was dropped. */}
+      {page > 1 && (page > 2 || !previous) && (
+        <a class="button" rel="first" href={`/items${buildItemsQuery(filters)}`}>
+          « {t(locale, 'items.first')}
+        </a>
+      )}{' '}
+      {previous && (
+        <a class="button" rel="prev" href={`/items${buildItemsQuery(filters, previous)}`}>
+          ← {t(locale, 'items.previous')}
+        </a>
+      )}{' '}
+      <span class="pager-position">
+        {shown > 0 ? t(locale, 'items.pageRange', { page, from, to: from + shown - 1 }) : t(locale, 'items.pageNumber', { page })}
+      </span>{' '}
+      {nextCursor && (
+        <a class="button" rel="next" href={`/items${buildItemsQuery(filters, nextPage(position, nextCursor))}`}>
+          {t(locale, 'items.next')} →
+        </a>
+      )}
+    </nav>
+  );
 }
 
 interface Reason {
@@ -415,13 +513,14 @@ function BulkForm({ locale, filters }: { locale: Locale; filters: ItemFilters })
   );
 }
 
-/** Returns the triage queue page: filter form, overdue link, item table with bulk actions, and a next-page link keeping filters. */
+/** Returns the triage queue page: filter form, overdue link, item table with bulk actions, and the pager (first, previous, next) keeping filters. */
 export function ItemListPage({
   user,
   locale,
   items,
   filters,
   nextCursor,
+  position = { page: 1, earlier: [], size: items.length },
   sources,
   overdueCount,
   now = new Date(),
@@ -491,13 +590,7 @@ export function ItemListPage({
           </table>
         </>
       )}
-      {nextCursor && (
-        <nav class="pager">
-          <a class="button" rel="next" href={`/items${buildItemsQuery(filters, nextCursor)}`}>
-            {t(locale, 'items.next')} →
-          </a>
-        </nav>
-      )}
+      <Pager locale={locale} filters={filters} position={position} shown={items.length} nextCursor={nextCursor} />
     </Layout>
   );
 }

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { HtmlEscapedCallbackPhase, resolveCallback, type HtmlEscapedString } from 'hono/utils/html';
 import { z } from 'zod';
-import { ItemListPage } from '../../dashboard/views/item-list-page.tsx';
+import { ItemListPage, MAX_EARLIER_PAGES, pageOfCursors, PREV_SEPARATOR, type QueuePosition } from '../../dashboard/views/item-list-page.tsx';
 import { ItemPage, type ItemPageForms, type ResponseFormValues } from '../../dashboard/views/item-page.tsx';
 import type { FeedbackFieldError } from '../../dashboard/views/opinion-fields.tsx';
 import {
@@ -67,6 +67,25 @@ function listQueryFrom(c: AppContext, params: Record<string, string> = c.req.que
   const query = parsed.data;
   if (query.cursor && !decodeCursor(query.cursor)) throw new ApiError(400, 'validation_failed', [{ path: ['cursor'] }]);
   return query;
+}
+
+/**
+ * Returns where the queue page is among the pages, from the cursors the pager's links carry back
+ * (`prev`) and the page number when they do not tell it (`page`); 400 when they are not ones it wrote.
+ */
+function queuePositionOf(params: Record<string, string>, query: ItemListQuery): QueuePosition {
+  const refuse = (field: 'prev' | 'page') => new ApiError(400, 'validation_failed', [{ path: [field] }]);
+  const earlier = params.prev ? params.prev.split(PREV_SEPARATOR) : [];
+  if (!query.cursor) {
+    // Page 1 has no way back to carry.
+    if (earlier.length > 0) throw refuse('prev');
+    if (params.page && params.page !== '1') throw refuse('page');
+    return { page: 1, earlier: [], size: query.limit };
+  }
+  if (earlier.length > MAX_EARLIER_PAGES || !earlier.every((cursor) => decodeCursor(cursor))) throw refuse('prev');
+  const page = params.page ? Number(params.page) : pageOfCursors(earlier);
+  if (!/^\d{0,6}$/.test(params.page ?? '') || page < pageOfCursors(earlier)) throw refuse('page');
+  return { page, cursor: query.cursor, earlier, size: query.limit };
 }
 
 function filtersFrom(c: AppContext, query: ItemListQuery = listQueryFrom(c)): ItemFilters {
@@ -402,6 +421,7 @@ export function itemRoutes(): Hono<AppEnv> {
     const searchTooLong = typedSearch.length > MAX_SEARCH_LENGTH;
     const query = listQueryFrom(c, searchTooLong ? { ...params, q: '' } : params);
     const filters = filtersFrom(c, query);
+    const position = queuePositionOf(params, query);
     const user = c.get('user')!;
     // One query: the rows (only the columns a row shows), the overdue count, the sources and the saved views.
     const page = await getQueuePage(db, filters, user.id);
@@ -413,7 +433,9 @@ export function itemRoutes(): Hono<AppEnv> {
         locale: c.get('locale'),
         items: page.items,
         nextCursor: page.nextCursor,
-        filters: { ...query, sourceId: query.source },
+        position,
+        // A page size asked for stays from page to page (and the range shown stays true).
+        filters: { ...query, sourceId: query.source, limit: params.limit ? query.limit : undefined },
         sources: page.sources,
         overdueCount: page.overdueCount,
         now: filters.now ?? new Date(),
