@@ -110,6 +110,8 @@ export const items = pgTable(
     index('items_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
     index('items_cluster_idx').on(t.clusterId),
     index('items_recheck_idx').on(t.recheckUntil).where(sql`recheck_until is not null`),
+    // The morning digest counts what was collected since the last one (about a day of a long backlog).
+    index('items_collected_at_idx').on(t.collectedAt),
     // The overdue view: open items with a response deadline, earliest deadline first (due_at, id as the
     // view sorts and pages); cluster_id too, so the overdue count on every queue page reads the index only.
     index('items_overdue_idx')

@@ -211,12 +211,14 @@ export async function summarizeArrivals(db: Db, since: Date, until: Date, topLim
 
 /** Returns the id just below the first item collected at or after `since` (the latest id when there is none; 0 for no items). */
 export async function itemIdBefore(db: Db, since: Date): Promise<number> {
+  // Two subqueries, each answered by an index (collected_at's range, the primary key's end), where
+  // one aggregate with a filter would read the whole table.
   const [row] = await db
     .select({
-      first: sql<number | null>`min(${items.id}) filter (where ${items.collectedAt} >= ${since.toISOString()}::timestamptz)`,
-      last: sql<number | null>`max(${items.id})`,
+      first: sql<number | null>`(select min(${items.id}) from ${items} where ${items.collectedAt} >= ${since.toISOString()}::timestamptz)`,
+      last: sql<number | null>`(select max(${items.id}) from ${items})`,
     })
-    .from(items);
+    .from(sql`(select 1) as one`);
   if (row?.first !== null && row?.first !== undefined) return Number(row.first) - 1;
   return Number(row?.last ?? 0);
 }

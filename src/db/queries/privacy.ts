@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FeedbackChannel, FeedbackDetail } from '../../domain/feedback.ts';
-import { getFeedbackDetail } from './feedback.ts';
+import { getFeedbackDetails } from './feedback.ts';
 import { escapeLike } from './items.ts';
 import type { ItemStatus } from '../../domain/item.ts';
 import {
@@ -211,30 +211,29 @@ export interface DataRequestOutcome {
 
 /**
  * Finds the citizen's submissions, shows (access) or deletes (deletion) their personal data, and
- * logs the request with counts only: the receipt or contact searched is not kept anywhere.
+ * logs the request with counts only: the receipt or contact searched is not kept anywhere. One
+ * transaction: what is shown or deleted is what was found, and the log is there exactly when the
+ * deletion is.
  */
 export async function carryOutDataRequest(db: Db, input: DataRequestInput): Promise<DataRequestOutcome> {
   const foundBy: DataRequestFoundBy = input.receipt ? 'receipt' : 'contact';
-  const ids = input.receipt ? await findFeedbackIdsByReceipt(db, input.receipt) : await findFeedbackIdsByContact(db, input.contact ?? '');
-  const submissions: FeedbackDetail[] = [];
-  let deleted: CitizenDataDeleted = { contactsDeleted: 0, attachmentsDeleted: 0 };
-  if (input.kind === 'access') {
-    for (const id of ids) {
-      const detail = await getFeedbackDetail(db, id);
-      if (detail) submissions.push(detail);
-    }
-  } else {
-    deleted = await deleteCitizenData(db, ids, 'request', input.now);
-  }
-  const logId = await recordDataRequest(db, {
-    kind: input.kind,
-    foundBy,
-    submissionsFound: ids.length,
-    contactsDeleted: deleted.contactsDeleted,
-    performedBy: input.performedBy,
-    note: input.kind === 'deletion' ? `attachments_deleted=${deleted.attachmentsDeleted}` : null,
+  return db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    const ids = input.receipt ? await findFeedbackIdsByReceipt(tx, input.receipt) : await findFeedbackIdsByContact(tx, input.contact ?? '');
+    let submissions: FeedbackDetail[] = [];
+    let deleted: CitizenDataDeleted = { contactsDeleted: 0, attachmentsDeleted: 0 };
+    if (input.kind === 'access') submissions = await getFeedbackDetails(tx, ids);
+    else deleted = await deleteCitizenData(tx, ids, 'request', input.now);
+    const logId = await recordDataRequest(tx, {
+      kind: input.kind,
+      foundBy,
+      submissionsFound: ids.length,
+      contactsDeleted: deleted.contactsDeleted,
+      performedBy: input.performedBy,
+      note: input.kind === 'deletion' ? `attachments_deleted=${deleted.attachmentsDeleted}` : null,
+    });
+    return { logId, kind: input.kind, foundBy, submissionsFound: ids.length, ...deleted, submissions };
   });
-  return { logId, kind: input.kind, foundBy, submissionsFound: ids.length, ...deleted, submissions };
 }
 
 /** What one retention pass removed. */

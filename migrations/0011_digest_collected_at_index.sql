@@ -1,0 +1,1 @@
+CREATE INDEX "items_collected_at_idx" ON "items" USING btree ("collected_at");
