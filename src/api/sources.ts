@@ -147,11 +147,38 @@ function renderInvalidForm(c: AppContext, form: SourceForm, error: unknown) {
   return renderPage(c, undefined, 422, { form, errors: error.details as SourceFieldError[] });
 }
 
-// The "added" message after the redirect of a successful add; nothing for an unknown id.
-async function createdFlash(c: AppContext): Promise<SourcesFlash | undefined> {
-  const id = parseId(c.req.query('created') ?? '');
-  const source = id === null ? undefined : await getSource(c.get('deps').db, id);
-  return source ? { kind: 'created', name: source.name } : undefined;
+// The message after the redirect of a successful add (`created`) or of "fetch now" (`refreshed`);
+// nothing for an unknown id or for counts this page did not write.
+async function redirectedFlash(c: AppContext): Promise<SourcesFlash | undefined> {
+  const created = parseId(c.req.query('created') ?? '');
+  if (created !== null) {
+    const source = await getSource(c.get('deps').db, created);
+    return source ? { kind: 'created', name: source.name } : undefined;
+  }
+  const refreshed = parseId(c.req.query('refreshed') ?? '');
+  const status = c.req.query('status');
+  if (refreshed === null || !REFRESH_STATUSES.includes(status as RefreshResult['status'])) return undefined;
+  const counts = REFRESH_COUNTS.map((name) => c.req.query(name) ?? '0');
+  if (!counts.every((count) => /^\d{1,7}$/.test(count))) return undefined;
+  const [fetched, stored, skipped, failedEntries] = counts.map(Number) as [number, number, number, number];
+  const result: RefreshResult = { sourceId: refreshed, status: status as RefreshResult['status'], fetched, stored, skipped, failedEntries };
+  if (result.status === 'error') {
+    // The error itself is the source's last one, as the fetch recorded it (the address carries no text).
+    const source = await getSource(c.get('deps').db, refreshed);
+    if (source?.lastErrorCode) result.error = { code: source.lastErrorCode, message: source.lastError ?? '' };
+  }
+  return { kind: 'refreshed', result };
+}
+
+const REFRESH_STATUSES: readonly RefreshResult['status'][] = ['ok', 'not_modified', 'error', 'skipped'];
+const REFRESH_COUNTS = ['fetched', 'stored', 'skipped', 'failed'] as const;
+
+/** Returns the address of the sources page showing a "fetch now" outcome (Post/Redirect/Get). */
+function refreshedLocation(result: RefreshResult): string {
+  const counts = [result.fetched, result.stored, result.skipped, result.failedEntries];
+  const query = new URLSearchParams({ refreshed: String(result.sourceId), status: result.status });
+  REFRESH_COUNTS.forEach((name, at) => query.set(name, String(counts[at])));
+  return `/sources?${query}`;
 }
 
 function editValuesOf(source: Source): SourceEditValues {
@@ -222,7 +249,7 @@ export function sourceRoutes(): Hono<AppEnv> {
     c.json(await previewSource(c, await c.req.json().catch(() => null))),
   );
 
-  routes.get('/sources', requireRole(...READ_ROLES), async (c) => renderPage(c, await createdFlash(c)));
+  routes.get('/sources', requireRole(...READ_ROLES), async (c) => renderPage(c, await redirectedFlash(c)));
   // Post/Redirect/Get: reloading the page after adding a source does not add it again.
   routes.post('/sources', requireRole(...MANAGE_ROLES), async (c) => {
     const form = sourceFormOf(await c.req.parseBody());
@@ -241,7 +268,8 @@ export function sourceRoutes(): Hono<AppEnv> {
       return renderInvalidForm(c, form, error);
     }
   });
-  routes.post('/sources/:id/fetch', requireRole(...FETCH_ROLES), async (c) => renderPage(c, { kind: 'refreshed', result: await fetchNow(c) }));
+  // Post/Redirect/Get: reloading the page after "fetch now" does not fetch again.
+  routes.post('/sources/:id/fetch', requireRole(...FETCH_ROLES), async (c) => c.redirect(refreshedLocation(await fetchNow(c)), 303));
   routes.get('/sources/:id', requireRole(...MANAGE_ROLES), async (c) => {
     const source = await existingSource(c);
     return renderEditPage(c, source, { saved: c.req.query('saved') === '1' });

@@ -200,7 +200,7 @@ describe('a source whose last fetch failed', () => {
     server.setRoute('/down.xml', respond('Service Unavailable', 'text/plain', 503));
     const created = await t.request('/api/sources', { cookie: admin, json: { kind: 'rss', name: 'Nguồn đang hỏng', url: server.url('/down.xml') } });
     const { id } = (await created.json()) as { id: number };
-    expect((await postForm(`/sources/${id}/fetch`, {}, staff)).status).toBe(200);
+    expect((await postForm(`/sources/${id}/fetch`, {}, staff)).status).toBe(303);
 
     const html = await (await t.request('/sources', { cookie: staff })).text();
     const start = html.lastIndexOf('<tr', html.indexOf('Nguồn đang hỏng'));
@@ -217,6 +217,50 @@ describe('a source whose last fetch failed', () => {
 
     const english = await (await t.request('/sources?lang=en', { cookie: staff })).text();
     expect(english).toContain('<summary>Technical detail</summary>');
+  });
+});
+
+describe('fetch now through the page', () => {
+  it('redirects to the page with the outcome, so a reload does not fetch again', async () => {
+    let fetches = 0;
+    const feed = respond(FEED);
+    server.setRoute('/fetch-now.xml', (request, response) => {
+      fetches++;
+      feed(request, response);
+    });
+    const created = await t.request('/api/sources', { cookie: admin, json: { kind: 'rss', name: 'Nguồn lấy ngay', url: server.url('/fetch-now.xml') } });
+    const { id } = (await created.json()) as { id: number };
+    const response = await postForm(`/sources/${id}/fetch`, {}, staff);
+    expect(response.status).toBe(303);
+    const location = response.headers.get('location')!;
+    expect(location).toMatch(new RegExp(`^/sources\\?refreshed=${id}&status=ok&fetched=\\d+&stored=\\d+&skipped=\\d+&failed=0$`));
+    expect(fetches).toBe(1);
+
+    const page = await (await t.request(location, { cookie: staff })).text();
+    expect(page).toMatch(/Đã lấy tin: \d+ mục, lưu \d+ mục mới/);
+    // The page after the redirect is a GET: showing it again fetches nothing.
+    await t.request(location, { cookie: staff });
+    expect(fetches).toBe(1);
+  });
+
+  it('shows a failed fetch with the source’s recorded error, the detail folded', async () => {
+    server.setRoute('/broken-now.xml', respond('Service Unavailable', 'text/plain', 503));
+    const created = await t.request('/api/sources', { cookie: admin, json: { kind: 'rss', name: 'Nguồn hỏng lấy ngay', url: server.url('/broken-now.xml') } });
+    const { id } = (await created.json()) as { id: number };
+    const location = (await postForm(`/sources/${id}/fetch`, {}, staff)).headers.get('location')!;
+    expect(location).toContain('status=error');
+    const html = await (await t.request(location, { cookie: staff })).text();
+    const flash = /<div class="alert alert-error" role="status">[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+    expect(flash).toContain('Máy chủ trả về mã lỗi HTTP');
+    expect(flash).toMatch(/<details class="error-detail"><summary>Chi tiết kỹ thuật<\/summary><code class="error-message">[^<]*503/);
+  });
+
+  it('shows no message for an address it did not write', async () => {
+    for (const query of ['refreshed=1&status=exploded', 'refreshed=abc&status=ok', 'refreshed=1&status=ok&fetched=-3', 'refreshed=1&status=ok&stored=99999999999', 'refreshed=99999999999&status=ok']) {
+      const response = await t.request(`/sources?${query}`, { cookie: staff });
+      expect(response.status, query).toBe(200);
+      expect(await response.text(), query).not.toContain('role="status"');
+    }
   });
 });
 
