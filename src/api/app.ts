@@ -77,10 +77,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const importLimit = limit(IMPORT_BODY_LIMIT_BYTES);
   // Uploaded feedback files are the one thing larger than a megabyte.
   const feedbackLimit = limit(FEEDBACK_BODY_LIMIT_BYTES);
+  // The session before the body limit (it reads a cookie, never the body), so a refused upload's
+  // page is drawn for the signed-in user, with their menu and a way back.
+  app.use(loadSession());
   app.use((c, next) =>
     (/^\/(api\/)?imports(\/|$)/.test(c.req.path) ? importLimit : /^\/(api\/feedback|feedback\/new)$/.test(c.req.path) ? feedbackLimit : defaultLimit)(c, next),
   );
-  app.use(loadSession());
   // Submissions are limited per client address (and officer): a flood gets 429, others get through.
   app.use(feedbackRateLimit(deps.trustedProxies));
 

@@ -185,6 +185,19 @@ describe('attachments through the JSON API', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('draws the refused upload’s page for the signed-in officer, menu and all', async () => {
+    const response = await t.request('/feedback/new', {
+      method: 'POST',
+      cookie: mttq,
+      headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(50 * 1024 * 1024) },
+      body: '--x--',
+    });
+    expect(response.status).toBe(413);
+    const html = await response.text();
+    expect(html).toContain('class="site-nav"');
+    expect(html).toContain('Đăng xuất');
+  });
+
   it('keeps the 1 MB limit everywhere else', async () => {
     const response = await t.request('/api/rules', { method: 'POST', cookie: staff, headers: { 'content-type': 'application/json' }, body: 'x'.repeat(2 * 1024 * 1024) });
     expect(response.status).toBe(413);
