@@ -224,8 +224,9 @@ function explainInto(
   category: Label,
   ruleId: string,
 ): void {
-  // The prediction classify already made, explained: no second prediction.
-  const contributions: readonly Contribution[] = model.explainPrediction(tokens, text, prediction, MODEL_SPANS);
+  // The prediction classify already made, explained: no second prediction. Spans show no feature
+  // keys, so none are collected.
+  const contributions: readonly Contribution[] = model.explainPrediction(tokens, text, prediction, MODEL_SPANS, { keys: false });
   for (const contribution of contributions) {
     if (contribution.weight <= 0) continue;
     const span = spanAt(text, titleLength, contribution.start, contribution.end, category, ruleId, contribution.weight, false);

@@ -88,6 +88,7 @@ export interface LinearModelJson {
 
 /** One phrase that moved a score, with its span in the original text. */
 export interface Contribution {
+  /** The feature keys merged into this phrase, joined by ` | ` ('' when explained with `keys: false`). */
   feature: string;
   start: number;
   end: number;
@@ -199,16 +200,23 @@ interface KnownFeatures {
   word(i: number, k: number): number;
   skip(i: number): number;
   accent(i: number, k: number): number;
-  /** A syllable's weighted `c:` features (indexes) in visiting order. */
-  charIndexesOf(norm: string): readonly number[];
+  /** A token's syllable's weighted `c:` features (indexes) in visiting order. */
+  charIndexesOf(token: Token): readonly number[];
   /**
-   * The lexicon phrase of tokens i … i+k (a table entry, -1 when there is none), when the model
-   * can find every phrase by ids (null: look phrases up by their strings); its scores by
-   * lexiconScore(entry, 0 positive / 1 negative).
+   * The lexicon phrase of tokens i … i+k (a table entry; -1 when there is none, NO_LONGER_PHRASE
+   * when no longer one starts there either), when the model can find every phrase by ids (null:
+   * look phrases up by their strings); its scores by lexiconScore(entry, 0 positive / 1 negative).
    */
   lexicon: ((i: number, k: number) => number) | null;
   lexiconScore(entry: number, side: number): number;
+  /** The index of `lex:pos` (side 0) or `lex:neg` (side 1), `!`-marked when negated; -1 when the model has no such feature. */
+  lexiconFeature(negated: boolean, side: number): number;
+  /** The index of the token's `+syllable` feature, -1 when the model has none. */
+  intensified(token: Token): number;
+  /** The index of the boundary feature of tokens [from, from + k) (`^ …`, side 0) or [to - k, to) (`… $`, side 1), -1 when none. */
+  boundary(from: number, to: number, k: number, side: number): number;
 }
+const NO_LONGER_PHRASE = -2;
 
 /**
  * A FeatureVisitor that is also given the feature's index when the model knows it (-1 otherwise);
@@ -242,6 +250,14 @@ function visitFeaturesOf(
   if (boundaries > 0) {
     forEachClause(tokens, text, options.clauseBoundaries === true, (from, to) => {
       for (let k = 1; k <= boundaries && k <= to - from; k++) {
+        if (known !== null) {
+          // By ids, as prediction finds them, instead of building and looking up `^ a` / `z $`.
+          const head = known.boundary(from, to, k, 0);
+          if (head >= 0) visit(BY_INDEX, one, from, from + k - 1, head);
+          const tail = known.boundary(from, to, k, 1);
+          if (tail >= 0) visit(BY_INDEX, one, to - k, to - 1, tail);
+          continue;
+        }
         let head = '^';
         for (let j = from; j < from + k; j++) head += ' ' + markedNorm(tokens[j] as Token);
         visit(head, one, from, from + k - 1);
@@ -282,14 +298,17 @@ function visitFeaturesOf(
       if (options.skipBigrams && i + 2 < n) visit(markedNorm(token) + ' * ' + markedNorm(tokens[i + 2] as Token), one, i, i + 2);
     }
     if (options.charNgramMax > 0 && known !== null) {
-      for (const index of known.charIndexesOf(token.norm)) visit(BY_INDEX, one, i, i, index);
+      for (const index of known.charIndexesOf(token)) visit(BY_INDEX, one, i, i, index);
     } else if (options.charNgramMax > 0) {
       const wrapped = '<' + token.norm + '>';
       for (let length = options.charNgramMin; length <= options.charNgramMax; length++) {
         for (let s = 0; s + length <= wrapped.length; s++) visit('c:' + wrapped.slice(s, s + length), one, i, i);
       }
     }
-    if (options.intensifiers && token.intensified) visit('+' + token.norm, one, i, i);
+    if (options.intensifiers && token.intensified && known !== null) {
+      const index = known.intensified(token);
+      if (index >= 0) visit(BY_INDEX, one, i, i, index);
+    } else if (options.intensifiers && token.intensified) visit('+' + token.norm, one, i, i);
     const accentMax = options.accentNgramMax ?? 0;
     if (accentMax > 0 && known !== null) {
       const unigram = known.accent(i, 0);
@@ -309,13 +328,17 @@ function visitFeaturesOf(
     }
     if (lexicon !== null && known !== null && known.lexicon !== null) {
       // The same phrases as below, found by ids instead of by built strings.
+      // Features the model lacks are not visited: the visitor would find no weights for them.
+      const pos = known.lexiconFeature(token.negated, 0);
+      const neg = known.lexiconFeature(token.negated, 1);
       for (let k = 0; k < 3 && i + k < n; k++) {
         const entry = known.lexicon(i, k);
+        if (entry === NO_LONGER_PHRASE) break;
         if (entry < 0) continue;
         const positive = known.lexiconScore(entry, 0);
         const negative = known.lexiconScore(entry, 1);
-        if (positive > 0) visit(token.negated ? 'lex:!pos' : 'lex:pos', one * positive, i, i + k);
-        if (negative > 0) visit(token.negated ? 'lex:!neg' : 'lex:neg', one * negative, i, i + k);
+        if (positive > 0 && pos >= 0) visit(BY_INDEX, one * positive, i, i + k, pos);
+        if (negative > 0 && neg >= 0) visit(BY_INDEX, one * negative, i, i + k, neg);
       }
     } else if (lexicon !== null) {
       let phrase = token.norm;
@@ -588,8 +611,10 @@ export interface CompiledLinearModel {
   /**
    * Returns the phrases that moved the score toward `prediction`'s label, as `explain: true` would
    * have: `prediction` is predictTokens' answer for these tokens. Cheaper than predicting again.
+   * With `keys: false`, the same phrases and weights without their feature keys (`feature` is ''),
+   * cheaper still.
    */
-  explainPrediction(tokens: readonly Token[], text: string, prediction: Prediction, top?: number): Contribution[];
+  explainPrediction(tokens: readonly Token[], text: string, prediction: Prediction, top?: number, options?: { keys?: boolean }): Contribution[];
 }
 
 /** Returns a model compiled for fast prediction from its stored JSON. */
@@ -1092,7 +1117,7 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     }
     const prediction: Prediction = { label, probabilities, flagged, flaggedProbability };
     if (predictOptions.explain) {
-      prediction.contributions = explainTokens(tokens, text, labels.indexOf(label), predictOptions.top ?? 5);
+      prediction.contributions = explainTokens(tokens, text, labels.indexOf(label), predictOptions.top ?? 5, true);
     }
     return prediction;
   };
@@ -1100,7 +1125,21 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
   let weightsByKey: Map<string, number[]> | undefined;
   // A syllable's `c:` features that carry weights, in visiting order (bounded cache).
   const charKeyCache = new Map<string, readonly number[]>();
-  const charIndexesOf = (norm: string): readonly number[] => {
+  // The same by the token's process-wide syllable id (bounded by syllableId's own limit): an array
+  // read instead of a string lookup per token explained.
+  const charKeysById: (readonly number[] | undefined)[] = [];
+  const charIndexesOf = (token: Token): readonly number[] => {
+    const id = token.normId;
+    if (id === 0) return charIndexesOfString(token.norm);
+    let keys = charKeysById[id];
+    if (keys === undefined) {
+      keys = charIndexesOfString(token.norm);
+      while (charKeysById.length < id) charKeysById.push(undefined);
+      charKeysById[id] = keys;
+    }
+    return keys;
+  };
+  const charIndexesOfString = (norm: string): readonly number[] => {
     let keys = charKeyCache.get(norm);
     if (keys === undefined) {
       const list: number[] = [];
@@ -1155,12 +1194,24 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
           const a = (ids[i] as number) & ~1;
           const b = k >= 1 ? (ids[i + 1] as number) & ~1 : 0;
           const c = k >= 2 ? (ids[i + 2] as number) & ~1 : 0;
-          if (a === 0 || (k >= 1 && b === 0) || (k >= 2 && c === 0)) return -1;
+          if (a === 0 || (k >= 1 && b === 0) || (k >= 2 && c === 0)) return NO_LONGER_PHRASE;
+          // Every phrase's prefixes are entered: none here, none longer.
           const entry = table.find(KIND_LEXICON, a, b, c);
-          return entry < 0 || table.valueOf(entry) === PREFIX_ONLY ? -1 : entry;
+          return entry < 0 ? NO_LONGER_PHRASE : table.valueOf(entry) === PREFIX_ONLY ? -1 : entry;
         }
       : null,
     lexiconScore: (entry, side) => entryDoubles[entry * doubleStride + ROW + side] as number,
+    lexiconFeature: (negated, side) =>
+      negated ? (side === 0 ? lexiconFeature.notPos : lexiconFeature.notNeg) : side === 0 ? lexiconFeature.pos : lexiconFeature.neg,
+    intensified: (token) => intensifiedFeatures.get(token.norm) ?? -1,
+    boundary(from, to, k, side) {
+      // Keys as compileLinearModel enters them: (first, second or 0, side) of marked ids.
+      const first = side === 0 ? from : to - k;
+      const a = ids[first] as number;
+      const b = k >= 2 ? (ids[first + 1] as number) : 0;
+      if (a === 0 || (k >= 2 && b === 0) || k > 2) return -1;
+      return table.get(KIND_BOUNDARY, a, b, side);
+    },
   };
   // Per label: each feature's weight for it minus the mean of the other labels' (filled on first use).
   const marginsByLabel: (Float64Array | undefined)[] = [];
@@ -1183,17 +1234,57 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
     start: number;
     end: number;
     weight: number;
-    /** Keys, or feature indexes standing for their keys. */
+    /** Keys, or feature indexes standing for their keys (left empty when the keys are not asked for). */
     features: (string | number)[];
   }
+  // Shared by every span explained without keys: nothing is ever pushed to it.
+  const NO_FEATURES: (string | number)[] = [];
+  // The spans of the explanation being built, (start, end) → index in its `merged` list, in an
+  // open-addressing table reused by every explanation (a slot belongs to the current one when its
+  // stamp is the current stamp): a Map per explanation cost more to grow than the rest of it.
+  let spanStamps = new Uint32Array(64);
+  let spanStarts = new Int32Array(64);
+  let spanEnds = new Int32Array(64);
+  let spanMerged = new Int32Array(64);
+  let spanStamp = 0;
+  const spanSlot = (start: number, end: number): number => {
+    const mask = spanStamps.length - 1;
+    let slot = (Math.imul(start, 0x9e3779b1) ^ Math.imul(end, 0x85ebca77)) >>> 0;
+    slot = (slot ^ (slot >>> 15)) & mask;
+    while (spanStamps[slot] === spanStamp && (spanStarts[slot] !== start || spanEnds[slot] !== end)) slot = (slot + 1) & mask;
+    return slot;
+  };
+  /** Enters span `index` of `merged` (which holds every span entered so far), growing the table to stay at most half full. */
+  const enterSpan = (merged: readonly Merged[], index: number): void => {
+    if ((index + 1) * 2 > spanStamps.length) {
+      const size = spanStamps.length * 2;
+      spanStamps = new Uint32Array(size);
+      spanStarts = new Int32Array(size);
+      spanEnds = new Int32Array(size);
+      spanMerged = new Int32Array(size);
+      for (let k = 0; k < index; k++) enterSpan(merged, k);
+    }
+    const span = merged[index] as Merged;
+    const slot = spanSlot(span.start, span.end);
+    spanStamps[slot] = spanStamp;
+    spanStarts[slot] = span.start;
+    spanEnds[slot] = span.end;
+    spanMerged[slot] = index;
+  };
   const keyOf = (feature: string | number): string => (typeof feature === 'number' ? (featureKeys[feature] as string) : feature);
-  const explainTokens = (tokens: readonly Token[], text: string, labelIndex: number, top: number): Contribution[] => {
+  const explainTokens = (tokens: readonly Token[], text: string, labelIndex: number, top: number, withKeys: boolean): Contribution[] => {
     // Overlapping n-grams of one phrase are merged: the span is their union, the weight their sum
     // (in visiting order), the feature their keys joined by ` | `. Each span's sum is kept as the
-    // features are visited, and only the spans are sorted.
+    // features are visited, and only the spans are sorted. Without keys (classify shows only the
+    // phrases and weights), no key is collected or joined: for the offensive model a syllable's
+    // span merges a dozen character n-grams, whose keys cost more than their weights.
     const merged: Merged[] = [];
-    const bySpan = new Map<number, Merged>();
-    const stride = text.length + 1;
+    spanStamp = (spanStamp + 1) >>> 0;
+    if (spanStamp === 0) {
+      // After 2³² explanations: no slot may look current.
+      spanStamps.fill(0);
+      spanStamp = 1;
+    }
     // A Map, not the JSON object: a text saying `constructor` must not find Object.prototype's.
     weightsByKey ??= new Map(Object.entries(json.weights));
     const rows = weightsByKey;
@@ -1213,17 +1304,17 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
         }
         if (margin === 0) return;
         const weight = value * margin;
-        const span = start * stride + end;
         // The key itself, or the feature's index (its key is read only for the phrases shown).
         const feature = index >= 0 ? index : key;
-        const same = bySpan.get(span);
-        if (same === undefined) {
-          const created: Merged = { start, end, weight, features: [feature] };
-          bySpan.set(span, created);
+        const slot = spanSlot(start, end);
+        if (spanStamps[slot] !== spanStamp) {
+          const created: Merged = { start, end, weight, features: withKeys ? [feature] : NO_FEATURES };
           merged.push(created);
+          enterSpan(merged, merged.length - 1);
         } else {
+          const same = merged[spanMerged[slot] as number] as Merged;
           same.weight += weight;
-          same.features.push(feature);
+          if (withKeys) same.features.push(feature);
         }
       },
       known,
@@ -1239,8 +1330,11 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
         let at = shown.length;
         while (at > 0 && ranksBefore(candidate, shown[at - 1] as Merged)) at--;
         if (at >= top) continue;
-        shown.splice(at, 0, candidate);
-        if (shown.length > top) shown.pop();
+        // Insert at `at`, dropping the last when the list is full (splice is a runtime call, slow for a list of five).
+        let k = shown.length < top ? shown.length : top - 1;
+        if (k === shown.length) shown.push(candidate);
+        for (; k > at; k--) shown[k] = shown[k - 1] as Merged;
+        shown[at] = candidate;
       }
     } else {
       merged.sort((a, b) => a.start - b.start || a.end - b.end);
@@ -1249,14 +1343,14 @@ export function compileLinearModel(json: LinearModelJson): CompiledLinearModel {
         .sort((a, b) => b.weight - a.weight || a.start - b.start)
         .slice(0, top);
     }
-    return shown.map((c) => ({ feature: c.features.map(keyOf).join(' | '), start: c.start, end: c.end, text: text.slice(c.start, c.end), weight: Math.round(c.weight * 1000) / 1000 }));
+    return shown.map((c) => ({ feature: withKeys ? c.features.map(keyOf).join(' | ') : '', start: c.start, end: c.end, text: text.slice(c.start, c.end), weight: Math.round(c.weight * 1000) / 1000 }));
   };
   /** Returns true when phrase `a` is shown before phrase `b`: heavier, or as heavy and starting sooner, or ending sooner. */
   const ranksBefore = (a: Merged, b: Merged): boolean => (b.weight - a.weight || a.start - b.start || a.end - b.end) < 0;
 
-  const explainPrediction = (tokens: readonly Token[], text: string, prediction: Prediction, top = 5): Contribution[] => {
+  const explainPrediction = (tokens: readonly Token[], text: string, prediction: Prediction, top = 5, explainOptions: { keys?: boolean } = {}): Contribution[] => {
     if (idsOf !== tokens) fillIds(tokens);
-    return explainTokens(tokens, text, labels.indexOf(prediction.label), top);
+    return explainTokens(tokens, text, labels.indexOf(prediction.label), top, explainOptions.keys !== false);
   };
 
   return {
