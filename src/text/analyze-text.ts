@@ -135,6 +135,8 @@ function pushTokens(
 interface Remembered {
   hash: number;
   text: string;
+  /** text.length, kept in the entry so that a probe need not read the string (another cache miss). */
+  length: number;
   /** Where the text's code units start in writtenCodes. */
   at: number;
   folded: string;
@@ -173,7 +175,7 @@ function rememberedAt(text: string, start: number, end: number, hash: number): R
   for (;;) {
     const entry = remembered[slot] as Remembered | null;
     if (entry === null) break;
-    if (entry.hash === hash && entry.text.length === length) {
+    if (entry.hash === hash && entry.length === length) {
       // The written code units are compared in the arena, with the text's in `codes`.
       const at = entry.at;
       let k = 0;
@@ -186,7 +188,7 @@ function rememberedAt(text: string, start: number, end: number, hash: number): R
   // Folding code unit by code unit, the syllable's own fold is the folded text's slice.
   const folded = foldText(written);
   const { expansion, lower, lowerId } = writtenFormOf(written, folded);
-  const entry: Remembered = { hash, text: written, at: 0, folded, norms: expansion.norms, ids: expansion.ids, single: false, norm: '', normId: 0, lower, lowerId };
+  const entry: Remembered = { hash, text: written, length, at: 0, folded, norms: expansion.norms, ids: expansion.ids, single: false, norm: '', normId: 0, lower, lowerId };
   entry.single = entry.norms.length === 1;
   entry.norm = entry.norms[0] ?? '';
   entry.normId = entry.ids[0] ?? 0;
