@@ -32,3 +32,15 @@ describe('trainModels: the flagged threshold', () => {
     expect(String(models.offensive.dev?.['note'])).toMatch(/optimistic/);
   });
 });
+
+describe('trainModels: the sentiment model', () => {
+  it('is the mean of the members chosen by cross-validation, says so, and trains the same twice', () => {
+    const first = trainModels({ sentimentTrain, offensiveTrain, thresholdFolds: 0 });
+    const second = trainModels({ sentimentTrain, offensiveTrain, thresholdFolds: 0 });
+    expect(first.sentiment.hyperparameters['ensemble']).toMatch(/^mean of the scores of 2 models with the same features: \{"minCount":1,"pruneBelow":0\.05\}/);
+    expect(first.sentiment.hyperparameters['chosenBy']).toMatch(/^5-fold cross-validation on uit-vsfc-train only/);
+    expect(first.sentiment.hyperparameters['member2.nbSmoothing']).toBe(1);
+    expect(second.sentiment.version).toBe(first.sentiment.version);
+    expect(second.sentiment.weights).toEqual(first.sentiment.weights);
+  });
+});
