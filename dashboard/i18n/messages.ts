@@ -1821,6 +1821,30 @@ const EN: Record<MessageKey, string> = {
 /** The catalogue: for each locale, every message key mapped to its text. */
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { vi: VI, en: EN };
 
+/**
+ * English messages for a `{count}` of exactly 1, where the plural would read wrong ("1 items").
+ * Vietnamese nouns do not change with the number, so only English has them; t() picks them.
+ */
+export const EN_COUNT_ONE: Partial<Record<MessageKey, string>> = {
+  'health.failing': 'Failed once',
+  'imports.preview.parseErrors': '1 row could not be read (see the errors table); it will not be imported.',
+  'imports.preview.rows': 'The file has 1 data row, shown below.',
+  'imports.encodingNote.utf8_with_errors':
+    '{encoding}, but with 1 damaged byte sequence: the row containing it is reported as an error and not imported. Fix the file and import it again; rows already imported are skipped.',
+  'item.members': 'The same story (1 item across sources)',
+  'sources.preview.found': 'Preview of “{title}”: 1 item found (nothing stored).',
+  'report.narrative.concerns': '1 negative or misleading story needs following: “{title}” ({copies} items, source: {source}).',
+  'report.narrative.concernResponded': 'It has 1 response, on {channel}.',
+  'report.narrative.responses': '1 response was made this week, on {channel} ({channelCount}).',
+  'report.narrative.overdue': '1 item is past its deadline and still open.',
+  'report.narrative.positive': '1 positive story is worth spreading: “{title}” ({source}).',
+  'weekly.chart.rowsDesc': '1 row: {label} ({value}).',
+  'alerts.attempts': '1 attempt',
+  'alerts.surge.intro': 'In the last 24 hours, 1 negative item mentioned "{topic}".',
+  'feedbackPrivacy.accessResult': '1 opinion found.',
+  'feedbackPrivacy.deletionResult': '1 opinion found; {contacts} contacts and {attachments} attachments deleted.',
+};
+
 /** Returns true when `key` is a key of the catalogue (for codes that arrive as plain strings). */
 export function hasMessage(key: string): key is MessageKey {
   return Object.hasOwn(VI, key);
@@ -1837,7 +1861,8 @@ export function t(
   key: MessageKey,
   params?: Readonly<Record<string, string | number>>,
 ): string {
-  const template = MESSAGES[locale][key] ?? MESSAGES.vi[key] ?? key;
+  const one = locale === 'en' && params?.count === 1 ? EN_COUNT_ONE[key] : undefined;
+  const template = one ?? MESSAGES[locale][key] ?? MESSAGES.vi[key] ?? key;
   if (!params) return template;
   // A single pass, so a parameter value that itself contains `{x}` is never expanded again.
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>

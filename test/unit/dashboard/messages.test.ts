@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ITEM_STATUSES, VERDICTS } from '../../../src/domain/item.ts';
 import { LABELS } from '../../../src/domain/classification.ts';
 import {
+  EN_COUNT_ONE,
   MESSAGES,
   apiErrorText,
   fetchErrorText,
@@ -30,6 +31,23 @@ describe('message catalogue', () => {
         expect(text.trim(), `${locale} ${key}`).not.toBe('');
       }
     }
+  });
+
+  it('has English singulars only for messages with a {count}, using none of their other params that it lacks', () => {
+    const params = (text: string) => new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
+    for (const [key, one] of Object.entries(EN_COUNT_ONE) as [keyof typeof MESSAGES.en, string][]) {
+      const plural = params(MESSAGES.en[key]);
+      expect(plural.has('count'), key).toBe(true);
+      for (const name of params(one)) expect(plural.has(name) && name !== 'count', `${key} {${name}}`).toBe(true);
+    }
+  });
+
+  it('writes English counts of one in the singular, and leaves Vietnamese and other counts alone', () => {
+    expect(t('en', 'item.members', { count: 1 })).toBe('The same story (1 item across sources)');
+    expect(t('en', 'item.members', { count: 2 })).toBe('The same story (2 items across sources)');
+    expect(t('en', 'report.narrative.overdue', { count: 1 })).toBe('1 item is past its deadline and still open.');
+    expect(t('vi', 'item.members', { count: 1 })).toBe('Cùng một câu chuyện (1 bài từ các nguồn)');
+    expect(t('en', 'alerts.attempts', { count: 0 })).toBe('0 attempts');
   });
 
   it('uses the same {params} in both languages', () => {
