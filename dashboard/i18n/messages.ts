@@ -1890,12 +1890,18 @@ export function apiErrorText(locale: Locale, code: string): string {
 
 /**
  * Returns a number in the page's language, with `digits` decimals at most (and at least, when
- * `fixed`): Vietnamese writes 1.234,5 where English writes 1,234.5.
+ * `fixed`), and a + before a positive one when `signed`: Vietnamese writes 1.234,5 where English
+ * writes 1,234.5.
  */
-export function formatNumber(value: number, locale: Locale, digits = 0, fixed = false): string {
+export function formatNumber(
+  value: number,
+  locale: Locale,
+  { digits = 0, fixed = false, signed = false }: { digits?: number; fixed?: boolean; signed?: boolean } = {},
+): string {
   if (!Number.isFinite(value)) return t(locale, 'common.none');
   return new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
     maximumFractionDigits: digits,
     minimumFractionDigits: fixed ? digits : 0,
+    signDisplay: signed ? 'exceptZero' : 'auto',
   }).format(value);
 }

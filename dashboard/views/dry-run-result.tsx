@@ -7,7 +7,7 @@ import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
 
 /** Returns a share in 0..1 as a percentage with one decimal in the page's language: "83,3%" in Vietnamese, "83.3%" in English. */
 function percent(share: number, locale: Locale): string {
-  return `${formatNumber(share * 100, locale, 1, true)}%`;
+  return `${formatNumber(share * 100, locale, { digits: 1, fixed: true })}%`;
 }
 
 /** Returns the dry-run section: counts, how far the scan went, agreement with staff decisions, and the sample. */
@@ -60,7 +60,7 @@ export function DryRunResult({ report, locale }: { report: DryRunReport; locale:
                     {sample.verdict && <VerdictBadge verdict={sample.verdict} locale={locale} />}
                     <LabelBadges labels={sample.labels} locale={locale} />
                     {sample.newlyFlagged && <span class="badge dryrun-new">{t(locale, 'dryrun.new')}</span>}
-                    {sample.score !== undefined && <span class="muted"> · {formatNumber(sample.score, locale, 2, true)}</span>}
+                    {sample.score !== undefined && <span class="muted"> · {formatNumber(sample.score, locale, { digits: 2, fixed: true })}</span>}
                   </p>
                   {(sample.excerpt.field === 'body' || spans.length > 0) && (
                     <p class="preserve dryrun-excerpt">

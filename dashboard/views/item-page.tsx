@@ -484,7 +484,7 @@ export function priorityExplanation(item: Pick<Item, 'labels'>, locale: Locale):
 }
 
 function formatScore(score: number, locale: Locale): string {
-  return formatNumber(score, locale, 2, true);
+  return formatNumber(score, locale, { digits: 2, fixed: true });
 }
 
 function OriginalLink({ url, locale }: { url: string | null; locale: Locale }) {

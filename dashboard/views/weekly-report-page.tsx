@@ -5,7 +5,7 @@ import { LABELS, type Label } from '../../src/domain/classification.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { IsoWeekError, nextIsoWeek, parseIsoWeek, previousIsoWeek, type IsoWeek } from '../../src/domain/iso-week.ts';
 import type { SentimentShares, StorySummary, WeeklySummary } from '../../src/domain/weekly-summary.ts';
-import { formatDate, hasMessage, t, type Locale, type MessageKey } from '../i18n/messages.ts';
+import { formatDate, formatNumber, hasMessage, t, type Locale, type MessageKey } from '../i18n/messages.ts';
 import { LabelBadges, StatusBadge, VerdictBadge } from './label-badges.tsx';
 import { Layout } from './layout.tsx';
 import { safeHttpUrl } from './safe-http-url.ts';
@@ -46,25 +46,18 @@ export function shiftIsoWeek(week: string, weeks: number): string | null {
   return shifted.label;
 }
 
-// Number formatting in the page's language: Vietnamese writes 24,1 and 1.234.
-function numberFormat(locale: Locale, digits = 0): Intl.NumberFormat {
-  return new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits });
-}
-
+// Numbers in the page's language (formatNumber): Vietnamese writes 24,1 and 1.234.
 function formatCount(locale: Locale, value: number): string {
-  return numberFormat(locale).format(value);
+  return formatNumber(value, locale);
 }
 
 function formatShare(locale: Locale, share: number | null): string {
   if (share === null || !Number.isFinite(share)) return t(locale, 'common.none');
-  return `${numberFormat(locale, 1).format(share * 100)}%`;
+  return `${formatNumber(share * 100, locale, { digits: 1 })}%`;
 }
 
 function formatPoints(locale: Locale, points: number): string {
-  const value = new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
-    maximumFractionDigits: 1,
-    signDisplay: 'exceptZero',
-  }).format(Math.round(points * 10) / 10);
+  const value = formatNumber(Math.round(points * 10) / 10, locale, { digits: 1, signed: true });
   return t(locale, 'weekly.points', { value });
 }
 
@@ -588,7 +581,7 @@ function ChannelSection({ summary, locale }: { summary: WeeklySummary; locale: L
 
 function ResponseTimeSection({ summary, locale }: { summary: WeeklySummary; locale: Locale }) {
   const time = summary.responseTime;
-  const median = time.medianHours === null ? t(locale, 'common.none') : t(locale, 'weekly.rt.hours', { value: numberFormat(locale, 1).format(time.medianHours) });
+  const median = time.medianHours === null ? t(locale, 'common.none') : t(locale, 'weekly.rt.hours', { value: formatNumber(time.medianHours, locale, { digits: 1 }) });
   return (
     <section class="card" aria-labelledby="weekly-response-time">
       <h2 id="weekly-response-time">{t(locale, 'weekly.responseTime')}</h2>
