@@ -6,7 +6,10 @@
 // between quantifiers. Exponential: a repeated group that itself repeats (`(a+)+`, `(.*a){20}`) or
 // repeats overlapping alternatives (`(a|a)*`, `(a|ab)*`). Polynomial of high degree: quantifiers
 // over overlapping characters in a row (`\d+\d+\d+x`), or several unbounded wildcards
-// (`.*a.*b`: cubic, seconds on 2,000 characters). Backreferences make matching NP-hard.
+// (`.*a.*b`: cubic, seconds on 2,000 characters). Bounded quantifiers multiply the same way:
+// `a.{0,8}` eight times in a row takes minutes on 1,000 characters, `a.{0,500}a.{0,500}b` a second,
+// so every run of quantifiers that can take the same characters is costed (the product of the
+// ways each can split them) and refused above a budget. Backreferences make matching NP-hard.
 
 /** Why a pattern is unsafe, or null when it passed every check. */
 export type RegexSafety = { safe: true } | { safe: false; reason: string };
@@ -55,6 +58,14 @@ function escapeCategory(letter: string): number {
   }
 }
 
+/**
+ * The most ways a run of competing quantifiers may split the characters at one starting position.
+ * Regexes run over windows of about a thousand characters, one start each: a budget of 1,000 keeps
+ * a window under a million steps (milliseconds). An unbounded quantifier counts as UNBOUNDED_WAYS.
+ */
+export const MAX_QUANTIFIER_WAYS = 1000;
+const UNBOUNDED_WAYS = 1000;
+
 interface Frame {
   /** Some quantifier occurs inside this group (at any depth). */
   hasQuantifier: boolean;
@@ -66,22 +77,49 @@ interface Frame {
   previousUnbounded: number;
   /** `previousUnbounded` of the enclosing sequence when the group opened (each alternative starts from it). */
   inherited: number;
+  /** The run of competing quantifiers the sequence is in: the characters they take and their ways (1: none). */
+  runCategories: number;
+  runWays: number;
+  /** The run when the group opened (each alternative starts from it). */
+  inheritedRun: { categories: number; ways: number };
+  /** The costliest run an alternative of the group ended in (what follows the group competes with it). */
+  endRun: { categories: number; ways: number };
+  /** What the first atom of each alternative can match (what a quantifier before the group competes with). */
+  leading: number;
+  /** No atom yet in the current alternative. */
+  atStart: boolean;
 }
 
 interface Atom {
   categories: number;
+  /** What its first character can be (a group's first atoms; otherwise its categories). */
+  leading: number;
   /** Set when the atom is a group: its frame. */
   group: Frame | null;
 }
 
-const newFrame = (inherited = 0): Frame => ({
+const newFrame = (inherited = 0, run = { categories: 0, ways: 1 }): Frame => ({
   hasQuantifier: false,
   hasAlternation: false,
   alternatives: [''],
   categories: 0,
   previousUnbounded: inherited,
   inherited,
+  runCategories: run.categories,
+  runWays: run.ways,
+  inheritedRun: run,
+  endRun: { categories: 0, ways: 1 },
+  leading: 0,
+  atStart: true,
 });
+
+/** Records the run an alternative of the group ends in. */
+function endAlternative(frame: Frame): void {
+  frame.endRun = {
+    categories: frame.endRun.categories | frame.runCategories,
+    ways: Math.max(frame.endRun.ways, frame.runWays),
+  };
+}
 
 function isPrefixFree(words: string[]): boolean {
   const lower = words.map((word) => word.toLowerCase());
@@ -106,13 +144,21 @@ export function checkRegexSafety(source: string): RegexSafety {
     frame.alternatives[last] = current === null || current === undefined || text === null ? null : current + text;
   };
   const setAtom = (categories: number, literal: string | null, group: Frame | null = null): Atom => {
+    const leading = group ? group.leading : categories;
     // A plain atom between two unbounded quantifiers keeps them from competing, unless it can
     // itself be taken by the first (then it is checked again at the next quantifier).
     const frame = top();
     frame.previousUnbounded = frame.previousUnbounded & categories ? frame.previousUnbounded : 0;
+    // The same for the run of competing quantifiers (bounded ones included), by what the atom starts with.
+    if (!(frame.runCategories & leading)) {
+      frame.runCategories = 0;
+      frame.runWays = 1;
+    }
+    if (frame.atStart) frame.leading |= leading;
+    frame.atStart = false;
     frame.categories |= categories;
     appendLiteral(literal);
-    return { categories, group };
+    return { categories, leading, group };
   };
 
   for (let i = 0; i < source.length; i++) {
@@ -158,7 +204,7 @@ export function checkRegexSafety(source: string): RegexSafety {
       continue;
     }
     if (char === '(') {
-      stack.push(newFrame(top().previousUnbounded));
+      stack.push(newFrame(top().previousUnbounded, { categories: top().runCategories, ways: top().runWays }));
       atom = null;
       if (source[i + 1] === '?') {
         // (?: (?= (?! (?<= (?<! (?<name>
@@ -174,19 +220,29 @@ export function checkRegexSafety(source: string): RegexSafety {
     if (char === ')') {
       if (stack.length === 1) return { safe: false, reason: 'unbalanced parenthesis' };
       const frame = stack.pop()!;
+      endAlternative(frame);
       const parent = top();
       parent.hasQuantifier ||= frame.hasQuantifier;
       const literal = !frame.hasAlternation && frame.alternatives[0] !== null ? frame.alternatives[0]! : null;
       atom = setAtom(frame.categories, literal, frame);
       // An unbounded quantifier at the end of the group competes with what follows the group.
       if (frame.previousUnbounded) parent.previousUnbounded = frame.previousUnbounded;
+      // So does the run of quantifiers an alternative ended in.
+      if (frame.endRun.ways > 1) {
+        parent.runCategories |= frame.endRun.categories;
+        parent.runWays = Math.max(parent.runWays, frame.endRun.ways);
+      }
       continue;
     }
     if (char === '|') {
       const frame = top();
+      endAlternative(frame);
       frame.hasAlternation = true;
       frame.alternatives.push('');
       frame.previousUnbounded = frame.inherited;
+      frame.runCategories = frame.inheritedRun.categories;
+      frame.runWays = frame.inheritedRun.ways;
+      frame.atStart = true;
       atom = null;
       continue;
     }
@@ -222,6 +278,23 @@ export function checkRegexSafety(source: string): RegexSafety {
           if (words.some((word) => word === null || word === '') || !isPrefixFree(words as string[])) {
             return { safe: false, reason: 'a repeated group has alternatives that can overlap' };
           }
+        }
+      }
+      if (max > min) {
+        // Competing quantifiers multiply the ways to split the same characters.
+        const ways = max === Infinity ? UNBOUNDED_WAYS : Math.min(max - min + 1, UNBOUNDED_WAYS);
+        if (frame.runCategories & quantified.leading) {
+          frame.runCategories |= quantified.categories;
+          frame.runWays *= ways;
+        } else {
+          frame.runCategories = quantified.categories;
+          frame.runWays = ways;
+        }
+        if (frame.runWays > MAX_QUANTIFIER_WAYS) {
+          return {
+            safe: false,
+            reason: 'quantifiers in a row that can match the same characters (like a.{0,30}b.{0,30}c.{0,30}d) can take too long; use an all-of-within rule for words near each other',
+          };
         }
       }
       if (max === Infinity) {

@@ -41,13 +41,18 @@ describe('validateStaffRule', () => {
     for (const pattern of ['(a+)+$', '(a|a)*', '(a|ab)*c', '(.*a){20}', '(\\w+\\s?)*$', '(x+x+)+y', '.*a.*b', '\\d+\\d+\\d+x', '(a)\\1', '(?<x>a)\\k<x>']) {
       expect(codes(regex(1, pattern)), pattern).toEqual(['pattern:unsafe_regex']);
     }
+    // Bounded quantifiers over the same characters multiply too: a second on 1,000 characters for
+    // the first, minutes for the fourth.
+    for (const pattern of ['A.{0,500}A.{0,500}B', '.{0,500}.{0,500}x', '\\w{0,500}\\w{0,500}x', 'a.{0,8}a.{0,8}a.{0,8}a.{0,8}b', '.*a.{0,16}b', '[a-z]{0,20}[a-z]{0,20}[a-z]{0,20}x', '(x.{0,40})?y.{0,40}z']) {
+      expect(codes(regex(1, pattern)), pattern).toEqual(['pattern:unsafe_regex']);
+    }
     expect(codes(regex(1, '(unclosed'))).toEqual(['pattern:bad_regex']);
     expect(codes(regex(1, '[z-a]'))).toEqual(['pattern:bad_regex']);
     expect(codes(regex(1, 'a*'))).toEqual(['pattern:matches_empty']);
   });
 
   it('accepts ordinary staff regexes', () => {
-    for (const pattern of ['thu\\s*\\d+\\s*(k|nghìn|triệu)', '\\d{1,3}(?:[.,]\\d{3})+\\s*(?:đ|đồng)', 'tin\\s+đồn', '(ab|cd)+', 'chia sẻ gấp!*']) {
+    for (const pattern of ['thu\\s*\\d+\\s*(k|nghìn|triệu)', '\\d{1,3}(?:[.,]\\d{3})+\\s*(?:đ|đồng)', 'tin\\s+đồn', '(ab|cd)+', 'chia sẻ gấp!*', 'học phí.{0,30}tăng', 'a.{0,30}b.{0,30}c', '[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}', 'thu\\s*(thêm|mới)?\\s*\\d+\\s*k']) {
       expect(codes(regex(1, pattern)), pattern).toEqual([]);
     }
   });
@@ -144,6 +149,7 @@ describe('matchStaffRules', () => {
     const candidates = [
       '(a+)+$', '(a|a)*b', '(.*a){20}', '.*a.*b', '\\d+\\d+\\d+x', '(\\w+\\s?)*$', '[^x]*y', 'a.*b', '\\s*a\\s*b',
       '\\d{1,3}(?:[.,]\\d{3})+\\s*đồng', '(ab|cd)+e', 'thu\\s*\\d+\\s*(k|nghìn)', 'a+b', '(?:a|b)+c', '\\S+@', 'x(?=a+b)',
+      'a.{0,500}a.{0,500}b', 'a.{0,8}a.{0,8}a.{0,8}a.{0,8}a.{0,8}a.{0,8}b', '.*a.{0,16}b', 'a.{0,30}a.{0,30}b', 'a.{0,500}b',
     ];
     const accepted = candidates.filter((pattern) => validateStaffRule(regex(1, pattern)).ok);
     expect(accepted.length).toBeGreaterThan(5);
@@ -151,8 +157,11 @@ describe('matchStaffRules', () => {
     const matcher = compileStaffRules([...accepted.map((pattern, i) => regex(i + 1, pattern)), phrase(100, 'a a a')]);
     const inputs = ['a'.repeat(100_000), 'a '.repeat(50_000), '1'.repeat(100_000), 'ab'.repeat(50_000), 'á'.normalize('NFD').repeat(50_000)];
     for (const input of inputs) {
+      const started = performance.now();
       const matches = matchStaffRules(matcher, input);
       expect(Array.isArray(matches)).toBe(true);
+      // Every accepted rule together, on the worst of inputs: well under a second (a hang is minutes).
+      expect(performance.now() - started, `input of ${input.length} characters`).toBeLessThan(3000);
     }
     expect(checkRegexSafety('(a+)+$').safe).toBe(false);
   });
