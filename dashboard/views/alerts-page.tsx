@@ -64,7 +64,7 @@ function AlertList({ alerts, locale }: { alerts: readonly AlertRow[]; locale: Lo
                 {alert.attempts > 0 && !alert.deliveredAt && ` · ${t(locale, 'alerts.attempts', { count: alert.attempts })}`}
               </span>
             </p>
-            <p>
+            <p class="break">
               <strong>{alert.subject}</strong>
             </p>
             <details>

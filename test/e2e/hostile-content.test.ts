@@ -79,6 +79,8 @@ describe.runIf(browserAvailable())('hostile content with the CSP on', () => {
   let feedItem: { title: string; body: string; url: string | null };
   let rawItemId: number;
   let formulaItemId: number;
+  let longItemId: number;
+  const LONG_WORD = 'A'.repeat(1000);
 
   beforeAll(async () => {
     feeds = await startHostileServer();
@@ -111,6 +113,10 @@ describe.runIf(browserAvailable())('hostile content with the CSP on', () => {
       formulaItemId = Number(formula!.id);
       const [raw] = await database.db.select().from(items).where(eq(items.keyHash, 'raw'));
       rawItemId = Number(raw!.id);
+      // A title of one 1,000-character word, as a hostile feed once sent.
+      await insertNewItems(database.db, [newItem(source.id, 'long-word', { title: LONG_WORD, body: `${LONG_WORD} học phí`, labels: ['negative'] })]);
+      const [long] = await database.db.select().from(items).where(eq(items.keyHash, 'long-word'));
+      longItemId = Number(long!.id);
     });
   }, 60_000);
 
@@ -207,4 +213,24 @@ describe.runIf(browserAvailable())('hostile content with the CSP on', () => {
     expect(m.pageErrors).toEqual([]);
     expect(m.cspViolations).toEqual([]);
   }, 60_000);
+
+  it('wraps a title of one very long word instead of widening the queue, on a phone and a desktop', async () => {
+    const { page, baseUrl } = m;
+    await page.goto(`${baseUrl}/items`);
+    if (new URL(page.url()).pathname === '/login') {
+      await page.getByLabel(t('vi', 'login.username')).fill(STAFF_USERNAME);
+      await page.getByLabel(t('vi', 'login.password')).fill(PASSWORD);
+      await page.getByRole('button', { name: t('vi', 'login.submit') }).click();
+      await page.waitForURL(/\/items$/);
+    }
+    for (const width of [375, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const path of ['/items?status=all', `/items/${longItemId}`]) {
+        await page.goto(`${baseUrl}${path}`);
+        expect(await page.locator('body').innerText()).toContain(LONG_WORD.slice(0, 40));
+        const overflow = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth);
+        expect(overflow, `${path} at ${width} px`).toBeLessThanOrEqual(0);
+      }
+    }
+  });
 });
