@@ -32,6 +32,7 @@ import { formatEventsCsv } from './events-csv.ts';
 import { recordDenial } from './record-denial.ts';
 import {
   BulkChangeBody,
+  cleanText,
   endOfDay,
   EventExportQuery,
   formText,
@@ -46,10 +47,8 @@ import {
 /** An escalation's answer: what the body said, and when (default: now; never in the future). */
 export const AnswerBody = z
   .object({
-    answer: z
-      .string()
-      .transform((value) => value.normalize('NFC').trim())
-      .pipe(z.string().min(1).max(5000)),
+    // An answer of zero-width spaces is empty: it would close the escalation with nothing to read.
+    answer: z.string().transform(cleanText).pipe(z.string().min(1).max(5000)),
     answeredAt: z.preprocess((value) => (value === '' ? undefined : value), z.iso.datetime({ offset: true }).optional()),
   })
   .strict();
@@ -119,7 +118,7 @@ async function applyChange(c: AppContext, id: number, change: Omit<ItemChange, '
 /** A time staff gave that cannot be true, as the detail of a 422. */
 interface TimeIssue {
   path: ['respondedAt' | 'answeredAt'];
-  code: 'time_future' | 'time_before_collected';
+  code: 'time_future' | 'time_before_collected' | 'time_before_escalation';
   message: string;
 }
 
@@ -163,6 +162,10 @@ async function recordAnswer(c: AppContext, itemId: number, responseId: number, b
   if (outcome.kind === 'not_found') return { ok: false, error: new ApiError(404, 'not_found') };
   if (outcome.kind === 'not_escalation') return { ok: false, error: new ApiError(409, 'not_escalation') };
   if (outcome.kind === 'already_answered') return { ok: false, error: new ApiError(409, 'answer_exists', { answeredAt: outcome.answeredAt }) };
+  if (outcome.kind === 'before_escalation') {
+    const issue: TimeIssue = { path: ['answeredAt'], code: 'time_before_escalation', message: 'before the escalation was sent' };
+    return { ok: false, error: new ApiError(422, 'validation_failed', [issue]), issue };
+  }
   return { ok: true, response: outcome.response };
 }
 

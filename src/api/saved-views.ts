@@ -6,7 +6,7 @@ import { MAX_VIEW_NAME_LENGTH, MAX_VIEWS_PER_USER, type SavedView } from '../dom
 import { READ_ITEM_ROLES } from '../domain/user.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
-import { ItemListQuery } from './query-schemas.ts';
+import { cleanText, ItemListQuery } from './query-schemas.ts';
 
 /** The queue filters a view keeps, in the order they are written back (paging is never kept). */
 const KEPT_FILTERS = ['status', 'label', 'source', 'q', 'from', 'to', 'order', 'overdue'] as const;
@@ -16,7 +16,7 @@ export const SavedViewBody = z
   .object({
     name: z
       .string()
-      .transform((value) => value.normalize('NFC').replace(/\s+/g, ' ').trim())
+      .transform((value) => cleanText(value).replace(/\s+/g, ' '))
       .pipe(z.string().min(1).max(MAX_VIEW_NAME_LENGTH)),
     query: z.string().max(1000),
   })

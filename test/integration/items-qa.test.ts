@@ -158,6 +158,25 @@ describe('response and answer times', () => {
   });
 });
 
+describe('notes', () => {
+  it('refuses a note of invisible characters only, and measures a note after composing it', async () => {
+    const id = itemIds[0]!;
+    const invisible = await t.request(`/api/items/${id}`, { method: 'PATCH', cookie: staff, json: { note: '\u200B\u200B' } });
+    expect(invisible.status).toBeGreaterThanOrEqual(400);
+    expect(invisible.status).toBeLessThan(500);
+    const bulkInvisible = await t.request('/api/items/bulk', { cookie: staff, json: { ids: [id], note: '\u2060\uFEFF' } });
+    expect(bulkInvisible.status).toBeGreaterThanOrEqual(400);
+    expect(bulkInvisible.status).toBeLessThan(500);
+    // 800 letters typed in NFD are 2,400 code points, but 800 letters: within the 2,000 allowed.
+    const nfd = 'ệ'.repeat(800).normalize('NFD');
+    expect(nfd.length).toBe(2400);
+    const composed = await t.request(`/api/items/${id}`, { method: 'PATCH', cookie: staff, json: { note: nfd } });
+    expect(composed.status).toBe(200);
+    const events = ((await (await t.request(`/api/items/${id}/events`, { cookie: staff })).json()) as { events: Array<{ field: string; note: string | null }> }).events;
+    expect(events.filter((event) => event.field === 'note').map((event) => event.note)).toEqual(['ệ'.repeat(800)]);
+  });
+});
+
 describe('typed input kept after a refusal', () => {
   it('keeps kind, channel, text and agency when the link is not http(s)', async () => {
     const id = itemIds[0]!;

@@ -89,6 +89,7 @@ describe('saved views', () => {
       { name: 'Sai ngày', query: '?from=2026-13-45' },
       { name: 'Bộ lọc lạ', query: '?evil=1' },
       { name: '', query: '?status=open' },
+      { name: '\u200B\u2060', query: '?status=open' }, // invisible: an empty link on the queue
       { name: 'x'.repeat(81), query: '' },
       { name: 'Thừa trường', query: '', extra: true },
     ]) {
@@ -237,9 +238,35 @@ describe('escalation answers', () => {
     expect((await t.request(`/api/items/${first}/responses/${escalation.id}/answer`, { cookie: staff, json: { answer: 'x' } })).status).toBe(404);
     expect((await t.request(`/api/items/${second}/responses/${escalation.id}/answer`, { cookie: staff, json: { answer: 'x', answeredAt: '2099-01-01T00:00:00Z' } })).status).toBe(422);
     expect((await t.request(`/api/items/${second}/responses/${escalation.id}/answer`, { cookie: staff, json: { answer: '   ' } })).status).toBe(422);
+    // Invisible characters only: it would close the escalation with nothing to read, for good.
+    expect((await t.request(`/api/items/${second}/responses/${escalation.id}/answer`, { cookie: staff, json: { answer: '\u200B\u200B\uFEFF' } })).status).toBe(422);
     expect((await t.request(`/api/items/${second}/responses/${escalation.id}/answer`, { cookie: leader, json: { answer: 'x' } })).status).toBe(403);
     const responses = ((await (await t.request(`/api/items/${second}/responses`, { cookie: staff })).json()) as { responses: ItemResponse[] }).responses;
     expect(responses.find((response) => response.id === escalation.id)).toMatchObject({ answer: null, answeredAt: null });
+  });
+
+  it('refuses an answer dated before the escalation it answers, to the minute', async () => {
+    const source = await insertSource(database.db, { kind: 'rss', name: 'Báo cũ', url: 'http://127.0.0.1/old-feed' });
+    const collectedAt = new Date(Date.now() - 3 * 3600_000);
+    await insertNewItems(database.db, [
+      {
+        sourceId: source.id, keyHash: 'old-item', url: null, title: 'Tin cũ về học phí', body: 'Nội dung', author: null,
+        publishedAt: collectedAt, collectedAt, searchText: 'tin cu ve hoc phi', contentHash: 'old-hash', labels: [],
+        classification: { labels: [], scores: {}, spans: [], version: 'test' }, priority: 0,
+      },
+    ]);
+    const listed = (await (await t.request('/api/items?status=all&q=tin%20cu', { cookie: staff })).json()) as { items: Array<{ id: number }> };
+    const id = listed.items[0]!.id;
+    const escalation = await escalate(id, '2099-03-01');
+    const early = await t.request(`/api/items/${id}/responses/${escalation.id}/answer`, {
+      cookie: staff,
+      json: { answer: 'Đã trả lời', answeredAt: new Date(Date.now() - 3600_000).toISOString() },
+    });
+    expect(early.status).toBe(422);
+    expect(JSON.stringify(await early.json())).toContain('time_before_escalation');
+    const sameMinute = new Date(Math.floor(new Date(escalation.respondedAt).getTime() / 60_000) * 60_000).toISOString();
+    const fine = await t.request(`/api/items/${id}/responses/${escalation.id}/answer`, { cookie: staff, json: { answer: 'Đã trả lời', answeredAt: sameMinute } });
+    expect(fine.status).toBe(200);
   });
 
   it('records an answer through the item page form', async () => {

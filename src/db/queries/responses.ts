@@ -103,7 +103,8 @@ export type AnswerOutcome =
   | { kind: 'answered'; response: ItemResponse }
   | { kind: 'not_found' }
   | { kind: 'not_escalation' }
-  | { kind: 'already_answered'; answeredAt: Date };
+  | { kind: 'already_answered'; answeredAt: Date }
+  | { kind: 'before_escalation'; respondedAt: Date };
 
 /**
  * Records the answer of an escalation, once: a second answer is refused, so what the body said
@@ -112,13 +113,15 @@ export type AnswerOutcome =
 export async function answerEscalation(db: Db, input: EscalationAnswer): Promise<AnswerOutcome> {
   const outcome = await db.transaction(async (tx): Promise<AnswerOutcome | null> => {
     const [row] = await tx
-      .select({ kind: responses.kind, escalatedTo: responses.escalatedTo, answeredAt: responses.answeredAt })
+      .select({ kind: responses.kind, escalatedTo: responses.escalatedTo, answeredAt: responses.answeredAt, respondedAt: responses.respondedAt })
       .from(responses)
       .where(and(eq(responses.id, input.responseId), eq(responses.itemId, input.itemId)))
       .for('update');
     if (!row) return { kind: 'not_found' };
     if (row.kind !== 'escalation') return { kind: 'not_escalation' };
     if (row.answeredAt) return { kind: 'already_answered', answeredAt: row.answeredAt };
+    // An answer cannot come before the escalation it answers (to the minute: forms give minutes).
+    if (input.answeredAt.getTime() < Math.floor(row.respondedAt.getTime() / 60_000) * 60_000) return { kind: 'before_escalation', respondedAt: row.respondedAt };
     await tx
       .update(responses)
       .set({ answer: input.answer, answeredAt: input.answeredAt })
