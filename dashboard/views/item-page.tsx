@@ -1,6 +1,6 @@
 // One item: highlighted title and body, why it was flagged, and the triage buttons.
 import type { ExplanationSpan, Label, TextField } from '../../src/domain/classification.ts';
-import { canChangeStatus, explainPriority, VERDICTS, type ClusterMember, type Item, type ItemStatus, type TriageEvent, type Verdict } from '../../src/domain/item.ts';
+import { canChangeStatus, DISMISS_REASONS, explainPriority, VERDICTS, type ClusterMember, type Item, type ItemStatus, type TriageEvent, type Verdict } from '../../src/domain/item.ts';
 import { escalationState, RESPONSE_CHANNELS, RESPONSE_KINDS, type ItemResponse, type ResponseChannel, type ResponseKind } from '../../src/domain/response.ts';
 import type { ResponseTemplate } from '../../src/domain/response-template.ts';
 import { diffSentences, type ArticleRevision } from '../../src/domain/revision.ts';
@@ -519,6 +519,19 @@ function StatusForms({ item, locale }: { item: Item; locale: Locale }) {
         >
           <input type="hidden" name="status" value={target} />
           <input type="hidden" name="version" value={String(item.version)} />
+          {target === 'dismissed' && (
+            // Why it is dismissed decides whether the weekly report still counts it and whether
+            // retraining learns from it: the form asks every time.
+            <label class="dismiss-reason">
+              {t(locale, 'items.bulk.dismissReason')}{' '}
+              <select name="dismissReason" required>
+                <option value="">{t(locale, 'common.none')}</option>
+                {DISMISS_REASONS.map((reason) => (
+                  <option value={reason}>{t(locale, `dismissReason.${reason}`)}</option>
+                ))}
+              </select>
+            </label>
+          )}
           <button type="submit" class={`button action-${target}`}>
             {t(locale, `item.action.${target}`)}
           </button>

@@ -373,4 +373,17 @@ describe('triage forms: conflicts, versions and assignees', () => {
     expect(html).not.toContain(responseBanner);
     expect(html).toMatch(/name="dueAt"[^>]*aria-invalid="true"/);
   });
+
+  it('asks why an item is dismissed on its page, and stores the reason the weekly report and retraining read', async () => {
+    const id = itemIds[0]!;
+    const page = await (await t.request(`/items/${id}`, { cookie: staff })).text();
+    const dismissForm = page.split('<form').find((form) => form.includes('name="status" value="dismissed"'));
+    expect(dismissForm).toBeDefined();
+    expect(dismissForm).toMatch(/<select name="dismissReason" required/);
+    expect(dismissForm).toContain('Gắn cờ nhầm');
+    const seen = await itemOf(id);
+    const dismissed = await post(`/items/${id}/status`, staff, { status: 'dismissed', dismissReason: 'false_positive', version: String(seen.version) });
+    expect(dismissed.headers.get('location')).toBe(`/items/${id}?flash=saved`);
+    expect(await itemOf(id)).toMatchObject({ status: 'dismissed', dismissReason: 'false_positive' });
+  });
 });
