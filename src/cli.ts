@@ -26,7 +26,7 @@ import { carryOutDataRequest } from './db/queries/privacy.ts';
 import { DATA_REQUEST_KINDS, type DataRequestKind } from './domain/privacy.ts';
 import { runRetention } from './pipeline/retention.ts';
 import { getSetting, putSetting } from './db/queries/settings.ts';
-import { DEFAULT_PUBLIC_FORM, isReceipt, PUBLIC_FORM_SETTING, withDefaultPublicForm } from './domain/public-feedback.ts';
+import { DEFAULT_PUBLIC_FORM, normalizeReceipt, PUBLIC_FORM_SETTING, withDefaultPublicForm } from './domain/public-feedback.ts';
 
 const USAGE = `Usage: duluan <command> [options]
 
@@ -285,10 +285,12 @@ async function run(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { kind: { type: 'string' }, receipt: { type: 'string' }, contact: { type: 'string' } } });
       const kind = option(values, 'kind');
       if (!kind || !DATA_REQUEST_KINDS.includes(kind as DataRequestKind)) throw new UsageError('--kind must be access or deletion');
-      const receipt = option(values, 'receipt')?.trim().toUpperCase();
+      const typedReceipt = option(values, 'receipt')?.trim();
+      // As the page and the API read it: PA-XXXXXXXX, PAXXXXXXXX or XXXXXXXX, any case, spaces.
+      const receipt = typedReceipt ? (normalizeReceipt(typedReceipt) ?? typedReceipt) : undefined;
       const contact = option(values, 'contact')?.normalize('NFC').trim();
       if (Boolean(receipt) === Boolean(contact)) throw new UsageError('give exactly one of --receipt or --contact');
-      if (receipt && !isReceipt(receipt)) throw new UsageError('--receipt looks like PA-XXXXXXXX');
+      if (typedReceipt && !normalizeReceipt(typedReceipt)) throw new UsageError('--receipt looks like PA-XXXXXXXX');
       const database = await openMigratedDatabase(config);
       try {
         const outcome = await carryOutDataRequest(database.db, { kind: kind as DataRequestKind, receipt, contact, performedBy: null, now: new Date() });

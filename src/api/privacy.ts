@@ -13,7 +13,7 @@ import {
   RETENTION_SETTING,
   type RetentionSetting,
 } from '../domain/privacy.ts';
-import { isReceipt } from '../domain/public-feedback.ts';
+import { normalizeReceipt } from '../domain/public-feedback.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 import { formText } from './query-schemas.ts';
@@ -29,11 +29,14 @@ const optionalText = (max: number) =>
     .transform((value) => value.normalize('NFC').trim())
     .nullish();
 
-/** The body of POST /api/data-requests: a kind and exactly one of receipt or contact. */
+/**
+ * The body of POST /api/data-requests: a kind and exactly one of receipt or contact. The receipt is
+ * read as the public status page reads it (any case, spaces, with or without `PA-` or its dash).
+ */
 export const DataRequestBody = z
   .strictObject({
     kind: z.enum(DATA_REQUEST_KINDS, 'invalid'),
-    receipt: optionalText(40).refine((value) => !value || isReceipt(value.toUpperCase()), 'invalid_receipt'),
+    receipt: optionalText(40).refine((value) => !value || normalizeReceipt(value) !== null, 'invalid_receipt'),
     contact: optionalText(200),
   })
   .superRefine((body, context) => {
@@ -62,12 +65,12 @@ function fieldErrors(issues: readonly z.core.$ZodIssue[]): FeedbackFieldError[] 
 
 const retentionDays = (c: AppContext): Promise<number> => getRetentionDays(c.get('deps').db);
 
-/** Carries out a validated request for the signed-in administrator (the receipt as stored: capitals). */
+/** Carries out a validated request for the signed-in administrator (the receipt as stored: `PA-` and capitals). */
 function carryOut(c: AppContext, body: z.infer<typeof DataRequestBody>) {
   const deps = c.get('deps');
   return carryOutDataRequest(deps.db, {
     kind: body.kind,
-    receipt: body.receipt ? body.receipt.toUpperCase() : null,
+    receipt: body.receipt ? normalizeReceipt(body.receipt) : null,
     contact: body.contact || null,
     performedBy: c.get('user')!.id,
     now: deps.now?.() ?? new Date(),

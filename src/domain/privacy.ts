@@ -44,19 +44,71 @@ export function withDefaultRetention(value: unknown): RetentionSetting {
 /** The settings key of the server secret behind export pseudonyms (created on first use). */
 export const PSEUDONYM_SECRET_SETTING = 'privacy.pseudonym_secret';
 
+// Characters a phone number is written with: digits, spaces, dots, dashes, brackets and a plus.
+const PHONE_CHARS = /^[\d\s.+()-]+$/;
+
+// A label written before a phone number, compared without diacritics and case (`ĐT:`, `SĐT`,
+// `Điện thoại:`, `Tel.`, `DĐ`, `Zalo:`, `ĐT/Zalo:` …), with what separates it from the number.
+const PHONE_LABEL_WORD = '(?:so\\s*dien\\s*thoai|dien\\s*thoai|so\\s*dt|sdt|dtdd|dt|di\\s*dong|dd|telephone|tel|phone|mobile|mob|zalo|hotline)';
+const PHONE_LABEL = new RegExp(`^${PHONE_LABEL_WORD}(?:\\s*[/,&]\\s*${PHONE_LABEL_WORD})*(?![a-z])[\\s.:\\-–—]*`);
+
+// A note in brackets that holds a letter, such as `(Zalo)` or `(gọi sau 17h)`; `(0)` and `(024)` are not notes.
+const BRACKETED_NOTE = /\([^()\p{L}]*\p{L}[^()]*\)/gu;
+
+/** Lowercase without diacritics (`Đ` → `d`): how labels are recognised. */
+function fold(value: string): string {
+  return value.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+}
+
+/**
+ * Returns the digits of a phone number written with phone characters only, a Vietnamese country
+ * code (`+84`, `0084`, `(+84)`, or `84` before 9–10 more digits) read as the leading `0`, and the
+ * `(0)` or `0` often written after the country code dropped.
+ */
+function phoneDigits(written: string): string {
+  const compact = written.replace(/[\s.()-]/g, '');
+  const international = /^(?:\+|00)840?(.*)$/.exec(compact);
+  if (international) return `0${international[1]!.replace(/\D/g, '')}`;
+  const digits = compact.replace(/\D/g, '');
+  // No number in Vietnam starts with 84 and has 11–13 digits: a country code without its plus.
+  const bare = /^840?(\d{9,10})$/.exec(digits);
+  return bare ? `0${bare[1]}` : digits;
+}
+
+/**
+ * Returns the phone number in a contact that carries a label before it (`ĐT: …`) or a note after it
+ * (`… (Zalo)`, `…, gọi buổi tối`): its digits as {@link phoneDigits} reads them, or null when what
+ * is left is not exactly one phone number of 9–11 digits (anything else before it, a second number,
+ * letters run into the digits).
+ */
+function labelledPhone(trimmed: string): string | null {
+  let rest = fold(trimmed).replace(PHONE_LABEL, '').replace(BRACKETED_NOTE, ' ');
+  const lastDigit = rest.search(/\d\D*$/);
+  if (lastDigit < 0) return null;
+  const tail = rest.slice(lastDigit + 1);
+  // The note after the number is set apart from it (a space, comma, dash …), and holds no digit.
+  if (tail !== '' && !/^[\s,;/()\-–—.]/.test(tail)) return null;
+  rest = rest.slice(0, lastDigit + 1).trim();
+  // A plus only where a country code starts: `+84 …`, `(+84) …`.
+  if (!PHONE_CHARS.test(rest) || rest.replace(/^\(?\+/, '').includes('+')) return null;
+  const digits = phoneDigits(rest);
+  return digits.length >= 9 && digits.length <= 11 ? digits : null;
+}
+
 /**
  * Returns a contact in the form it is compared in: trimmed and NFC; e-mail addresses lowercased
- * without spaces; phone numbers as digits only, `+84`/`84` read as the leading `0`.
+ * without spaces; phone numbers as digits only, the country code (`+84`, `0084`, `84` before 9
+ * digits, with or without a `(0)` after it) read as the leading `0`, and a label before the number
+ * (`ĐT:`, `SĐT`, `Điện thoại:`, `Tel:` …) or a note after it (`(Zalo)`) left out. Anything else is
+ * compared as text, lowercased with spaces collapsed; a part of a contact never equals the whole.
  */
 export function normaliseContact(value: string): string {
   const trimmed = value.normalize('NFC').trim();
   if (trimmed.includes('@')) return trimmed.replace(/\s+/g, '').toLowerCase();
-  const digits = trimmed.replace(/\D/g, '');
-  // Mostly digits, spaces, dots, dashes, brackets and a plus: a phone number.
-  if (digits.length >= 6 && /^[\d\s.+()-]+$/.test(trimmed)) {
-    if (trimmed.startsWith('+84') || (digits.startsWith('84') && digits.length === 11)) return `0${digits.slice(2)}`;
-    return digits;
-  }
+  // Only digits, spaces, dots, dashes, brackets and a plus: a phone number.
+  if (trimmed.replace(/\D/g, '').length >= 6 && PHONE_CHARS.test(trimmed)) return phoneDigits(trimmed);
+  const phone = labelledPhone(trimmed);
+  if (phone !== null) return phone;
   return trimmed.replace(/\s+/g, ' ').toLowerCase();
 }
 

@@ -48,3 +48,11 @@ describe('duluan eval and train with bad input', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
 });
+
+describe('duluan data-request with a bad receipt', () => {
+  it('refuses a receipt that is no receipt in any of the accepted forms, before opening the database', async () => {
+    const result = await cli(['data-request', '--kind', 'access', '--receipt', 'PA-12']);
+    expect(result.code).toBe(2); // a usage error
+    expect(result.stderr).toMatch(/--receipt looks like PA-XXXXXXXX/);
+  });
+});

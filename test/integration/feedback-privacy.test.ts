@@ -470,6 +470,83 @@ describe("a citizen's requests", () => {
   });
 });
 
+describe("one citizen's submissions under different ways of writing the number", () => {
+  // One citizen, five submissions, five usual ways of writing 0912 345 678; another citizen close by.
+  const FORMS = ['+84 (0)912 345 678', '0084 912 345 678', '0912.345.678', '0912 345 678 (Zalo)', 'ĐT: 0912345678'];
+  const ids: number[] = [];
+  const receipts: string[] = [];
+  let neighbourId: number;
+
+  beforeAll(async () => {
+    for (const [index, contact] of FORMS.entries()) {
+      const response = await post({ content: `Ý kiến số ${index + 1} về bán trú`, citizen: { name: 'Trịnh Văn Sơn', contact }, consent: CONSENT }, index % 2 ? otherMttq : mttq);
+      expect(response.status).toBe(201);
+      const answer = (await response.json()) as { id: number; receipt: string };
+      ids.push(answer.id);
+      receipts.push(answer.receipt);
+    }
+    const neighbour = await post({ content: 'Ý kiến của người khác', citizen: { name: 'Trịnh Văn Hà', contact: 'ĐT: 0912 345 679' }, consent: CONSENT });
+    neighbourId = ((await neighbour.json()) as { id: number }).id;
+  });
+
+  const found = async (json: unknown) => {
+    const response = await t.request('/api/data-requests', { cookie: admin, json });
+    expect(response.status, JSON.stringify(json)).toBe(200);
+    return (await response.json()) as { submissionsFound: number; submissions: Array<{ id: number }>; contactsDeleted: number };
+  };
+
+  it('finds all five by the number written plainly, or in any of the five ways', async () => {
+    for (const contact of ['0912345678', ...FORMS, 'Điện thoại: +84 912-345-678']) {
+      const outcome = await found({ kind: 'access', contact });
+      expect(outcome.submissions.map((entry) => entry.id).sort((a, b) => a - b), contact).toEqual([...ids].sort((a, b) => a - b));
+    }
+  });
+
+  it('finds nothing by a part of the number, and only the neighbour by the neighbour', async () => {
+    for (const contact of ['345 678', '912 345 678', '0912 345', '091234567']) expect((await found({ kind: 'access', contact })).submissionsFound, contact).toBe(0);
+    expect((await found({ kind: 'access', contact: '0912345679' })).submissions.map((entry) => entry.id)).toEqual([neighbourId]);
+  });
+
+  it('gives the five one pseudonym in the export', async () => {
+    const csv = await (await t.request('/api/feedback/export.csv', { cookie: staff })).text();
+    const pseudonyms = new Set(FORMS.map((_, index) => /CIT-[0-9A-F]{8}/.exec(csv.split('\r\n').find((line) => line.includes(`Ý kiến số ${index + 1} về bán trú`))!)?.[0]));
+    expect(pseudonyms.size).toBe(1);
+    expect([...pseudonyms][0]).toBeDefined();
+  });
+
+  it('reads the receipt as the status page does: without the dash, in lower case, with spaces', async () => {
+    const receipt = receipts[0]!;
+    const code = receipt.slice(3);
+    for (const typed of [receipt.replace('-', ''), `pa ${code.slice(0, 4).toLowerCase()} ${code.slice(4).toLowerCase()}`, code, receipt.toLowerCase()]) {
+      const outcome = await found({ kind: 'access', receipt: typed });
+      expect(outcome.submissions.map((entry) => entry.id), typed).toEqual([ids[0]]);
+    }
+    const form = await t.request('/data-requests', { method: 'POST', cookie: admin, body: new URLSearchParams({ kind: 'access', receipt: receipt.replace('-', '') }) });
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('Tìm thấy 1 ý kiến.');
+    const bad = await t.request('/api/data-requests', { cookie: admin, json: { kind: 'access', receipt: `${receipt}X` } });
+    expect(bad.status).toBe(422);
+  });
+
+  it('finds a sixth with digits in the note after the number', async () => {
+    const response = await post({ content: 'Ý kiến số 6 về bán trú', citizen: { name: 'Trịnh Văn Sơn', contact: '0912345678 (Zalo, gọi sau 17h)' }, consent: CONSENT });
+    ids.push(((await response.json()) as { id: number }).id);
+    const outcome = await found({ kind: 'access', contact: '+84 912 345 678' });
+    expect(outcome.submissions.map((entry) => entry.id).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+  });
+
+  it('deletes the contact of all six on one deletion request, and not the neighbour\'s', async () => {
+    const outcome = await found({ kind: 'deletion', contact: '0912 345 678' });
+    expect(outcome).toMatchObject({ submissionsFound: 6, contactsDeleted: 6 });
+    const left = await database.db.select({ id: feedbackContacts.feedbackId, contact: feedbackContacts.contact }).from(feedbackContacts);
+    expect(left.filter((row) => ids.includes(Number(row.id)))).toEqual([]);
+    expect(left.some((row) => Number(row.id) === neighbourId)).toBe(true);
+    for (const contact of FORMS) expect(await findEverywhere(contact), contact).toEqual([]);
+    expect(await findEverywhere('0912 345 679')).toEqual(['feedback_contacts.contact']);
+    expect(logged.join('\n')).not.toMatch(/912 ?345|Sơn/);
+  });
+});
+
 describe('retention', () => {
   it('lets only admins read and set the period, refusing nonsense', async () => {
     expect(((await (await t.request('/api/settings/retention', { cookie: admin })).json()) as { days: number }).days).toBe(365);

@@ -43,9 +43,10 @@ export async function findFeedbackIdsByReceipt(db: Db, receipt: string): Promise
 export async function findFeedbackIdsByContact(db: Db, contact: string): Promise<number[]> {
   const wanted = normaliseContact(contact);
   if (wanted === '') return [];
-  // A coarse filter in SQL, then the exact comparison with the same normaliser as the search.
+  // A coarse filter in SQL, then the exact comparison with the same normaliser as the search. The
+  // last digits of a phone number may be followed by those of a note (`… (Zalo, sau 17h)`).
   const coarse = /^\d+$/.test(wanted)
-    ? sql`regexp_replace(${feedbackContacts.contact}, '[^0-9]', '', 'g') like ${`%${wanted.slice(-8)}`}`
+    ? sql`regexp_replace(${feedbackContacts.contact}, '[^0-9]', '', 'g') like ${`%${wanted.slice(-8)}%`}`
     : sql`lower(regexp_replace(${feedbackContacts.contact}, '\\s', '', 'g')) like ${`%${escapeLike(wanted.replace(/\s+/g, ''))}%`}`;
   const rows = await db
     .select({ id: feedbackContacts.feedbackId, contact: feedbackContacts.contact })
