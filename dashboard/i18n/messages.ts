@@ -182,6 +182,7 @@ const VI = {
   'apiError.not_found': 'Không tìm thấy trang hoặc dữ liệu yêu cầu.',
   'apiError.validation_failed': 'Dữ liệu nhập không hợp lệ.',
   'apiError.conflict': 'Dữ liệu đã bị người khác thay đổi. Hãy tải lại trang và thử lại.',
+  'apiError.idempotency_key_reused': 'Mã gửi (Idempotency-Key) này đã dùng cho một ý kiến khác; không có gì được lưu. Hãy gửi ý kiến mới với mã mới.',
   'apiError.invalid_credentials': 'Tên đăng nhập hoặc mật khẩu không đúng.',
   'apiError.csrf_failed': 'Yêu cầu không hợp lệ (kiểm tra CSRF). Hãy tải lại trang và thử lại.',
   'apiError.rate_limited': 'Bạn thao tác quá nhanh. Hãy đợi một lát rồi thử lại.',
@@ -912,6 +913,8 @@ const VI = {
   'items.pager': 'Chuyển trang',
   'items.pageRange': 'Trang {page} · tin {from}–{to}',
   'items.pageNumber': 'Trang {page}',
+  'feedback.keyReused':
+    'Chưa lưu ý kiến này: biểu mẫu này đã được dùng để gửi một ý kiến khác (có thể do bấm Quay lại sau khi gửi). Hãy kiểm tra nội dung bên dưới rồi bấm «Gửi ý kiến» lần nữa; nếu có tệp đính kèm, hãy chọn lại tệp.',
 } as const;
 
 /** A key of the message catalogue. */
@@ -1088,6 +1091,7 @@ const EN: Record<MessageKey, string> = {
   'apiError.not_found': 'The page or record was not found.',
   'apiError.validation_failed': 'The submitted data is not valid.',
   'apiError.conflict': 'Someone else changed this record. Reload the page and try again.',
+  'apiError.idempotency_key_reused': 'This Idempotency-Key was already used for a different opinion; nothing was stored. Send the new opinion with a new key.',
   'apiError.invalid_credentials': 'Wrong username or password.',
   'apiError.csrf_failed': 'The request was rejected (CSRF check). Reload the page and try again.',
   'apiError.rate_limited': 'Too many attempts. Wait a moment and try again.',
@@ -1818,6 +1822,8 @@ const EN: Record<MessageKey, string> = {
   'items.pager': 'Pages',
   'items.pageRange': 'Page {page} · items {from}–{to}',
   'items.pageNumber': 'Page {page}',
+  'feedback.keyReused':
+    'This opinion was not saved: this form was already used to send a different opinion (perhaps Back was pressed after sending). Check the text below and press Send again; re-select any attached files.',
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */

@@ -243,6 +243,8 @@ export interface FeedbackFormPageProps {
   locale: Locale;
   values: FeedbackFormValues;
   errors?: readonly FeedbackFieldError[];
+  /** The form was sent with a key already used for a different opinion: nothing was stored. */
+  keyReused?: boolean;
   /** The ward's residential groups (tổ dân phố); free text when empty. */
   residentialGroups: readonly string[];
   /** Known schools, offered as suggestions. */
@@ -250,7 +252,7 @@ export interface FeedbackFormPageProps {
 }
 
 /** Returns the opinion form: labels on every field, errors beside their fields, consent with its purpose. */
-export function FeedbackFormPage({ user, locale, values, errors = [], residentialGroups, schools }: FeedbackFormPageProps) {
+export function FeedbackFormPage({ user, locale, values, errors = [], keyReused = false, residentialGroups, schools }: FeedbackFormPageProps) {
   const { described, invalid, ErrorFor } = fieldErrors('feedback', locale, errors);
   const attachmentLimits = { count: String(MAX_ATTACHMENTS), size: formatBytes(MAX_ATTACHMENT_BYTES), total: formatBytes(MAX_ATTACHMENTS_TOTAL_BYTES) };
   return (
@@ -260,6 +262,11 @@ export function FeedbackFormPage({ user, locale, values, errors = [], residentia
       </p>
       <h1>{t(locale, 'feedback.new')}</h1>
       <form class="stack-form card" method="post" action="/feedback/new" enctype="multipart/form-data" novalidate>
+        {keyReused && (
+          <p class="alert alert-error" role="alert">
+            {t(locale, 'feedback.keyReused')}
+          </p>
+        )}
         {errors.length > 0 && (
           <p class="alert alert-error" role="alert">
             {t(locale, 'feedback.invalid')}

@@ -8,6 +8,7 @@ export const API_ERROR_CODES = [
   'not_found',
   'validation_failed',
   'conflict',
+  'idempotency_key_reused',
   'invalid_credentials',
   'csrf_failed',
   'rate_limited',

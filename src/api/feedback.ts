@@ -19,8 +19,11 @@ import {
   findFeedbackIdByItem,
   insertFeedback,
   listOwnFeedback,
+  sameSubmission,
   type NewFeedback,
+  type ResponseVisibility,
   type StoredFeedback,
+  type SubmittedFields,
 } from '../db/queries/feedback.ts';
 import { getPseudonymSecret, listFeedbackForExport } from '../db/queries/privacy.ts';
 import { getSetting } from '../db/queries/settings.ts';
@@ -44,6 +47,7 @@ import {
   type FeedbackSubmission,
 } from '../domain/feedback.ts';
 import { citizenPseudonym } from '../domain/privacy.ts';
+import { isPublishedResponse } from '../domain/public-feedback.ts';
 import { computePriority } from '../domain/item.ts';
 import { EMPTY_GAZETTEER, type Gazetteer } from '../domain/rule.ts';
 import type { Role } from '../domain/user.ts';
@@ -145,6 +149,39 @@ export const FeedbackBody = z.strictObject({
 });
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,200}$/;
+
+/**
+ * The fields a retry under a known key is compared on, read with FeedbackBody's own normalisation
+ * (NFC, invisible characters removed, CRLF → LF); the other fields of the body are ignored.
+ */
+const ComparableBody = z.object({
+  content: FeedbackBody.shape.content,
+  topic: FeedbackBody.shape.topic,
+  residentialGroup: FeedbackBody.shape.residentialGroup,
+  school: FeedbackBody.shape.school,
+  channel: FeedbackBody.shape.channel,
+  receivedAt: FeedbackBody.shape.receivedAt,
+});
+
+/** Returns the comparable fields of a body, or null when they cannot be read (then it is not the stored one). */
+function submittedFields(body: unknown): SubmittedFields | null {
+  const parsed = ComparableBody.safeParse(body);
+  if (!parsed.success) return null;
+  const data = parsed.data;
+  return {
+    content: data.content,
+    topic: data.topic ?? null,
+    residentialGroup: data.residentialGroup ?? null,
+    school: data.school ?? null,
+    channel: data.channel ?? null,
+    receivedAt: data.receivedAt ?? null,
+  };
+}
+
+/** A key sent again with a different opinion: refused, so the new opinion is never silently dropped. */
+function keyReusedError(): ApiError {
+  return new ApiError(409, 'idempotency_key_reused', [{ field: 'Idempotency-Key', code: 'idempotency_key_reused' }]);
+}
 
 /** Returns the field errors of a failed parse, one code per field. */
 function fieldErrors(issues: readonly z.core.$ZodIssue[]): FeedbackFieldError[] {
@@ -320,7 +357,13 @@ async function visibleDetail(c: AppContext, rawId: string): Promise<VisibleDetai
   if (detail.submittedBy !== user.id) throw new ApiError(404, 'not_found');
   // The officer typed the contact in; it is not answered back to them.
   const { contact: _contact, submittedBy: _submittedBy, ...own } = detail;
-  return own;
+  // Like the citizen, the officer sees the published responses, not the ward's internal ones.
+  return { ...own, responses: own.responses.filter((response) => isPublishedResponse(response.kind, response.channel)) };
+}
+
+/** Which responses the reader sees with their own submissions: the ward all, an officer the published ones. */
+function responseVisibility(role: Role): ResponseVisibility {
+  return { publishedOnly: !FEEDBACK_WARD_ROLES.includes(role) };
 }
 
 /** Returns the files of a multipart form field; an empty file input (no name, no bytes) is none. */
@@ -379,19 +422,27 @@ const EMPTY_FORM = (): FeedbackFormValues => ({
   idempotencyKey: randomUUID(),
 });
 
-async function renderForm(c: AppContext, values: FeedbackFormValues, errors: FeedbackFieldError[] = [], status: 200 | 422 = 200) {
+async function renderForm(c: AppContext, values: FeedbackFormValues, errors: FeedbackFieldError[] = [], status: 200 | 409 | 422 = 200, keyReused = false) {
   const gazetteer = await getSetting<Gazetteer>(c.get('deps').db, 'gazetteer', EMPTY_GAZETTEER);
+  // The form carries its idempotency key: Back after sending must fetch a fresh form, not the cached one.
+  c.header('Cache-Control', 'no-store');
   return c.html(
     FeedbackFormPage({
       user: c.get('user')!,
       locale: c.get('locale'),
       values,
       errors,
+      keyReused,
       residentialGroups: Array.isArray(gazetteer.residentialGroups) ? gazetteer.residentialGroups : [],
       schools: Array.isArray(gazetteer.schools) ? gazetteer.schools : [],
     }),
     status,
   );
+}
+
+/** Shows the typed opinion again, not stored, with a fresh key: its key was used for a different one. */
+function renderKeyReused(c: AppContext, values: FeedbackFormValues) {
+  return renderForm(c, { ...values, idempotencyKey: randomUUID() }, [], 409, true);
 }
 
 /** Returns the MTTQ feedback routes: JSON and pages. */
@@ -405,25 +456,29 @@ export function feedbackRoutes(): Hono<AppEnv> {
     const user = c.get('user')!;
     if (key !== null) {
       const earlier = await findFeedbackByKey(c.get('deps').db, user.id, key);
-      if (earlier) return c.json({ receipt: earlier.receipt, id: earlier.id }, 200);
+      if (earlier) {
+        if (!sameSubmission(earlier.submitted, submittedFields(body))) throw keyReusedError();
+        return c.json({ receipt: earlier.receipt, id: earlier.id }, 200);
+      }
     }
     const checked = checkFeedback(body);
     if (!checked.ok) throw new ApiError(422, 'validation_failed', checked.errors);
     const stored = await submit(c, checked.submission, checked.attachments, key);
+    if (stored.keyReused) throw keyReusedError();
     return c.json({ receipt: stored.receipt, id: stored.id }, stored.created ? 201 : 200);
   });
 
   routes.get('/api/feedback/mine', requireRole(...FEEDBACK_ROLES), async (c) => {
     const db = c.get('deps').db;
     const user = c.get('user')!;
-    const [feedback, monthly] = await Promise.all([listOwnFeedback(db, user.id), countOwnFeedbackByMonth(db, user.id)]);
+    const [feedback, monthly] = await Promise.all([listOwnFeedback(db, user.id, responseVisibility(user.role)), countOwnFeedbackByMonth(db, user.id)]);
     return c.json({ feedback, monthly });
   });
 
   routes.get('/feedback', requireRole(...FEEDBACK_ROLES), async (c) => {
     const db = c.get('deps').db;
     const user = c.get('user')!;
-    const [feedback, monthly] = await Promise.all([listOwnFeedback(db, user.id), countOwnFeedbackByMonth(db, user.id)]);
+    const [feedback, monthly] = await Promise.all([listOwnFeedback(db, user.id, responseVisibility(user.role)), countOwnFeedbackByMonth(db, user.id)]);
     return c.html(FeedbackListPage({ user, locale: c.get('locale'), feedback, monthly }));
   });
 
@@ -433,12 +488,17 @@ export function feedbackRoutes(): Hono<AppEnv> {
     const form = await c.req.parseBody({ all: true });
     const values = feedbackFormValues(form);
     const user = c.get('user')!;
+    const body = bodyFromForm(values, form.consent);
     const earlier = await findFeedbackByKey(c.get('deps').db, user.id, values.idempotencyKey);
-    if (earlier) return c.redirect(`/feedback/${earlier.id}?flash=created`, 303);
+    if (earlier) {
+      if (!sameSubmission(earlier.submitted, submittedFields(body))) return renderKeyReused(c, values);
+      return c.redirect(`/feedback/${earlier.id}?flash=created`, 303);
+    }
     const files = await filesFromForm(form.attachments);
-    const checked = checkFeedback(bodyFromForm(values, form.consent), files);
+    const checked = checkFeedback(body, files);
     if (!checked.ok) return renderForm(c, values, checked.errors, 422);
     const stored = await submit(c, checked.submission, checked.attachments, values.idempotencyKey);
+    if (stored.keyReused) return renderKeyReused(c, values);
     return c.redirect(`/feedback/${stored.id}?flash=created`, 303);
   });
 

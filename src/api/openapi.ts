@@ -979,7 +979,9 @@ export const OPENAPI_DOCUMENT = {
             name: 'Idempotency-Key',
             in: 'header',
             schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,200}$' },
-            description: 'A retry with the same key from the same user answers the first submission (200) and stores nothing new',
+            description:
+              'A retry with the same key from the same user answers the first submission (200) and stores nothing new; ' +
+              'the same key with a different opinion (content, topic, residential group, school, channel or date received, after normalisation) is refused with 409',
           },
         ],
         requestBody: json({
@@ -1014,6 +1016,12 @@ export const OPENAPI_DOCUMENT = {
           '201': json({ type: 'object', required: ['receipt', 'id'], properties: { receipt: { type: 'string', example: 'PA-7KQ2M9XD' }, id: { type: 'integer' } } }),
           '200': { description: 'The same Idempotency-Key was used before: the first submission', ...json({ type: 'object', properties: { receipt: { type: 'string' }, id: { type: 'integer' } } }) },
           ...errors(400, 401, 403, 422),
+          '409': {
+            description:
+              'The Idempotency-Key was used before by this user for a different opinion: nothing is stored. ' +
+              "Code `idempotency_key_reused`; send the opinion with a new key",
+            ...json(ref('Error')),
+          },
           '429': { description: 'More than 60 submissions in a minute from this officer at this client address (Retry-After says when to try again)', ...json(ref('Error')) },
         },
       },

@@ -3,7 +3,8 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AttachmentType, ValidAttachment } from '../../domain/attachment.ts';
 import type { Classification, Label } from '../../domain/classification.ts';
-import type { AttachmentInfo, FeedbackDetail, FeedbackResponseView, FeedbackSubmission, MonthlyCount, OwnFeedback } from '../../domain/feedback.ts';
+import type { AttachmentInfo, FeedbackChannel, FeedbackDetail, FeedbackResponseView, FeedbackSubmission, MonthlyCount, OwnFeedback } from '../../domain/feedback.ts';
+import { isPublishedResponse } from '../../domain/public-feedback.ts';
 import type { Db } from '../client.ts';
 import { feedback, feedbackAttachments, feedbackContacts, items, responses, sources } from '../schema.ts';
 
@@ -34,22 +35,85 @@ export interface NewFeedback {
   now: Date;
 }
 
-/** What storing answered: `created` false when an earlier submission with the same key was found. */
+/**
+ * What storing answered: `created` false when an earlier submission with the same key was found.
+ * `keyReused` is true when that earlier submission holds a different opinion (see
+ * sameSubmission): nothing was stored, and the caller must not answer it as received.
+ */
 export interface StoredFeedback {
   id: number;
   receipt: string;
   itemId: number;
   created: boolean;
+  keyReused: boolean;
 }
 
-async function findByKey(db: Pick<Db, 'select'>, userId: number | null, key: string): Promise<StoredFeedback | null> {
+/** What a retry is compared on: the opinion and its one-line fields, as stored (normalised). */
+export interface SubmittedFields {
+  content: string;
+  topic: string | null;
+  residentialGroup: string | null;
+  school: string | null;
+  channel: FeedbackChannel | null;
+  receivedAt: Date | null;
+}
+
+/** An earlier submission found by its key, with what was submitted. */
+export interface EarlierFeedback extends StoredFeedback {
+  submitted: SubmittedFields;
+}
+
+/**
+ * Returns whether a submission sent again with a known key is the one stored: the same opinion and
+ * the same one-line fields after normalisation. A body that cannot be read (null) is not the same.
+ * The contact (deleted after retention) and the attachments are not compared.
+ */
+export function sameSubmission(stored: SubmittedFields, sent: SubmittedFields | null): boolean {
+  if (sent === null) return false;
+  return (
+    stored.content === sent.content &&
+    stored.topic === sent.topic &&
+    stored.residentialGroup === sent.residentialGroup &&
+    stored.school === sent.school &&
+    stored.channel === sent.channel &&
+    (stored.receivedAt?.getTime() ?? null) === (sent.receivedAt?.getTime() ?? null)
+  );
+}
+
+async function findByKey(db: Pick<Db, 'select'>, userId: number | null, key: string): Promise<EarlierFeedback | null> {
   // Public submissions have no submitter: their keys are matched among public submissions.
   const submitter = userId === null ? and(isNull(feedback.submittedBy), eq(feedback.isPublic, true)) : eq(feedback.submittedBy, userId);
   const [row] = await db
-    .select({ id: feedback.id, receipt: feedback.receipt, itemId: feedback.itemId })
+    .select({
+      id: feedback.id,
+      receipt: feedback.receipt,
+      itemId: feedback.itemId,
+      content: items.body,
+      topic: feedback.topic,
+      residentialGroup: feedback.residentialGroup,
+      school: feedback.school,
+      channel: feedback.channel,
+      receivedAt: feedback.receivedAt,
+    })
     .from(feedback)
+    .innerJoin(items, eq(items.id, feedback.itemId))
     .where(and(submitter, eq(feedback.idempotencyKey, key)));
-  return row ? { id: Number(row.id), receipt: row.receipt, itemId: Number(row.itemId), created: false } : null;
+  if (!row) return null;
+  return {
+    id: Number(row.id),
+    receipt: row.receipt,
+    itemId: Number(row.itemId),
+    created: false,
+    keyReused: false,
+    submitted: {
+      content: row.content,
+      topic: row.topic,
+      residentialGroup: row.residentialGroup,
+      school: row.school,
+      channel: row.channel as FeedbackChannel | null,
+      receivedAt: row.receivedAt,
+    },
+  };
 }
 
 /**
@@ -63,7 +127,11 @@ export async function insertFeedback(db: Db, input: NewFeedback): Promise<Stored
       // Concurrent retries with one key wait for each other here instead of racing to insert.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`duluan:feedback:${input.userId}:${input.idempotencyKey}`}))`);
       const existing = await findByKey(tx, input.userId, input.idempotencyKey);
-      if (existing) return existing;
+      // A different opinion under a used key is not stored, nor answered as the earlier one.
+      if (existing) {
+        const { submitted, ...stored } = existing;
+        return { ...stored, keyReused: !sameSubmission(submitted, submission) };
+      }
     }
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`duluan:form-source:${item.sourceName}`}))`);
     let [source] = await tx
@@ -130,12 +198,12 @@ export async function insertFeedback(db: Db, input: NewFeedback): Promise<Stored
         data: attachment.data,
       });
     }
-    return { id: Number(row.id), receipt: input.receipt, itemId: Number(itemRow.id), created: true };
+    return { id: Number(row.id), receipt: input.receipt, itemId: Number(itemRow.id), created: true, keyReused: false };
   });
 }
 
-/** Returns the earlier submission made with this key by this user, or null. */
-export async function findFeedbackByKey(db: Db, userId: number | null, key: string): Promise<StoredFeedback | null> {
+/** Returns the earlier submission made with this key by this user (with what it held), or null. */
+export async function findFeedbackByKey(db: Db, userId: number | null, key: string): Promise<EarlierFeedback | null> {
   return findByKey(db, userId, key);
 }
 
@@ -153,7 +221,12 @@ const ownColumns = {
   status: items.status,
 };
 
-async function withResponses(db: Db, rows: Array<Omit<OwnFeedback, 'responses'>>): Promise<OwnFeedback[]> {
+/**
+ * Returns the rows with the ward's responses. `publishedOnly` keeps only those published to the
+ * citizen (isPublishedResponse, as the receipt lookup): an MTTQ officer is not shown the ward's
+ * internal correspondence (escalations, reports to the city).
+ */
+async function withResponses(db: Db, rows: Array<Omit<OwnFeedback, 'responses'>>, publishedOnly = false): Promise<OwnFeedback[]> {
   const itemIds = rows.map((row) => row.itemId);
   const byItem = new Map<number, FeedbackResponseView[]>();
   if (itemIds.length > 0) {
@@ -163,6 +236,7 @@ async function withResponses(db: Db, rows: Array<Omit<OwnFeedback, 'responses'>>
       .where(inArray(responses.itemId, itemIds))
       .orderBy(responses.respondedAt, responses.id);
     for (const { itemId, ...response } of found) {
+      if (publishedOnly && !isPublishedResponse(response.kind, response.channel)) continue;
       const list = byItem.get(Number(itemId)) ?? [];
       list.push(response);
       byItem.set(Number(itemId), list);
@@ -177,8 +251,17 @@ function toOwn(row: OwnRow): Omit<OwnFeedback, 'responses'> {
   return { ...(row as unknown as Omit<OwnFeedback, 'responses'>), id: Number(row.id), itemId: Number(row.itemId) };
 }
 
-/** Returns the user's own submissions, newest first, with status and the ward's responses. Never contacts. */
-export async function listOwnFeedback(db: Db, userId: number, limit = 200): Promise<OwnFeedback[]> {
+/** Which of the ward's responses a reader is shown with a submission. */
+export interface ResponseVisibility {
+  /** Only those published to the citizen (an MTTQ officer); otherwise all (the ward). */
+  publishedOnly: boolean;
+}
+
+/**
+ * Returns the user's own submissions, newest first, with status and the ward's responses (only the
+ * published ones when `publishedOnly`). Never contacts.
+ */
+export async function listOwnFeedback(db: Db, userId: number, visibility: ResponseVisibility, limit = 200): Promise<OwnFeedback[]> {
   const rows = await db
     .select(ownColumns)
     .from(feedback)
@@ -186,7 +269,7 @@ export async function listOwnFeedback(db: Db, userId: number, limit = 200): Prom
     .where(eq(feedback.submittedBy, userId))
     .orderBy(desc(feedback.createdAt), desc(feedback.id))
     .limit(limit);
-  return withResponses(db, rows.map(toOwn));
+  return withResponses(db, rows.map(toOwn), visibility.publishedOnly);
 }
 
 /** Returns how many submissions the user made in each month (Asia/Ho_Chi_Minh), newest month first. */
