@@ -39,7 +39,7 @@ export interface ValidStaffRule extends StaffRuleDefinition {
 /** One problem with a submitted rule. */
 export interface StaffRuleError {
   field: string;
-  code: 'invalid' | 'empty' | 'too_long' | 'bad_regex' | 'unsafe_regex' | 'matches_empty' | 'too_many_terms' | 'bad_window';
+  code: 'invalid' | 'empty' | 'too_long' | 'bad_regex' | 'unsafe_regex' | 'matches_empty' | 'matches_too_much' | 'too_many_terms' | 'bad_window';
   message: string;
 }
 
@@ -105,9 +105,28 @@ function validateRegex(source: string, errors: StaffRuleError[]): void {
     errors.push({ field: 'pattern', code: 'unsafe_regex', message: `The regular expression could take too long on some texts: ${safety.reason}.` });
     return;
   }
-  if (compiled.test('')) {
+  if (compiled.test('') || matchesNothingSomewhere(source)) {
     errors.push({ field: 'pattern', code: 'matches_empty', message: 'The regular expression matches the empty text, so it would match everywhere.' });
+    return;
   }
+  if (BROAD_PROBES.some((probe) => (compiled.exec(probe)?.[0].length ?? 2) <= 1)) {
+    errors.push({ field: 'pattern', code: 'matches_too_much', message: 'The regular expression matches a single letter, digit, space or mark, so it would match almost every text.' });
+  }
+}
+
+// One character of ordinary text each: a rule that matches one of them alone (`.`, `\s`, `[[:alpha:]`,
+// which is the class of `[:alph`) would flag nearly every item.
+const BROAD_PROBES = ['a', 'ă', 'đ', 'k', '1', ' ', '.', ',', '\n'];
+// Ordinary text: a rule whose only match in it is an empty one (`\b`, `(?=a)`) marks no words.
+const ZERO_WIDTH_PROBE = 'Học phí tăng 120.000 đồng, phụ huynh hỏi: vì sao?\nKhông rõ.';
+
+/** Returns true when the regex makes an empty match somewhere in ordinary text (a position, not words). */
+function matchesNothingSomewhere(source: string): boolean {
+  const global = new RegExp(source, 'giu');
+  for (let match = global.exec(ZERO_WIDTH_PROBE), guard = 0; match && guard < 1000; match = global.exec(ZERO_WIDTH_PROBE), guard++) {
+    if (match[0].length === 0) return true;
+  }
+  return false;
 }
 
 /** Returns the rule with its text normalized (NFC), or every problem with it. */

@@ -49,6 +49,16 @@ describe('validateStaffRule', () => {
     expect(codes(regex(1, '(unclosed'))).toEqual(['pattern:bad_regex']);
     expect(codes(regex(1, '[z-a]'))).toEqual(['pattern:bad_regex']);
     expect(codes(regex(1, 'a*'))).toEqual(['pattern:matches_empty']);
+    // Only empty matches in ordinary text: a position, not words.
+    for (const pattern of ['\\b', '(?=a)', '^', '$']) expect(codes(regex(1, pattern)), pattern).toEqual(['pattern:matches_empty']);
+  });
+
+  it('refuses regexes that match a single ordinary character, which would flag nearly every item', () => {
+    // `[[:alpha:]` is, in JavaScript, the class of `[ : a l p h`.
+    for (const pattern of ['.', '\\s', '[[:alpha:]', 'a', '\\d+', '\\w', '[a-z]+']) {
+      expect(codes(regex(1, pattern)), pattern).toEqual(['pattern:matches_too_much']);
+    }
+    for (const pattern of ['sốc|khẩn', '\\bsốc\\b', '[!?]{3,}', '\\d+k', 'x(?=a+b)']) expect(codes(regex(1, pattern)), pattern).toEqual([]);
   });
 
   it('accepts ordinary staff regexes', () => {
