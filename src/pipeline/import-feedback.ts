@@ -1,6 +1,9 @@
 // Imports feedback gathered elsewhere, top to bottom: read the file, check every row (per-row
 // errors with line numbers), skip duplicates, classify as comments with progress written as it
-// goes, then store every valid row in ONE transaction: an import is all or nothing.
+// goes, then store the valid rows in short transactions of STORE_CHUNK_ROWS rows each, letting the
+// server answer other requests between them (embedded PGlite has one connection: one long
+// transaction would freeze every page). A failure midway keeps the chunks already stored; running
+// the same file again into the same source stores the rest, since stored rows are skipped by key.
 import { createHash } from 'node:crypto';
 import { parseImportFile, suggestMapping, type ParsedTable, type TableCell, type TableRow } from '../collectors/csv-import.ts';
 import type { Classifier, ClassifierProvider } from '../domain/classification.ts';
@@ -30,6 +33,8 @@ export interface ImportDeps {
   now?: () => Date;
   /** Progress is written to the import row every this many rows (default 1,000). */
   progressEvery?: number;
+  /** Rows stored per transaction (default STORE_CHUNK_ROWS); tests make it small. */
+  storeChunkRows?: number;
 }
 
 /** How an import ended. */
@@ -50,6 +55,8 @@ export const DEFAULT_IMPORT_SOURCE = 'Phản ánh nhập từ tệp';
 const MAX_LENGTH: Record<ImportField, number> = { content: 20_000, title: 500, author: 200, date: 100, channel: 200 };
 const MAX_KEPT_ERRORS = 1_000;
 const CHUNK_ROWS = 250;
+/** Rows stored per transaction: on embedded PGlite about 0.1–0.5 s, all other requests wait meanwhile. */
+export const STORE_CHUNK_ROWS = 250;
 const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
 const EARLIEST_DATE = Date.UTC(1990, 0, 1);
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -227,12 +234,14 @@ export async function runImport(
 ): Promise<ImportSummary> {
   const now = deps.now ?? (() => new Date());
   const progressEvery = Math.max(1, deps.progressEvery ?? 1_000);
+  const storeChunkRows = Math.max(1, Math.floor(deps.storeChunkRows ?? STORE_CHUNK_ROWS));
   const { importId, sourceId, table, mapping } = job;
   const totalRows = table.rows.length + table.errors.length;
   const errors: ImportRowError[] = [...table.errors];
   let processed = table.errors.length;
   let skipped = 0;
-  const summary = (status: 'done' | 'failed', stored: number): ImportSummary => ({
+  let stored = 0;
+  const summary = (status: 'done' | 'failed'): ImportSummary => ({
     importId,
     sourceId,
     status,
@@ -282,26 +291,53 @@ export async function runImport(
     }
     await updateImportProgress(deps.db, importId, { processedRows: processed });
 
-    let stored: number;
-    try {
-      stored = await deps.db.transaction(async (tx) => insertNewItems(tx as unknown as Db, fresh));
-    } catch (error) {
-      errors.push({ line: 0, code: 'storage_failed', message: `nothing was stored: ${(error as Error).message}`.slice(0, 500) });
-      const failed = summary('failed', 0);
-      await finishImport(deps.db, importId, { ...failed, at: now() });
-      return failed;
+    for (let start = 0; start < fresh.length; start += storeChunkRows) {
+      const chunk = fresh.slice(start, start + storeChunkRows);
+      let inserted: number;
+      try {
+        // Each chunk commits on its own: a short transaction, so other requests get the connection between chunks.
+        inserted = await deps.db.transaction(async (tx) => insertNewItems(tx as unknown as Db, chunk));
+      } catch (error) {
+        errors.push({ line: 0, code: 'storage_failed', message: storageFailedMessage(stored, fresh.length - start, error) });
+        const failed = summary('failed');
+        await finishImport(deps.db, importId, { ...failed, at: now() });
+        return failed;
+      }
+      stored += inserted;
+      // Another import into the same source may have stored some of these keys meanwhile.
+      skipped += chunk.length - inserted;
+      if (start + storeChunkRows < fresh.length) {
+        await updateImportProgress(deps.db, importId, { processedRows: processed, stored });
+        await yieldToEventLoop();
+      }
     }
-    // Another import into the same source may have stored some of these keys meanwhile.
-    skipped += fresh.length - stored;
-    const done = summary('done', stored);
+    const done = summary('done');
     await finishImport(deps.db, importId, { ...done, at: now() });
     return done;
   } catch (error) {
-    errors.push({ line: 0, code: 'storage_failed', message: `the import stopped: ${(error as Error).message}`.slice(0, 500) });
-    const failed = summary('failed', 0);
+    const message =
+      stored > 0 ? storageFailedMessage(stored, null, error) : `the import stopped before storing any row: ${errorReason(error)}`;
+    errors.push({ line: 0, code: 'storage_failed', message: message.slice(0, 500) });
+    const failed = summary('failed');
     await finishImport(deps.db, importId, { ...failed, at: now() }).catch(() => {});
     return failed;
   }
+}
+
+/** Returns what went wrong: the database's own words, not the query text a query error wraps them in. */
+function errorReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? error.cause.message : error.message;
+}
+
+/** Says how far storing got before it failed, and that running the same file again stores the rest. */
+function storageFailedMessage(stored: number, notStored: number | null, error: unknown): string {
+  const reason = errorReason(error).slice(0, 200);
+  const rest = notStored === null ? '' : `, ${notStored} left to store`;
+  return (
+    `storing stopped after ${stored} rows were stored${rest}: ${reason}. ` +
+    'Import the same file into the same source again to store the rest: rows already stored are skipped, not duplicated.'
+  ).slice(0, 500);
 }
 
 async function readFile(filename: string, bytes: Uint8Array, mapping?: ColumnMapping): Promise<ParsedTable> {
@@ -325,8 +361,9 @@ async function recordImport(deps: ImportDeps, request: ImportRequest, table: Par
 
 /**
  * Returns the summary of importing one file into an import source: every row checked, duplicates
- * skipped, valid rows classified as comments and stored in one transaction. Throws ImportFileError
- * (nothing recorded) when the file cannot be read at all or the mapping does not fit it.
+ * skipped, valid rows classified as comments and stored in short transactions (STORE_CHUNK_ROWS
+ * rows each; a failure keeps the chunks already stored). Throws ImportFileError (nothing recorded)
+ * when the file cannot be read at all or the mapping does not fit it.
  */
 export async function importFeedback(deps: ImportDeps, request: ImportRequest): Promise<ImportSummary> {
   const table = await readFile(request.filename, request.bytes, request.mapping);

@@ -158,12 +158,11 @@ describe('importFeedback', () => {
     expect(await storedItems(sourceName)).toHaveLength(3);
   });
 
-  it('leaves nothing stored when storing fails mid-way, and marks the import failed', async () => {
-    const sourceName = newSourceName();
+  async function withFailingTrigger(body: string, run: () => Promise<void>): Promise<void> {
     await database.db.execute(sql.raw(`
       create or replace function test_fail_on_boom() returns trigger language plpgsql as $$
       begin
-        if new.body = 'BOOM' then raise exception 'disk full (test)'; end if;
+        if new.body = '${body}' then raise exception 'disk full (test)'; end if;
         return new;
       end $$`));
     await database.db.execute(sql.raw('drop trigger if exists test_fail_on_boom on items'));
@@ -171,17 +170,119 @@ describe('importFeedback', () => {
       sql.raw('create trigger test_fail_on_boom before insert on items for each row execute function test_fail_on_boom()'),
     );
     try {
-      const lines = ['Nội dung,Người gửi,Ngày'];
-      for (let i = 1; i <= 2_000; i++) lines.push(i === 1_700 ? 'BOOM,X,01/02/2024' : `Ý kiến ${i},Người ${i},01/02/2024`);
-      const summary = await importFeedback(deps, { sourceName, filename: 'boom.csv', bytes: Buffer.from(lines.join('\n')), mapping, userId });
-      expect(summary.status).toBe('failed');
-      expect(summary.stored).toBe(0);
-      expect(summary.errors.at(-1)).toMatchObject({ line: 0, code: 'storage_failed' });
-      expect(await storedItems(sourceName)).toHaveLength(0);
-      expect(await getImport(database.db, summary.importId)).toMatchObject({ status: 'failed', stored: 0, finishedAt: expect.any(Date) });
+      await run();
     } finally {
       await database.db.execute(sql.raw('drop trigger if exists test_fail_on_boom on items'));
     }
+  }
+
+  async function storedCounts(sourceName: string) {
+    // xmin is the transaction that wrote the row: distinct values count the transactions used.
+    const [counts] = await rows<{ items: number; keys: number; transactions: number }>(
+      sql`select count(*)::int as items, count(distinct i.key_hash)::int as keys, count(distinct i.xmin::text)::int as transactions
+          from items i join sources s on s.id = i.source_id where s.name = ${sourceName}`,
+    );
+    return counts!;
+  }
+
+  it('keeps the chunks stored before a failure, says how many, and a second run stores the rest', async () => {
+    const sourceName = newSourceName();
+    const lines = ['Nội dung,Người gửi,Ngày'];
+    for (let i = 1; i <= 2_000; i++) lines.push(i === 1_700 ? 'BOOM,X,01/02/2024' : `Ý kiến ${i},Người ${i},01/02/2024`);
+    const request = { sourceName, filename: 'boom.csv', bytes: Buffer.from(lines.join('\n')), mapping, userId };
+    await withFailingTrigger('BOOM', async () => {
+      const summary = await importFeedback(deps, request);
+      // Stored in chunks of STORE_CHUNK_ROWS (250): rows 1–1,500 committed before the chunk holding BOOM failed.
+      expect(summary).toMatchObject({ status: 'failed', processedRows: 2_000, stored: 1_500, skipped: 0 });
+      expect(summary.errors.at(-1)).toMatchObject({ line: 0, code: 'storage_failed' });
+      expect(summary.errors.at(-1)!.message).toContain('after 1500 rows were stored, 500 left to store: ');
+      expect(summary.errors.at(-1)!.message).toContain('disk full (test)');
+      expect(summary.errors.at(-1)!.message).toContain('again');
+      expect(await storedItems(sourceName)).toHaveLength(1_500);
+      expect(await getImport(database.db, summary.importId)).toMatchObject({ status: 'failed', stored: 1_500, finishedAt: expect.any(Date) });
+    });
+    const again = await importFeedback(deps, request);
+    expect(again).toMatchObject({ status: 'done', stored: 500, skipped: 1_500, errors: [] });
+    expect(await storedCounts(sourceName)).toMatchObject({ items: 2_000, keys: 2_000 });
+  });
+
+  it('stores in several short transactions with a small chunk size, and a failed chunk can be stored by running again', async () => {
+    const small: ImportDeps = { ...deps, storeChunkRows: 7 };
+    const sourceName = newSourceName();
+    const csv = (failAt: number | null) => {
+      const lines = ['Nội dung,Người gửi,Ngày'];
+      for (let i = 1; i <= 30; i++) lines.push(`${i === failAt ? 'HỎNG' : `Góp ý ${i}`},Người ${i},01/02/2024`);
+      lines.push('Góp ý 3,Người 3,01/02/2024'); // repeated within the file
+      return Buffer.from(lines.join('\n'));
+    };
+    // In both sources an earlier import stored rows 1 and 2.
+    const firstTwo = Buffer.from('Nội dung,Người gửi,Ngày\nGóp ý 1,Người 1,01/02/2024\nGóp ý 2,Người 2,01/02/2024\n');
+    const complete = newSourceName();
+    for (const name of [sourceName, complete]) {
+      expect(await importFeedback(small, { sourceName: name, filename: 'dau.csv', bytes: firstTwo, mapping, userId })).toMatchObject({ stored: 2 });
+    }
+
+    // (a) 28 new rows in chunks of 7: four transactions, every row stored once.
+    const whole = await importFeedback(small, { sourceName: complete, filename: 'du.csv', bytes: csv(null), mapping, userId });
+    expect(whole).toMatchObject({ status: 'done', totalRows: 31, processedRows: 31, stored: 28, skipped: 3, errors: [] });
+    expect(await storedCounts(complete)).toEqual({ items: 30, keys: 30, transactions: 1 + 4 });
+    expect(await getImport(database.db, whole.importId)).toMatchObject({ status: 'done', processedRows: 31, stored: 28, skipped: 3 });
+
+    // (b) Row 20 (the third chunk: new rows 17–23) fails: the first two chunks stay stored.
+    await withFailingTrigger('HỎNG', async () => {
+      const failed = await importFeedback(small, { sourceName, filename: 'du.csv', bytes: csv(20), mapping, userId });
+      expect(failed).toMatchObject({ status: 'failed', processedRows: 31, stored: 14, skipped: 3 });
+      expect(failed.errors).toEqual([
+        { line: 0, code: 'storage_failed', message: expect.stringContaining('storing stopped after 14 rows were stored, 14 left to store') },
+      ]);
+      expect(failed.errors[0]!.message).toContain('Import the same file into the same source again to store the rest');
+      expect(await getImport(database.db, failed.importId)).toMatchObject({ status: 'failed', stored: 14, processedRows: 31 });
+      expect(await storedCounts(sourceName)).toEqual({ items: 2 + 14, keys: 16, transactions: 1 + 2 });
+    });
+
+    // Running the same file again (the fault gone) stores the other 14, duplicating nothing.
+    const rerun = await importFeedback(small, { sourceName, filename: 'du.csv', bytes: csv(20), mapping, userId });
+    expect(rerun).toMatchObject({ status: 'done', stored: 14, skipped: 2 + 14 + 1, errors: [] });
+    expect((await storedCounts(sourceName)).items).toBe(30);
+    expect((await storedCounts(sourceName)).keys).toBe(30);
+    expect((await storedItems(sourceName)).map((item) => item.body).sort()).toEqual(
+      Array.from({ length: 30 }, (_, i) => (i + 1 === 20 ? 'HỎNG' : `Góp ý ${i + 1}`)).sort(),
+    );
+  });
+
+  it('answers other queries between the chunks it stores', async () => {
+    const events: string[] = [];
+    let seen: { status: string; stored: number } | undefined;
+    const watched = new Proxy(database.db, {
+      get(target, property, receiver) {
+        if (property !== 'transaction') return Reflect.get(target, property, receiver);
+        return async (run: (tx: unknown) => Promise<unknown>) => {
+          events.push('transaction');
+          // The first transaction finds or creates the import source; the third stores the second chunk.
+          if (events.filter((event) => event === 'transaction').length === 3) {
+            // Another request (the progress page) arrives while the second chunk is being stored.
+            void rows<{ status: string; stored: number }>(sql`select status, stored from imports order by id desc limit 1`).then(([row]) => {
+              seen = row;
+              events.push('other request answered');
+            });
+          }
+          return target.transaction(run as Parameters<typeof target.transaction>[0]);
+        };
+      },
+    });
+    const lines = ['Nội dung,Người gửi,Ngày'];
+    for (let i = 1; i <= 40; i++) lines.push(`Câu hỏi ${i},Người ${i},01/02/2024`);
+    const summary = await importFeedback(
+      { ...deps, db: watched, storeChunkRows: 10 },
+      { sourceName: newSourceName(), filename: 'xen.csv', bytes: Buffer.from(lines.join('\n')), mapping, userId },
+    );
+    expect(summary).toMatchObject({ status: 'done', stored: 40 });
+    // findOrCreateImportSource's transaction, then four chunks of ten.
+    expect(events.filter((event) => event === 'transaction')).toHaveLength(1 + 4);
+    // The request waited for that chunk only: it was answered before the third chunk began, and saw
+    // the progress of storing (the first chunk's ten rows).
+    expect(events).toEqual(['transaction', 'transaction', 'transaction', 'other request answered', 'transaction', 'transaction']);
+    expect(seen).toEqual({ status: 'running', stored: 10 });
   });
 
   it('imports an .xlsx built with the spreadsheet library, date cells included', async () => {

@@ -69,7 +69,7 @@ export async function insertImport(
 export async function updateImportProgress(
   db: Db,
   id: number,
-  progress: { status?: ImportStatus; totalRows?: number; processedRows: number },
+  progress: { status?: ImportStatus; totalRows?: number; processedRows: number; stored?: number },
 ): Promise<void> {
   await db.update(imports).set(progress).where(eq(imports.id, id));
 }
