@@ -916,6 +916,12 @@ const VI = {
   'items.pageNumber': 'Trang {page}',
   'feedback.keyReused':
     'Chưa lưu ý kiến này: biểu mẫu này đã được dùng để gửi một ý kiến khác (có thể do bấm Quay lại sau khi gửi). Hãy kiểm tra nội dung bên dưới rồi bấm «Gửi ý kiến» lần nữa; nếu có tệp đính kèm, hãy chọn lại tệp.',
+  'items.fieldError.escalated_to_required': 'Khi chuyển xử lý, hãy ghi nơi nhận (ví dụ: Phòng Giáo dục và Đào tạo).',
+  'items.fieldError.escalation_only': 'Chỉ ghi nơi nhận và hạn trả lời khi loại phản hồi là chuyển xử lý.',
+  'items.fieldError.due_before_response': 'Hạn trả lời không được trước ngày phản hồi.',
+  'items.fieldError.note_too_long': 'Ghi chú dài quá 2.000 ký tự; hãy rút gọn.',
+  'claimError.statement.too_short': 'Nội dung quá ngắn: cần ít nhất 3 tiếng có chữ cái để so khớp đáng tin cậy (một hai chữ như «học» sẽ khớp với hầu hết các tin).',
+  'flash.notFetchable': 'Nguồn «{name}» không lấy tin qua đường dẫn (ý kiến qua biểu mẫu hoặc nhập từ tệp), nên không thể lấy tin ngay.',
 } as const;
 
 /** A key of the message catalogue. */
@@ -1826,6 +1832,12 @@ const EN: Record<MessageKey, string> = {
   'items.pageNumber': 'Page {page}',
   'feedback.keyReused':
     'This opinion was not saved: this form was already used to send a different opinion (perhaps Back was pressed after sending). Check the text below and press Send again; re-select any attached files.',
+  'items.fieldError.escalated_to_required': 'An escalation needs the body it went to (e.g. the education office).',
+  'items.fieldError.escalation_only': 'Only an escalation has a body it went to and a due day.',
+  'items.fieldError.due_before_response': 'The due day cannot be before the day of the response.',
+  'items.fieldError.note_too_long': 'The note is longer than 2,000 characters; shorten it.',
+  'claimError.statement.too_short': 'The statement is too short: it needs at least 3 words with letters to be matched reliably (one or two words such as “học” would match most items).',
+  'flash.notFetchable': 'The source “{name}” is not fetched from an address (opinions from a form or an imported file), so it cannot be fetched now.',
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */

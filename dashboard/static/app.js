@@ -44,6 +44,51 @@
     }
   });
 
+  // One submission per form: once a POST form is on its way (confirmed, within its file limits), its
+  // submit buttons are disabled, so a double click or a second Enter does not record it twice. The
+  // button pressed still sends its name and value (a disabled button would not), through a hidden copy.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || event.defaultPrevented) return;
+    if ((form.getAttribute('method') || '').toLowerCase() !== 'post') return;
+    if (form.hasAttribute('data-submitting')) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute('data-submitting', '');
+    var submitter = event.submitter;
+    if (submitter && submitter.name) {
+      var copy = document.createElement('input');
+      copy.type = 'hidden';
+      copy.name = submitter.name;
+      copy.value = submitter.value;
+      copy.setAttribute('data-submitter-copy', '');
+      form.appendChild(copy);
+    }
+    var buttons = form.querySelectorAll('button:not([type]), button[type=submit], input[type=submit], input[type=image]');
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].disabled) continue;
+      buttons[i].disabled = true;
+      buttons[i].setAttribute('data-submit-disabled', '');
+    }
+  });
+
+  // Back to a page kept in the browser's cache: its forms can be sent again.
+  window.addEventListener('pageshow', function (event) {
+    if (!event.persisted) return;
+    var forms = document.querySelectorAll('form[data-submitting]');
+    for (var i = 0; i < forms.length; i++) {
+      forms[i].removeAttribute('data-submitting');
+      var copies = forms[i].querySelectorAll('[data-submitter-copy]');
+      for (var k = 0; k < copies.length; k++) copies[k].remove();
+      var buttons = forms[i].querySelectorAll('[data-submit-disabled]');
+      for (var j = 0; j < buttons.length; j++) {
+        buttons[j].disabled = false;
+        buttons[j].removeAttribute('data-submit-disabled');
+      }
+    }
+  });
+
   // Keyboard triage in the queue: j / k move between rows, x selects the current row for the
   // bulk form, Enter opens the current row.
   var rows = Array.prototype.slice.call(document.querySelectorAll('tr[data-row]'));

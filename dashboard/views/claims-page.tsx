@@ -38,9 +38,12 @@ export interface ClaimsPageProps {
 
 const EMPTY_FORM: ClaimFormValues = { statement: '', verdict: 'false', correction: null, references: [], enabled: true };
 
+// The message of a field's error: its own for the code when the catalogue has one (`claimError.statement.too_short`), else the field's.
 function ErrorFor({ errors, field, locale }: { errors: readonly FieldError[]; field: string; locale: Locale }) {
-  if (!errors.some((error) => error.field === field || error.field.startsWith(`${field}.`))) return null;
-  const key = `claimError.${field}`;
+  const error = errors.find((candidate) => candidate.field === field || candidate.field.startsWith(`${field}.`));
+  if (!error) return null;
+  const specific = `claimError.${field}.${error.code}`;
+  const key = hasMessage(specific) ? specific : `claimError.${field}`;
   return (
     <p class="field-error" id={`claim-${field}-error`}>
       {hasMessage(key) ? t(locale, key) : t(locale, 'ruleError.invalid')}

@@ -215,10 +215,11 @@ function DecisionForm({
       <ErrorFor field="assigneeId" />
       <label>
         {t(locale, 'item.note')}
-        <textarea name="note" rows={2} maxlength={2000}>
+        <textarea name="note" rows={2} maxlength={2000} aria-invalid={invalid('note')} aria-describedby={described('note')}>
           {typed?.note ?? ''}
         </textarea>
       </label>
+      <ErrorFor field="note" />
       <button type="submit" class="button">
         {t(locale, 'item.saveDecision')}
       </button>

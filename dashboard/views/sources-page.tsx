@@ -8,7 +8,9 @@ import { Layout } from './layout.tsx';
 /** The outcome of the last action on the sources page, shown once above the table. */
 export type SourcesFlash =
   | { kind: 'refreshed'; result: RefreshResult }
-  | { kind: 'created'; name: string };
+  | { kind: 'created'; name: string }
+  /** "Fetch now" asked of a source with nothing to fetch (a form or an import). */
+  | { kind: 'not_fetchable'; name: string };
 
 /** Props of SourcesPage. */
 export interface SourcesPageProps {
@@ -30,6 +32,8 @@ export function flashText(locale: Locale, flash: SourcesFlash): string {
   switch (flash.kind) {
     case 'created':
       return t(locale, 'flash.created', { name: flash.name });
+    case 'not_fetchable':
+      return t(locale, 'flash.notFetchable', { name: flash.name });
     case 'refreshed': {
       const { result } = flash;
       if (result.status === 'not_modified') return t(locale, 'flash.refreshNotModified');
@@ -60,7 +64,7 @@ function TechnicalDetail({ detail, locale }: { detail: string; locale: Locale })
 }
 
 function flashClass(flash: SourcesFlash): string {
-  const failed = flash.kind === 'refreshed' && flash.result.status === 'error';
+  const failed = (flash.kind === 'refreshed' && flash.result.status === 'error') || flash.kind === 'not_fetchable';
   return failed ? 'alert alert-error' : 'alert alert-ok';
 }
 

@@ -14,9 +14,15 @@ import { EDIT_RULE_ROLES, READ_RULE_ROLES, reclassificationProgress } from './ru
 
 type ClaimSave = { ok: true; claim: Claim } | { ok: false; errors: FieldError[] };
 
-/** Returns each issue as an error on the form field it concerns (`references.2` is the references field). */
-function fieldErrorsOf(issues: readonly { path: PropertyKey[]; code: string }[]): FieldError[] {
-  return issues.map((issue) => ({ field: String(issue.path[0] ?? ''), code: issue.code }));
+/**
+ * Returns each issue as an error on the form field it concerns (`references.2` is the references
+ * field), with the code a refinement names in its params (`too_short`) in place of `custom`.
+ */
+function fieldErrorsOf(issues: readonly { path: PropertyKey[]; code: string; params?: Record<string, unknown> }[]): FieldError[] {
+  return issues.map((issue) => ({
+    field: String(issue.path[0] ?? ''),
+    code: issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : issue.code,
+  }));
 }
 
 /** Returns the claim form's fields as the JSON body of a claim. */

@@ -338,7 +338,8 @@ const EXPORT_HEADER = [
 
 function exportDate(value: string | undefined, field: string): Date | null {
   if (value === undefined || value === '') return null;
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? startOfDay(value) : null;
+  // A day that is not in the calendar (2026-02-30) is refused: Date would roll it over into March.
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) && isCalendarDay(value) ? startOfDay(value) : null;
   if (!date || Number.isNaN(date.getTime())) throw new ApiError(422, 'validation_failed', [{ field, code: 'invalid_date' }]);
   return date;
 }

@@ -56,6 +56,9 @@ type AnswerBody = z.infer<typeof AnswerBody>;
 
 const VIEW_FLASHES = ['saved', 'deleted', 'name_taken', 'too_many', 'invalid'] as const;
 
+/** The longest triage note, in characters after cleaning (as ItemPatchBody measures it). */
+const MAX_NOTE_LENGTH = 2000;
+
 /** The most rows one audit-trail export holds; narrow the days for more. */
 const MAX_EXPORT_ROWS = 100_000;
 
@@ -252,8 +255,11 @@ function formErrorsOf(issues: readonly z.core.$ZodIssue[]): FeedbackFieldError[]
   for (const issue of issues) {
     const field = String(issue.path[0] ?? 'form');
     if (errors.some((error) => error.field === field)) continue;
+    // A rule across fields (ResponseBody's escalation checks) names its own code.
+    const own = issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : null;
     const code =
-      field === 'link' ? 'link' : field === 'respondedAt' || field === 'answeredAt' ? 'time_invalid' : issue.code === 'too_small' ? 'required' : 'invalid';
+      own ??
+      (field === 'link' ? 'link' : field === 'respondedAt' || field === 'answeredAt' ? 'time_invalid' : issue.code === 'too_small' ? 'required' : 'invalid');
     errors.push({ field, code });
   }
   return errors;
@@ -490,15 +496,25 @@ export function itemRoutes(): Hono<AppEnv> {
     const form = await c.req.parseBody();
     const verdict = formVerdict(form.verdict);
     const assigneeId = formAssignee(form.assigneeId);
-    const note = typeof form.note === 'string' ? form.note.normalize('NFC').trim().slice(0, 2000) : '';
-    // The form comes back with the note and the verdict typed, and why it was refused.
+    const typedNote = formText(form.note);
+    // Measured as the JSON route measures it (ItemPatchBody): cleaned, then at most 2,000 characters.
+    const note = cleanText(typedNote);
+    const noteTooLong = note.length > MAX_NOTE_LENGTH;
+    // The form comes back with the note (as typed when it was too long) and the verdict, and why it was refused.
     const refuse = (errors: FeedbackFieldError[]) =>
-      renderItemPage(c, id, 'invalid', { decision: { note, verdict: verdict === false ? undefined : verdict, errors } }, 422);
+      renderItemPage(
+        c,
+        id,
+        'invalid',
+        { decision: { note: noteTooLong ? typedNote : note, verdict: verdict === false ? undefined : verdict, errors } },
+        422,
+      );
     const errors: FeedbackFieldError[] = [
       ...(verdict === false ? [{ field: 'verdict', code: 'invalid' }] : []),
       ...(assigneeId === false ? [{ field: 'assigneeId', code: 'assignee' }] : []),
+      ...(noteTooLong ? [{ field: 'note', code: 'note_too_long' }] : []),
     ];
-    if (verdict === false || assigneeId === false) return refuse(errors);
+    if (verdict === false || assigneeId === false || noteTooLong) return refuse(errors);
     try {
       const outcome = await applyFormChange(c, id, { verdict, assigneeId, note: note || undefined, expectedVersion: versionOf(form.version) });
       // On a conflict the latest version is shown, with the note still there to send again.

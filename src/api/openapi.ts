@@ -428,7 +428,7 @@ export const OPENAPI_DOCUMENT = {
       ClaimInput: {
         type: 'object',
         properties: {
-          statement: { type: 'string', maxLength: 2000 },
+          statement: { type: 'string', maxLength: 2000, description: 'At least 3 syllables with letters (422 statement/too_short otherwise)' },
           verdict: { enum: [...VERDICTS] },
           correction: { type: ['string', 'null'] },
           references: { type: 'array', items: { type: 'string', format: 'uri' } },
@@ -664,7 +664,11 @@ export const OPENAPI_DOCUMENT = {
       },
     },
     '/api/sources/{id}/fetch': {
-      post: { summary: 'Fetch a source now; returns counts', parameters: [idParam], responses: { '200': json(ref('RefreshResult')), ...errors(401, 403, 404) } },
+      post: {
+        summary: 'Fetch a source now; returns counts (422 kind/not_fetchable for form and import sources, which are not fetched)',
+        parameters: [idParam],
+        responses: { '200': json(ref('RefreshResult')), ...errors(401, 403, 404, 422) },
+      },
     },
     '/api/sources/preview': {
       post: {

@@ -4,6 +4,7 @@ import { safeHttpUrl } from '../../dashboard/views/safe-http-url.ts';
 import { LABELS } from '../domain/classification.ts';
 import { DISMISS_REASONS, ITEM_STATUSES, VERDICTS } from '../domain/item.ts';
 import { RESPONSE_CHANNELS, RESPONSE_KINDS } from '../domain/response.ts';
+import { CLAIM_MIN_SYLLABLES, letterSyllableCount } from '../classifiers/claim-matcher.ts';
 
 const VIETNAM_OFFSET = '+07:00';
 
@@ -144,7 +145,12 @@ export function parseId(value: string): number | null {
 /** A known claim as staff submit it. */
 export const ClaimBody = z
   .object({
-    statement: nfcText(2000),
+    statement: nfcText(2000).refine((value) => letterSyllableCount(value) >= CLAIM_MIN_SYLLABLES, {
+      message: `the statement needs at least ${CLAIM_MIN_SYLLABLES} words`,
+      params: { code: 'too_short' },
+      // An empty statement is already refused as too small.
+      when: (payload) => payload.issues.length === 0,
+    }),
     verdict: z.enum(VERDICTS),
     correction: z.preprocess((value) => (value === '' ? null : value), nfcText(5000).nullable()).default(null),
     references: z.array(httpUrl).max(20).default([]),
@@ -172,6 +178,16 @@ export function linesOf(value: unknown): string[] {
 }
 
 /** A response staff record: what was done, on which channel, with an http(s) link where it can be seen. */
+/** Returns the day (yyyy-mm-dd) an instant falls on in Asia/Ho_Chi_Minh. */
+function vietnamDayOf(at: Date): string {
+  return new Date(at.getTime() + 7 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+/**
+ * A response. Only an escalation names the body it went to (required) and a due day, which cannot be
+ * before the day of the response (its respondedAt, else today), whole days in Asia/Ho_Chi_Minh. A refused
+ * field carries its form error code in `params.code`.
+ */
 export const ResponseBody = z
   .object({
     kind: z.enum(RESPONSE_KINDS),
@@ -179,12 +195,28 @@ export const ResponseBody = z
     text: nfcText(5000),
     link: z.preprocess((value) => (value === '' ? null : value), httpUrl.nullable()).default(null),
     respondedAt: z.preprocess(emptyAsUndefined, z.iso.datetime({ offset: true }).optional()),
-    /** For an escalation: the body it went to (the education office, a school, the city). */
-    escalatedTo: z.preprocess((value) => (value === '' ? null : value), nfcText(300).nullable()).default(null),
+    /** For an escalation: the body it went to (the education office, a school, the city); blank (after cleaning) is none. */
+    escalatedTo: z
+      .preprocess((value) => (typeof value === 'string' && cleanText(value) === '' ? null : value), nfcText(300).nullable())
+      .default(null),
     /** For an escalation: by when an answer is due, a day in Asia/Ho_Chi_Minh. */
     dueAt: z.preprocess((value) => (value === '' ? null : value), day.nullable()).default(null),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    const refuse = (field: 'escalatedTo' | 'dueAt', code: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [field], message, params: { code } });
+    if (body.kind === 'escalation') {
+      if (body.escalatedTo === null) refuse('escalatedTo', 'escalated_to_required', 'an escalation names the body it went to');
+    } else {
+      if (body.escalatedTo !== null) refuse('escalatedTo', 'escalation_only', 'only an escalation goes to a body');
+      if (body.dueAt !== null) refuse('dueAt', 'escalation_only', 'only an escalation has a due day');
+      return;
+    }
+    if (body.dueAt === null) return;
+    const respondedDay = vietnamDayOf(body.respondedAt ? new Date(body.respondedAt) : new Date());
+    if (body.dueAt < respondedDay) refuse('dueAt', 'due_before_response', 'before the day of the response');
+  });
 export type ResponseBody = z.infer<typeof ResponseBody>;
 
 /** The days an audit-trail export covers (either may be left open), Asia/Ho_Chi_Minh. */

@@ -9,7 +9,7 @@ import {
 } from '../../dashboard/views/sources-page.tsx';
 import { getSource, insertSource, listSources, listSourceUrls } from '../db/queries/sources.ts';
 import { canonicalizeUrl } from '../domain/canonical-url.ts';
-import type { HtmlSelectors, RefreshResult, Source, SourcePreviewResult } from '../domain/source.ts';
+import { fetchedUrlOf, type HtmlSelectors, type RefreshResult, type Source, type SourcePreviewResult } from '../domain/source.ts';
 import { TRIAGE_ROLES, type Role } from '../domain/user.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -97,10 +97,14 @@ async function editSource(c: AppContext, body: unknown): Promise<Source> {
   return applyChanges(c, source, checked.value);
 }
 
+// Form and import sources have no feed or page to fetch: "fetch now" is refused (422, kind /
+// not_fetchable) before anything runs, so nothing is recorded in the source's health.
 async function fetchNow(c: AppContext): Promise<RefreshResult> {
   const id = idParam(c);
   const deps = c.get('deps');
-  if (!(await getSource(deps.db, id))) throw new ApiError(404, 'not_found');
+  const source = await getSource(deps.db, id);
+  if (!source) throw new ApiError(404, 'not_found');
+  if (fetchedUrlOf(source) === null) throw new ApiError(422, 'validation_failed', [{ field: 'kind', code: 'not_fetchable' } satisfies SourceFieldError]);
   return deps.jobs.refreshNow(id);
 }
 
@@ -269,7 +273,12 @@ export function sourceRoutes(): Hono<AppEnv> {
     }
   });
   // Post/Redirect/Get: reloading the page after "fetch now" does not fetch again.
-  routes.post('/sources/:id/fetch', requireRole(...FETCH_ROLES), async (c) => c.redirect(refreshedLocation(await fetchNow(c)), 303));
+  // A source that is not fetched (the page offers no button for it) gets the page back with why.
+  routes.post('/sources/:id/fetch', requireRole(...FETCH_ROLES), async (c) => {
+    const source = await existingSource(c);
+    if (fetchedUrlOf(source) === null) return renderPage(c, { kind: 'not_fetchable', name: source.name }, 422);
+    return c.redirect(refreshedLocation(await fetchNow(c)), 303);
+  });
   routes.get('/sources/:id', requireRole(...MANAGE_ROLES), async (c) => {
     const source = await existingSource(c);
     return renderEditPage(c, source, { saved: c.req.query('saved') === '1' });

@@ -15,6 +15,7 @@ import type { Verdict } from '../domain/item.ts';
 import { analyzeText, type Token } from '../text/analyze-text.ts';
 import { normalizeText } from '../text/normalize-text.ts';
 import { SyllableIdCache } from '../text/syllable-id-cache.ts';
+import { tokenizeSyllables } from '../text/tokenize-syllables.ts';
 
 /** A known claim as the matcher needs it (the domain `Claim` fits). */
 export interface ClaimDefinition {
@@ -376,4 +377,18 @@ export function matchClaimsNaively(index: ClaimIndex, tokensOrText: readonly Tok
     scores[claim] = score;
   });
   return ranked(index, scores.keys(), scores, options.threshold ?? CLAIM_MATCH_THRESHOLD, options.limit);
+}
+
+/**
+ * The fewest syllables with letters a claim's statement must have. The claim matcher scores a text
+ * by the share of the claim's syllables it contains, so a one- or two-word claim (`a`, `học`)
+ * matches nearly every item with a full score and raises false "known claim" alerts.
+ */
+export const CLAIM_MIN_SYLLABLES = 3;
+
+/** Returns how many syllables of the text contain a letter, split as the claim matcher splits them (digits and emoji do not count). */
+export function letterSyllableCount(text: string): number {
+  let count = 0;
+  for (const syllable of tokenizeSyllables(normalizeText(text))) if (/\p{L}/u.test(syllable.folded)) count++;
+  return count;
 }

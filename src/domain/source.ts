@@ -114,3 +114,8 @@ export interface SourceChanges {
   enabled?: boolean;
   pollIntervalSeconds?: number;
 }
+
+/** Returns the address a source is fetched from, or null for sources that are not fetched (forms, imports). */
+export function fetchedUrlOf(source: Pick<Source, 'kind' | 'url'>): string | null {
+  return (source.kind === 'rss' || source.kind === 'html') && source.url ? source.url : null;
+}

@@ -1,5 +1,6 @@
 // One function that reads top to bottom: fetch, parse, keep only new, classify, store, record health.
 import { createHash } from 'node:crypto';
+import { isBlankEntry } from '../collectors/blank-entry.ts';
 import { CollectorError } from '../collectors/collector-error.ts';
 import { decodeBody } from '../collectors/decode-body.ts';
 import { parseHtmlPage } from '../collectors/html-page.ts';
@@ -10,7 +11,7 @@ import type { ClassifierProvider } from '../domain/classification.ts';
 import { DEADLINES_SETTING, DEFAULT_DEADLINES, dueAtFor, withDefaultDeadlines } from '../domain/deadline.ts';
 import { computePriority, isFlagged, type ParsedEntry } from '../domain/item.ts';
 import { nextTryAfterFailure, nextTryAfterSuccess } from '../domain/source-state.ts';
-import type { RefreshResult } from '../domain/source.ts';
+import { fetchedUrlOf, type RefreshResult, type Source } from '../domain/source.ts';
 import type { Db } from '../db/client.ts';
 import { findExistingKeys, insertNewItems, type NewItem } from '../db/queries/items.ts';
 import { getSetting } from '../db/queries/settings.ts';
@@ -60,13 +61,15 @@ export async function refreshSource(deps: PipelineDeps, sourceId: number, option
     if (!source.enabled || early > source.pollIntervalSeconds * 1000 * DUE_TOLERANCE) return { ...result, status: 'skipped' };
   }
 
+  // Form and import sources have nothing to fetch: their items arrive otherwise. Nothing is
+  // recorded, so their health does not show a failure that no fetch could ever clear.
+  const url = fetchedUrlOf(source);
+  if (url === null) return { ...result, status: 'skipped' };
+
   let entries: ParsedEntry[];
   let validators: { etag: string | null; lastModified: string | null };
   try {
-    if ((source.kind !== 'rss' && source.kind !== 'html') || !source.url) {
-      throw new CollectorError('bad_url', `source ${sourceId} is not a feed with a URL`);
-    }
-    const response = await safeFetch(source.url, {
+    const response = await safeFetch(url, {
       allowHosts: deps.fetch.allowHosts,
       timeoutMs: deps.fetch.timeoutMs,
       maxBytes: deps.fetch.maxBytes,
@@ -104,8 +107,10 @@ export async function refreshSource(deps: PipelineDeps, sourceId: number, option
 
   result.fetched = entries.length;
   // Keep only new: one key per entry, first occurrence wins within the feed, known keys skipped.
+  // Entries with no title and no body text are skipped too (counted in `skipped`, never stored).
   const byKey = new Map<string, ParsedEntry>();
   for (const entry of entries) {
+    if (isBlankEntry(entry)) continue;
     const key = entryKeyHash(entry);
     if (!byKey.has(key)) byKey.set(key, entry);
   }

@@ -141,6 +141,41 @@ describe('refreshSource', () => {
     expect(result.stored).toBeGreaterThanOrEqual(2);
   });
 
+  it('skips entries with no title and no body text, keeping a title without a link and a body without a title', async () => {
+    server.setRoute(
+      '/blank-items.xml',
+      respond(
+        rss(
+          '<item><title></title><link></link></item>' +
+            '<item><title>  \u200B </title><link>http://example.org/blank</link><guid>blank-2</guid><description><![CDATA[ <p> </p> ]]></description></item>' +
+            '<item><title>Họp phụ huynh đầu năm</title></item>' +
+            '<item><description>Nhà trường thông báo lịch khám sức khỏe</description></item>',
+        ),
+      ),
+    );
+    const source = await newSource(server.url('/blank-items.xml'));
+    const result = await refreshSource(deps, source.id, { force: true });
+    expect(result).toMatchObject({ status: 'ok', fetched: 4, stored: 2, skipped: 2, failedEntries: 0 });
+    const stored = await database.db.select({ title: items.title, body: items.body, url: items.url }).from(items).where(eq(items.sourceId, source.id));
+    expect(stored).toEqual(
+      expect.arrayContaining([
+        { title: 'Họp phụ huynh đầu năm', body: '', url: null },
+        { title: '', body: 'Nhà trường thông báo lịch khám sức khỏe', url: null },
+      ]),
+    );
+    expect(stored).toHaveLength(2);
+    expect((await getSource(database.db, source.id))!.consecutiveFailures).toBe(0);
+  });
+
+  it('records nothing when asked to fetch a form or import source', async () => {
+    for (const kind of ['form', 'import'] as const) {
+      const source = await insertSource(database.db, { kind, name: 'Ý kiến qua MTTQ', url: null });
+      const result = await refreshSource(deps, source.id, { force: true });
+      expect(result, kind).toMatchObject({ status: 'skipped', fetched: 0, stored: 0 });
+      expect(await getSource(database.db, source.id), kind).toMatchObject({ consecutiveFailures: 0, lastErrorCode: null, lastErrorAt: null });
+    }
+  });
+
   // Each hostile answer: a clear error on the source, and the items stored before are kept.
   // Addresses are checked with no host allowed; the served misbehaviours need 127.0.0.1 allowed.
   const hostile: Array<[string, () => string, string]> = [

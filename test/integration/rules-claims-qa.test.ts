@@ -89,6 +89,45 @@ describe('claim form errors', () => {
   });
 });
 
+describe('near-empty claim statements', () => {
+  // A claim of one or two words (`a`, `học`) matched nearly every item with a full score.
+  it.each(['a', '🎉', '...!!!', 'học', 'học sinh', '5 học sinh', '\u200Bhọc\u200B phí'])('refuses %j through the API with too_short on statement', async (statement) => {
+    for (const path of ['/api/claims', '/api/claims/dry-run']) {
+      const response = await t.request(path, { cookie: staff, json: { statement, verdict: 'false' } });
+      expect(response.status, path).toBe(422);
+      expect(await response.json(), path).toMatchObject({ error: { code: 'validation_failed', details: [{ field: 'statement', code: 'too_short' }] } });
+    }
+  });
+
+  it('refuses a PATCH that shortens a claim to one word', async () => {
+    const created = await t.request('/api/claims', { cookie: staff, json: { statement: 'Trường thu thêm tiền máy lạnh', verdict: 'false' } });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    const patched = await t.request(`/api/claims/${id}`, { method: 'PATCH', cookie: staff, json: { statement: 'học' } });
+    expect(patched.status).toBe(422);
+    expect(await patched.json()).toMatchObject({ error: { details: [{ field: 'statement', code: 'too_short' }] } });
+  });
+
+  it('accepts three syllables with letters, abbreviations counted as written', async () => {
+    for (const statement of ['Trường thu tiền', 'hs đóng tiền']) {
+      expect((await t.request('/api/claims/dry-run', { cookie: staff, json: { statement, verdict: 'false' } })).status, statement).toBe(200);
+    }
+  });
+
+  it('shows the reason in Vietnamese beside the statement, keeping what was typed', async () => {
+    for (const path of ['/claims', '/claims/dry-run']) {
+      const { status, html } = await postForm(path, { statement: 'học', verdict: 'false', correction: 'Đính chính giữ lại' });
+      expect(status, path).toBe(422);
+      expect(fieldError(html, 'claim-statement-error'), path).toContain('Nội dung quá ngắn: cần ít nhất 3 tiếng');
+      expect(html, path).toMatch(/<textarea id="claim-statement"[^>]*>học<\/textarea>/);
+      expect(html, path).toContain('Đính chính giữ lại');
+    }
+    // An empty statement keeps its own message.
+    const { html } = await postForm('/claims', { statement: '   ', verdict: 'false' });
+    expect(fieldError(html, 'claim-statement-error')).toBe('Cần nhập nội dung (tối đa 2.000 ký tự).');
+  });
+});
+
 describe('rule weight and window limits', () => {
   it('lets the form edit every weight and window the server accepts, and no more', async () => {
     const created = await t.request('/api/rules', { cookie: staff, json: { kind: 'phrase', category: 'negative', pattern: 'lạm thu', weight: 20 } });

@@ -3,7 +3,7 @@
 // every field error sits next to its field, and a failed preview speaks the page's language.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { langSwitchHref } from '../../dashboard/views/layout.tsx';
-import { listSources } from '../../src/db/queries/sources.ts';
+import { getSource, insertSource, listSources } from '../../src/db/queries/sources.ts';
 import { respond, startHostileServer, type HostileServer } from '../helpers/hostile-feed-server.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
@@ -253,6 +253,27 @@ describe('fetch now through the page', () => {
     const flash = /<div class="alert alert-error" role="status">[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
     expect(flash).toContain('Máy chủ trả về mã lỗi HTTP');
     expect(flash).toMatch(/<details class="error-detail"><summary>Chi tiết kỹ thuật<\/summary><code class="error-message">[^<]*503/);
+  });
+
+  it('refuses a form or import source, which has nothing to fetch, recording nothing and offering no button', async () => {
+    for (const kind of ['form', 'import'] as const) {
+      const source = await insertSource(database.db, { kind, name: `Ý kiến qua MTTQ (${kind})`, url: null });
+      const api = await t.request(`/api/sources/${source.id}/fetch`, { method: 'POST', cookie: staff, json: {} });
+      expect(api.status, kind).toBe(422);
+      expect(await api.json(), kind).toMatchObject({ error: { code: 'validation_failed', details: [{ field: 'kind', code: 'not_fetchable' }] } });
+
+      const page = await postForm(`/sources/${source.id}/fetch`, {}, staff);
+      expect(page.status, kind).toBe(422);
+      const flash = /<div class="alert alert-error" role="status">[\s\S]*?<\/div>/.exec(await page.text())?.[0] ?? '';
+      expect(flash, kind).toContain(`Nguồn «Ý kiến qua MTTQ (${kind})» không lấy tin qua đường dẫn`);
+
+      // Nothing was recorded: the source's health shows no failure.
+      const after = (await getSource(database.db, source.id))!;
+      expect(after, kind).toMatchObject({ consecutiveFailures: 0, lastErrorCode: null, lastError: null, lastErrorAt: null });
+      // And the sources page offers no fetch-now button for it.
+      const list = await (await t.request('/sources', { cookie: staff })).text();
+      expect(list, kind).not.toContain(`action="/sources/${source.id}/fetch"`);
+    }
   });
 
   it('shows no message for an address it did not write', async () => {

@@ -201,12 +201,12 @@ describe('responses', () => {
     const id = itemIds[0]!;
     const created = await t.request(`/api/items/${id}/responses`, {
       cookie: staff,
-      json: { kind: 'escalation', channel: 'report_up', text: 'Chuyển Phòng Giáo dục xác minh', escalatedTo: 'Phòng Giáo dục và Đào tạo', dueAt: '2026-12-01' },
+      json: { kind: 'escalation', channel: 'report_up', text: 'Chuyển Phòng Giáo dục xác minh', escalatedTo: 'Phòng Giáo dục và Đào tạo', dueAt: '2099-12-01' },
     });
     expect(created.status).toBe(201);
     const response = (await created.json()) as ItemResponse;
     expect(response).toMatchObject({ escalatedTo: 'Phòng Giáo dục và Đào tạo' });
-    expect(new Date(response.dueAt!).toISOString()).toBe('2026-12-01T16:59:59.999Z');
+    expect(new Date(response.dueAt!).toISOString()).toBe('2099-12-01T16:59:59.999Z');
     const page = await (await t.request(`/items/${id}`, { cookie: leader })).text();
     expect(page).toContain('Phòng Giáo dục và Đào tạo');
   });

@@ -1,8 +1,10 @@
 // Saved views, response templates, escalation answers and the deadlines page: JSON, forms and pages.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertNewItems } from '../../src/db/queries/items.ts';
 import { DEFAULT_RESPONSE_TEMPLATES, seedResponseTemplatesIfEmpty } from '../../src/db/queries/response-templates.ts';
 import { insertSource } from '../../src/db/queries/sources.ts';
+import { responses } from '../../src/db/schema.ts';
 import type { TriageEvent } from '../../src/domain/item.ts';
 import type { ItemResponse } from '../../src/domain/response.ts';
 import type { ResponseTemplate } from '../../src/domain/response-template.ts';
@@ -195,7 +197,9 @@ describe('escalation answers', () => {
 
   it('shows an escalation as overdue or awaiting on the item page', async () => {
     const id = itemIds[1]!;
-    await escalate(id, '2020-01-10');
+    // A due day already past cannot be sent (it would be before the escalation): it passes while waiting.
+    const late = await escalate(id, '2099-12-30');
+    await database.db.update(responses).set({ dueAt: new Date('2020-01-10T16:59:59.999Z') }).where(eq(responses.id, late.id));
     await escalate(id, '2099-12-31');
     const page = await (await t.request(`/items/${id}`, { cookie: leader })).text();
     expect(page).toContain('Quá hạn trả lời (hạn 10/01/2020 23:59)');
