@@ -29,7 +29,11 @@ export const AlertSettingsBody = z
     smtpSecure: z.boolean(),
     smtpUser: z.string().trim().max(200).refine((value) => !/[\r\n]/.test(value)),
     emailFrom: z.union([z.literal(''), email]),
-    recipients: z.array(email).max(50),
+    // The same mailbox listed twice (in any case) would get every alert twice: kept once, first spelling.
+    recipients: z
+      .array(email)
+      .max(50)
+      .transform((list) => list.filter((address, index) => list.findIndex((other) => other.toLowerCase() === address.toLowerCase()) === index)),
     webhookEnabled: z.boolean(),
     webhookUrl: z.union([z.literal(''), z.string().trim().max(2000).pipe(z.url({ protocol: /^https?$/ }))]),
     digestHour: z.number().int().min(0).max(23),

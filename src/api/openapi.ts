@@ -784,7 +784,7 @@ export const OPENAPI_DOCUMENT = {
     '/api/public/feedback': {
       post: {
         summary:
-          "A citizen's opinion without an account (public form; 404 while it is closed). Same body and checks as POST /api/feedback; " +
+          "A citizen's opinion without an account (public form; 404 while it is closed). Same body and checks as POST /api/feedback, without `channel` and `receivedAt` (an officer's to record: 422 not_allowed); " +
           'committed in one transaction; answers a receipt code. Limited to 20 posts per client address in 10 minutes (429 with Retry-After). ' +
           'The client address is the connection\'s, or X-Forwarded-For\'s right-most untrusted entry when the connection comes from a TRUSTED_PROXIES address.',
         security: [],

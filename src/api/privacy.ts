@@ -149,8 +149,9 @@ export function privacyRoutes(): Hono<AppEnv> {
 
   routes.post('/settings/retention', admin, async (c) => {
     const form = await c.req.parseBody();
-    const days = Number(formText(form.days).trim());
-    const parsed = RetentionBody.safeParse({ days: formText(form.days).trim() === '' ? Number.NaN : days });
+    // Whole days as digits only: Number() would also read `0x1E` as 30 and `1e2` as 100.
+    const typed = formText(form.days).trim();
+    const parsed = RetentionBody.safeParse({ days: /^\d{1,6}$/.test(typed) ? Number(typed) : Number.NaN });
     if (!parsed.success) {
       return c.html(
         DataRequestsPage({

@@ -94,6 +94,9 @@ function submitPublic(c: AppContext, checked: { submission: FeedbackSubmission; 
 }
 
 
+/** Fields of the MTTQ form a public submission may not carry. */
+const PUBLIC_REFUSED_FIELDS = ['channel', 'receivedAt'] as const;
+
 // The public form shows the MTTQ form's fields but channel and date received: the same reading serves.
 const formValues = (form: Record<string, unknown>): PublicFormValues => feedbackFormValues(form);
 
@@ -173,6 +176,10 @@ export function publicFeedbackRoutes(trustedProxies: readonly string[] = []): Ho
     }
     const body: unknown = await c.req.json().catch(() => undefined);
     if (body === undefined) throw new ApiError(400, 'validation_failed');
+    // The public form has no channel and no date received: those are an MTTQ officer's to record
+    // (a citizen could otherwise pose as meeting minutes or date an opinion years back).
+    const officersOnly = PUBLIC_REFUSED_FIELDS.filter((field) => typeof body === 'object' && body !== null && field in body);
+    if (officersOnly.length > 0) throw new ApiError(422, 'validation_failed', officersOnly.map((field) => ({ field, code: 'not_allowed' })));
     const checked = checkFeedback(body);
     if (!checked.ok) throw new ApiError(422, 'validation_failed', checked.errors);
     const stored = await submitPublic(c, checked, header ?? null);

@@ -319,7 +319,8 @@ describe('delivery', () => {
         smtpPort: smtp.port,
         smtpUser: 'canhbao',
         emailFrom: 'canhbao@phuong.example',
-        recipients: ['vanhoa@phuong.example'],
+        // The same mailbox three times, in two spellings: kept once, or every alert would arrive three times.
+        recipients: ['vanhoa@phuong.example', 'vanhoa@phuong.example', 'VANHOA@phuong.example'],
         webhookEnabled: true,
         webhookUrl: receiverUrl,
       },

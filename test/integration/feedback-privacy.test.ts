@@ -558,8 +558,12 @@ describe('retention', () => {
     const saved = await t.request('/settings/retention', { method: 'POST', cookie: admin, body: new URLSearchParams({ days: '90' }) });
     expect(saved.status).toBe(303);
     expect(((await (await t.request('/api/settings/retention', { cookie: admin })).json()) as { days: number }).days).toBe(90);
-    const bad = await t.request('/settings/retention', { method: 'POST', cookie: admin, body: new URLSearchParams({ days: 'abc' }) });
-    expect(bad.status).toBe(422);
+    // Only whole days written as digits: Number() alone read `0x1E` as 30 and `1e2` as 100.
+    for (const days of ['abc', '0x1E', '1e2', '30.5', ' ']) {
+      const bad = await t.request('/settings/retention', { method: 'POST', cookie: admin, body: new URLSearchParams({ days }) });
+      expect(bad.status, days).toBe(422);
+    }
+    expect(((await (await t.request('/api/settings/retention', { cookie: admin })).json()) as { days: number }).days).toBe(90);
   });
 
   it('deletes contacts and attachments older than the period, marks them, and leaves newer ones', async () => {

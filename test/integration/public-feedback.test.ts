@@ -261,6 +261,17 @@ describe('while the public form is open', () => {
     expect((await postPublic(body, { key: 'x'.repeat(201) })).status).toBe(422);
   });
 
+  it('refuses a channel or a date received, which only an MTTQ officer records, storing nothing', async () => {
+    const before = await counts();
+    for (const extra of [{ channel: 'meeting' }, { receivedAt: '2020-01-01' }, { channel: 'meeting', receivedAt: '2020-01-01' }]) {
+      const refused = await postPublic({ content: 'Ý kiến giả làm biên bản họp', consent: CONSENT, ...extra });
+      expect(refused.status, JSON.stringify(extra)).toBe(422);
+      const details = ((await refused.json()) as { error: { details: Array<{ field: string; code: string }> } }).error.details;
+      expect(details).toEqual(Object.keys(extra).map((field) => ({ field, code: 'not_allowed' })));
+    }
+    expect(await counts()).toEqual(before);
+  });
+
   it('keeps a citizen’s photo sent with the opinion, and refuses the whole opinion for a disguised program', async () => {
     const photo = { filename: 'cong-truong.png', data: PNG_1PX.toString('base64') };
     const stored = await postPublic({ content: 'Ảnh cổng trường bị hỏng', consent: CONSENT, attachments: [photo] });
