@@ -2,7 +2,7 @@
 // and attachments (on request or when the retention period ends), the request log, the export rows
 // and the pseudonym secret.
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FeedbackChannel, FeedbackDetail } from '../../domain/feedback.ts';
 import { getFeedbackDetails } from './feedback.ts';
 import { escapeLike } from './items.ts';
@@ -161,7 +161,8 @@ export interface FeedbackExportRow {
 /** Returns the submissions made in [from, to), oldest first (at most `limit`). */
 export async function listFeedbackForExport(db: Db, range: { from?: Date; to?: Date; limit?: number } = {}): Promise<FeedbackExportRow[]> {
   const conditions = [];
-  if (range.from) conditions.push(sql`${feedback.createdAt} >= ${range.from}`);
+  // gte, not a raw sql`>=`: the column maps the Date for the driver (postgres.js refuses a bare Date parameter).
+  if (range.from) conditions.push(gte(feedback.createdAt, range.from));
   if (range.to) conditions.push(lt(feedback.createdAt, range.to));
   const rows = await db
     .select({
