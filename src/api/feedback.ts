@@ -166,8 +166,11 @@ const ComparableBody = z.object({
 /** Returns the comparable fields of a body, or null when they cannot be read (then it is not the stored one). */
 function submittedFields(body: unknown): SubmittedFields | null {
   const parsed = ComparableBody.safeParse(body);
-  if (!parsed.success) return null;
-  const data = parsed.data;
+  return parsed.success ? fieldsOf(parsed.data) : null;
+}
+
+/** Returns the submitted fields of a parsed body, absent ones as null (as they are stored). */
+function fieldsOf(data: z.infer<typeof ComparableBody>): SubmittedFields {
   return {
     content: data.content,
     topic: data.topic ?? null,
@@ -222,12 +225,7 @@ export function checkFeedback(body: unknown, files: readonly RawAttachment[] = [
     ok: true,
     attachments: attachments.attachments,
     submission: {
-      content: data.content,
-      topic: data.topic ?? null,
-      residentialGroup: data.residentialGroup ?? null,
-      school: data.school ?? null,
-      channel: data.channel ?? null,
-      receivedAt: data.receivedAt ?? null,
+      ...fieldsOf(data),
       citizenName: data.citizen?.name ?? null,
       citizenContact: data.citizen?.contact ?? null,
       consentVersion: data.consent.version,

@@ -49,14 +49,17 @@ export interface StoredFeedback {
 }
 
 /** What a retry is compared on: the opinion and its one-line fields, as stored (normalised). */
-export interface SubmittedFields {
-  content: string;
-  topic: string | null;
-  residentialGroup: string | null;
-  school: string | null;
-  channel: FeedbackChannel | null;
-  receivedAt: Date | null;
-}
+export type SubmittedFields = Pick<FeedbackSubmission, 'content' | 'topic' | 'residentialGroup' | 'school' | 'channel' | 'receivedAt'>;
+
+/** The columns SubmittedFields is read from. */
+const submittedColumns = {
+  content: items.body,
+  topic: feedback.topic,
+  residentialGroup: feedback.residentialGroup,
+  school: feedback.school,
+  channel: feedback.channel,
+  receivedAt: feedback.receivedAt,
+};
 
 /** An earlier submission found by its key, with what was submitted. */
 export interface EarlierFeedback extends StoredFeedback {
@@ -84,17 +87,7 @@ async function findByKey(db: Pick<Db, 'select'>, userId: number | null, key: str
   // Public submissions have no submitter: their keys are matched among public submissions.
   const submitter = userId === null ? and(isNull(feedback.submittedBy), eq(feedback.isPublic, true)) : eq(feedback.submittedBy, userId);
   const [row] = await db
-    .select({
-      id: feedback.id,
-      receipt: feedback.receipt,
-      itemId: feedback.itemId,
-      content: items.body,
-      topic: feedback.topic,
-      residentialGroup: feedback.residentialGroup,
-      school: feedback.school,
-      channel: feedback.channel,
-      receivedAt: feedback.receivedAt,
-    })
+    .select({ id: feedback.id, receipt: feedback.receipt, itemId: feedback.itemId, ...submittedColumns })
     .from(feedback)
     .innerJoin(items, eq(items.id, feedback.itemId))
     .where(and(submitter, eq(feedback.idempotencyKey, key)));
@@ -211,12 +204,7 @@ const ownColumns = {
   id: feedback.id,
   receipt: feedback.receipt,
   itemId: feedback.itemId,
-  content: items.body,
-  topic: feedback.topic,
-  residentialGroup: feedback.residentialGroup,
-  school: feedback.school,
-  channel: feedback.channel,
-  receivedAt: feedback.receivedAt,
+  ...submittedColumns,
   createdAt: feedback.createdAt,
   status: items.status,
 };
