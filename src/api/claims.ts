@@ -9,7 +9,7 @@ import type { Claim } from '../domain/rule.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { dryRunClaim } from './dry-run.ts';
 import { ApiError } from './errors.ts';
-import { ClaimBody, linesOf, parseId } from './query-schemas.ts';
+import { ClaimBody, linesOf, parseId, refinementCode } from './query-schemas.ts';
 import { EDIT_RULE_ROLES, READ_RULE_ROLES, reclassificationProgress } from './rules.ts';
 
 type ClaimSave = { ok: true; claim: Claim } | { ok: false; errors: FieldError[] };
@@ -21,7 +21,7 @@ type ClaimSave = { ok: true; claim: Claim } | { ok: false; errors: FieldError[] 
 function fieldErrorsOf(issues: readonly { path: PropertyKey[]; code: string; params?: Record<string, unknown> }[]): FieldError[] {
   return issues.map((issue) => ({
     field: String(issue.path[0] ?? ''),
-    code: issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : issue.code,
+    code: refinementCode(issue) ?? issue.code,
   }));
 }
 

@@ -38,8 +38,10 @@ import {
   formText,
   ItemListQuery,
   ItemPatchBody,
+  MAX_NOTE_LENGTH,
   MAX_SEARCH_LENGTH,
   parseId,
+  refinementCode,
   ResponseBody,
   startOfDay,
 } from './query-schemas.ts';
@@ -55,9 +57,6 @@ export const AnswerBody = z
 type AnswerBody = z.infer<typeof AnswerBody>;
 
 const VIEW_FLASHES = ['saved', 'deleted', 'name_taken', 'too_many', 'invalid'] as const;
-
-/** The longest triage note, in characters after cleaning (as ItemPatchBody measures it). */
-const MAX_NOTE_LENGTH = 2000;
 
 /** The most rows one audit-trail export holds; narrow the days for more. */
 const MAX_EXPORT_ROWS = 100_000;
@@ -256,7 +255,7 @@ function formErrorsOf(issues: readonly z.core.$ZodIssue[]): FeedbackFieldError[]
     const field = String(issue.path[0] ?? 'form');
     if (errors.some((error) => error.field === field)) continue;
     // A rule across fields (ResponseBody's escalation checks) names its own code.
-    const own = issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : null;
+    const own = refinementCode(issue);
     const code =
       own ??
       (field === 'link' ? 'link' : field === 'respondedAt' || field === 'answeredAt' ? 'time_invalid' : issue.code === 'too_small' ? 'required' : 'invalid');

@@ -36,6 +36,17 @@ export function cleanText(value: string): string {
   return value.normalize('NFC').replace(INVISIBLE, '').trim();
 }
 
+/** The longest triage note, in characters after cleaning (the JSON routes and the decision form). */
+export const MAX_NOTE_LENGTH = 2000;
+
+/**
+ * Returns the form error code a refinement across fields names in its params (`too_short`,
+ * `escalated_to_required`), or null for any other issue.
+ */
+export function refinementCode(issue: { code: string; params?: Record<string, unknown> }): string | null {
+  return issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : null;
+}
+
 /** A required text field: cleanText (a name of zero-width spaces is empty), 1 to `max` characters. */
 export const nfcText = (max: number) =>
   z
@@ -84,7 +95,7 @@ export const ItemPatchBody = z
     verdict: z.enum(VERDICTS).nullable().optional(),
     assigneeId: idNumber.nullable().optional(),
     // Cleaned first (NFC, invisible characters out), then measured: 800 letters in NFD are 800 letters.
-    note: z.string().transform(cleanText).pipe(z.string().max(2000)).optional(),
+    note: z.string().transform(cleanText).pipe(z.string().max(MAX_NOTE_LENGTH)).optional(),
     dismissReason: z.enum(DISMISS_REASONS).optional(),
     version: idNumber.optional(),
   })
@@ -234,7 +245,7 @@ export const BulkChangeBody = z
     assigneeId: idNumber.nullable().optional(),
     dismissReason: z.enum(DISMISS_REASONS).optional(),
     // Cleaned first (NFC, invisible characters out), then measured: 800 letters in NFD are 800 letters.
-    note: z.string().transform(cleanText).pipe(z.string().max(2000)).optional(),
+    note: z.string().transform(cleanText).pipe(z.string().max(MAX_NOTE_LENGTH)).optional(),
   })
   .strict()
   .refine(

@@ -99,13 +99,9 @@ async function editSource(c: AppContext, body: unknown): Promise<Source> {
 
 // Form and import sources have no feed or page to fetch: "fetch now" is refused (422, kind /
 // not_fetchable) before anything runs, so nothing is recorded in the source's health.
-async function fetchNow(c: AppContext): Promise<RefreshResult> {
-  const id = idParam(c);
-  const deps = c.get('deps');
-  const source = await getSource(deps.db, id);
-  if (!source) throw new ApiError(404, 'not_found');
+async function fetchNow(c: AppContext, source: Source): Promise<RefreshResult> {
   if (fetchedUrlOf(source) === null) throw new ApiError(422, 'validation_failed', [{ field: 'kind', code: 'not_fetchable' } satisfies SourceFieldError]);
-  return deps.jobs.refreshNow(id);
+  return c.get('deps').jobs.refreshNow(source.id);
 }
 
 async function previewSource(c: AppContext, body: unknown): Promise<SourcePreviewResult> {
@@ -248,7 +244,7 @@ export function sourceRoutes(): Hono<AppEnv> {
     const body = await c.req.json().catch(() => null);
     return c.json(await editSource(c, body));
   });
-  routes.post('/api/sources/:id/fetch', requireRole(...FETCH_ROLES), async (c) => c.json(await fetchNow(c)));
+  routes.post('/api/sources/:id/fetch', requireRole(...FETCH_ROLES), async (c) => c.json(await fetchNow(c, await existingSource(c))));
   routes.post('/api/sources/preview', requireRole(...MANAGE_ROLES), async (c) =>
     c.json(await previewSource(c, await c.req.json().catch(() => null))),
   );
@@ -277,7 +273,7 @@ export function sourceRoutes(): Hono<AppEnv> {
   routes.post('/sources/:id/fetch', requireRole(...FETCH_ROLES), async (c) => {
     const source = await existingSource(c);
     if (fetchedUrlOf(source) === null) return renderPage(c, { kind: 'not_fetchable', name: source.name }, 422);
-    return c.redirect(refreshedLocation(await fetchNow(c)), 303);
+    return c.redirect(refreshedLocation(await fetchNow(c, source)), 303);
   });
   routes.get('/sources/:id', requireRole(...MANAGE_ROLES), async (c) => {
     const source = await existingSource(c);
