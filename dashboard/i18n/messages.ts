@@ -1439,7 +1439,7 @@ const EN: Record<MessageKey, string> = {
   "report.narrative.sentimentUp": "The share of negative stories rose {points} percentage points from the week before ({previous}%).",
   "report.narrative.sentimentDown": "The share of negative stories fell {points} percentage points from the week before ({previous}%).",
   "report.narrative.sentimentSame": "The share of negative stories is unchanged from the week before.",
-  "report.narrative.concerns": "{count} negative or misleading stories need following; the most serious: “{title}” ({copies} items, source: {source}).",
+  "report.narrative.concerns": "{count} negative or misleading stories need following; the most serious: “{title}” (copies: {copies}; source: {source}).",
   "report.narrative.concernResponded": "It has {count} responses, the first on {channel}.",
   "report.narrative.concernNoResponse": "No response to it has been recorded.",
   "report.narrative.responses": "{count} responses were made this week, most on {channel} ({channelCount}).",
@@ -1706,7 +1706,7 @@ const EN: Record<MessageKey, string> = {
   "feedbackPrivacy.carryOut": "Carry out",
   "feedbackPrivacy.resultTitle": "Result",
   "feedbackPrivacy.accessResult": "{count} opinions found.",
-  "feedbackPrivacy.deletionResult": "{count} opinions found; {contacts} contacts and {attachments} attachments deleted.",
+  "feedbackPrivacy.deletionResult": "{count} opinions found; deleted: contacts {contacts}, attachments {attachments}.",
   "feedbackPrivacy.logTitle": "Request log",
   "feedbackPrivacy.logEmpty": "No requests yet.",
   "feedbackPrivacy.col.at": "When",
@@ -1855,7 +1855,7 @@ export const EN_COUNT_ONE: Partial<Record<MessageKey, string>> = {
     '{encoding}, but with 1 damaged byte sequence: the row containing it is reported as an error and not imported. Fix the file and import it again; rows already imported are skipped.',
   'item.members': 'The same story (1 item across sources)',
   'sources.preview.found': 'Preview of “{title}”: 1 item found (nothing stored).',
-  'report.narrative.concerns': '1 negative or misleading story needs following: “{title}” ({copies} items, source: {source}).',
+  'report.narrative.concerns': '1 negative or misleading story needs following: “{title}” (copies: {copies}; source: {source}).',
   'report.narrative.concernResponded': 'It has 1 response, on {channel}.',
   'report.narrative.responses': '1 response was made this week, on {channel} ({channelCount}).',
   'report.narrative.overdue': '1 item is past its deadline and still open.',
@@ -1864,7 +1864,7 @@ export const EN_COUNT_ONE: Partial<Record<MessageKey, string>> = {
   'alerts.attempts': '1 attempt',
   'alerts.surge.intro': 'In the last 24 hours, 1 negative item mentioned "{topic}".',
   'feedbackPrivacy.accessResult': '1 opinion found.',
-  'feedbackPrivacy.deletionResult': '1 opinion found; {contacts} contacts and {attachments} attachments deleted.',
+  'feedbackPrivacy.deletionResult': '1 opinion found; deleted: contacts {contacts}, attachments {attachments}.',
 };
 
 /** Returns true when `key` is a key of the catalogue (for codes that arrive as plain strings). */
