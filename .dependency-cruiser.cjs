@@ -20,7 +20,7 @@ module.exports = {
     layer('db', ['src/db', 'src/domain']),
     layer('pipeline', ['src/pipeline', 'src/collectors', 'src/classifiers', 'src/db', 'src/domain', 'src/text']),
     // Alert webhooks refuse non-public addresses with the collector's own check.
-    layer('jobs', ['src/jobs', 'src/pipeline', 'src/db', 'src/domain', 'src/reports', 'src/collectors/is-blocked-address']),
+    layer('jobs', ['src/jobs', 'src/pipeline', 'src/db', 'src/domain', 'src/reports']),
     // The narrative of a report is written from the message catalogue (a pure module of strings).
     layer('reports', ['src/reports', 'src/domain', 'src/db/queries', 'src/db/client', 'dashboard/i18n']),
     layer('api', ['src/api', 'src/db/queries', 'src/db/client', 'src/jobs/job-runner', 'src/reports', 'src/classifiers', 'dashboard', 'src/domain']),

@@ -922,6 +922,10 @@ const VI = {
   'items.fieldError.note_too_long': 'Ghi chú dài quá 2.000 ký tự; hãy rút gọn.',
   'claimError.statement.too_short': 'Nội dung quá ngắn: cần ít nhất 3 tiếng có chữ cái để so khớp đáng tin cậy (một hai chữ như «học» sẽ khớp với hầu hết các tin).',
   'flash.notFetchable': 'Nguồn «{name}» không lấy tin qua đường dẫn (ý kiến qua biểu mẫu hoặc nhập từ tệp), nên không thể lấy tin ngay.',
+  'feedback.rateLimited': 'Chưa gửi được: bạn đã gửi quá nhiều lần trong thời gian ngắn. Chưa có gì được lưu, nội dung bạn nhập vẫn còn nguyên bên dưới. Hãy đợi khoảng {minutes} phút rồi bấm «{submit}» lần nữa.',
+  'feedback.rateLimitedFiles': 'Tệp đính kèm không được giữ lại: khi gửi lại, hãy chọn lại tệp.',
+  'alerts.error.webhookUrl.blocked_address': 'Địa chỉ webhook trỏ vào mạng nội bộ hoặc chính máy chủ này (như 127.0.0.1, 10.x.x.x, 192.168.x.x), nên cảnh báo sẽ không bao giờ được gửi tới đó. Hãy dùng một địa chỉ công khai, hoặc nhờ người vận hành thêm máy này vào ALERT_WEBHOOK_ALLOW_HOSTS.',
+  'alerts.error.webhookUrl.credentials': 'Địa chỉ webhook không được chứa tên đăng nhập hay mật khẩu; cảnh báo không được gửi tới địa chỉ như vậy.',
 } as const;
 
 /** A key of the message catalogue. */
@@ -1838,6 +1842,10 @@ const EN: Record<MessageKey, string> = {
   'items.fieldError.note_too_long': 'The note is longer than 2,000 characters; shorten it.',
   'claimError.statement.too_short': 'The statement is too short: it needs at least 3 words with letters to be matched reliably (one or two words such as “học” would match most items).',
   'flash.notFetchable': 'The source “{name}” is not fetched from an address (opinions from a form or an imported file), so it cannot be fetched now.',
+  'feedback.rateLimited': 'Not sent: too many submissions in a short time. Nothing was stored and what you typed is still below. Wait about {minutes} min, then press “{submit}” again.',
+  'feedback.rateLimitedFiles': 'Attached files were not kept: choose them again before sending.',
+  'alerts.error.webhookUrl.blocked_address': 'This webhook address points into a private network or this server (such as 127.0.0.1, 10.x.x.x, 192.168.x.x), so alerts would never be sent there. Use a public address, or ask the operator to add this host to ALERT_WEBHOOK_ALLOW_HOSTS.',
+  'alerts.error.webhookUrl.credentials': 'A webhook address must not contain a user name or password; alerts are never sent to such an address.',
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */

@@ -35,11 +35,14 @@ export interface AlertsPageProps {
 }
 
 function ErrorFor({ errors, field, locale }: { errors: ReadonlyArray<{ field: string; code: string }>; field: string; locale: Locale }) {
-  if (!errors.some((error) => error.field === field)) return null;
-  const key = `alerts.error.${field}`;
+  const error = errors.find((entry) => entry.field === field);
+  if (!error) return null;
+  // A reason of its own (webhookUrl/blocked_address) is said as such; otherwise what the field needs.
+  const specific = `alerts.error.${field}.${error.code}`;
+  const general = `alerts.error.${field}`;
   return (
     <p class="field-error" id={`alerts-${field}-error`}>
-      {hasMessage(key) ? t(locale, key) : t(locale, 'alerts.error.invalid')}
+      {hasMessage(specific) ? t(locale, specific) : hasMessage(general) ? t(locale, general) : t(locale, 'alerts.error.invalid')}
     </p>
   );
 }
@@ -151,7 +154,16 @@ function SettingsForm({ form, locale, errors, secrets }: { form: AlertSettingsFo
             <input type="checkbox" name="webhookEnabled" value="true" checked={form.webhookEnabled} /> {t(locale, 'alerts.field.webhookEnabled')}
           </label>
           <label for="alerts-webhookUrl">{t(locale, 'alerts.field.webhookUrl')}</label>
-          <input id="alerts-webhookUrl" name="webhookUrl" type="url" maxlength={2000} placeholder="https://" value={form.webhookUrl} aria-describedby={described('webhookUrl')} />
+          <input
+            id="alerts-webhookUrl"
+            name="webhookUrl"
+            type="url"
+            maxlength={2000}
+            placeholder="https://"
+            value={form.webhookUrl}
+            aria-invalid={described('webhookUrl') ? 'true' : undefined}
+            aria-describedby={described('webhookUrl')}
+          />
           <ErrorFor errors={errors} field="webhookUrl" locale={locale} />
           <p class="muted">{t(locale, secrets?.webhookSecret ? 'alerts.secret.webhookSet' : 'alerts.secret.webhookUnset')}</p>
         </fieldset>

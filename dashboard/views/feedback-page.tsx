@@ -237,6 +237,20 @@ export function FeedbackDetailPage({ user, locale, feedback, attachments, ward, 
   );
 }
 
+/**
+ * Returns the notice on a form sent over the rate limit: nothing was sent, what was typed is
+ * below, and how many minutes to wait (Retry-After, rounded up) before sending again.
+ */
+export function RateLimitedNotice({ locale, retryAfterSeconds, hadFiles = false }: { locale: Locale; retryAfterSeconds: number; hadFiles?: boolean }) {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return (
+    <div class="alert alert-error" role="alert" id="form-rate-limited">
+      <p>{t(locale, 'feedback.rateLimited', { minutes, submit: t(locale, 'feedback.submit') })}</p>
+      {hadFiles && <p>{t(locale, 'feedback.rateLimitedFiles')}</p>}
+    </div>
+  );
+}
+
 /** Props of FeedbackFormPage. */
 export interface FeedbackFormPageProps {
   user: SessionUser;
@@ -245,6 +259,8 @@ export interface FeedbackFormPageProps {
   errors?: readonly FeedbackFieldError[];
   /** The form was sent with a key already used for a different opinion: nothing was stored. */
   keyReused?: boolean;
+  /** The form was sent over the rate limit: nothing was stored, what was typed is shown again. */
+  rateLimited?: { retryAfterSeconds: number; hadFiles: boolean };
   /** The ward's residential groups (tổ dân phố); free text when empty. */
   residentialGroups: readonly string[];
   /** Known schools, offered as suggestions. */
@@ -252,7 +268,7 @@ export interface FeedbackFormPageProps {
 }
 
 /** Returns the opinion form: labels on every field, errors beside their fields, consent with its purpose. */
-export function FeedbackFormPage({ user, locale, values, errors = [], keyReused = false, residentialGroups, schools }: FeedbackFormPageProps) {
+export function FeedbackFormPage({ user, locale, values, errors = [], keyReused = false, rateLimited, residentialGroups, schools }: FeedbackFormPageProps) {
   const { described, invalid, ErrorFor } = fieldErrors('feedback', locale, errors);
   const attachmentLimits = { count: String(MAX_ATTACHMENTS), size: formatBytes(MAX_ATTACHMENT_BYTES), total: formatBytes(MAX_ATTACHMENTS_TOTAL_BYTES) };
   return (
@@ -267,6 +283,7 @@ export function FeedbackFormPage({ user, locale, values, errors = [], keyReused 
             {t(locale, 'feedback.keyReused')}
           </p>
         )}
+        {rateLimited && <RateLimitedNotice locale={locale} retryAfterSeconds={rateLimited.retryAfterSeconds} hadFiles={rateLimited.hadFiles} />}
         {errors.length > 0 && (
           <p class="alert alert-error" role="alert">
             {t(locale, 'feedback.invalid')}

@@ -4,6 +4,7 @@ import type { PublicFeedbackStatus } from '../../src/domain/public-feedback.ts';
 import type { SessionUser } from '../../src/domain/user.ts';
 import { formatDate, t, type Locale } from '../i18n/messages.ts';
 import { Layout } from './layout.tsx';
+import { RateLimitedNotice } from './feedback-page.tsx';
 import { CitizenFields, ConsentField, OpinionFields, feedbackErrorText, type FeedbackFieldError } from './opinion-fields.tsx';
 
 /** The name of the honeypot field: people never see it, form-filling robots fill it in. */
@@ -27,6 +28,8 @@ export interface PublicFeedbackFormPageProps {
   locale: Locale;
   values: PublicFormValues;
   errors?: readonly FeedbackFieldError[];
+  /** Set when the form was sent over the rate limit: nothing was stored, what was typed is shown again. */
+  retryAfterSeconds?: number;
   /** The ward's residential groups (tổ dân phố); free text when empty. */
   residentialGroups: readonly string[];
   /** Known schools, offered as suggestions. */
@@ -43,7 +46,7 @@ function PublicNav({ locale }: { locale: Locale }) {
 }
 
 /** Returns the public opinion form: labels on every field, errors beside their fields, consent with its version. */
-export function PublicFeedbackFormPage({ locale, values, errors = [], residentialGroups, schools }: PublicFeedbackFormPageProps) {
+export function PublicFeedbackFormPage({ locale, values, errors = [], retryAfterSeconds, residentialGroups, schools }: PublicFeedbackFormPageProps) {
   // Errors on fields this form does not show (a tampered post) are still named at the top.
   const shown = ['content', 'topic', 'residentialGroup', 'school', 'citizen', 'consent'];
   const other = errors.filter((error) => !shown.some((field) => error.field === field || error.field.startsWith(`${field}.`)));
@@ -53,6 +56,7 @@ export function PublicFeedbackFormPage({ locale, values, errors = [], residentia
       <h1>{t(locale, 'public.form.title')}</h1>
       <p class="muted">{t(locale, 'public.form.intro')}</p>
       <form class="stack-form card public-form" method="post" action="/public/feedback" novalidate>
+        {retryAfterSeconds !== undefined && <RateLimitedNotice locale={locale} retryAfterSeconds={retryAfterSeconds} />}
         {errors.length > 0 && (
           <div class="alert alert-error" role="alert">
             <p>{t(locale, 'feedback.invalid')}</p>

@@ -1,7 +1,9 @@
 // Alerts — the list with delivery state, the admin's alert settings, a test send; JSON and the page.
+import { isIP } from 'node:net';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { AlertsPage, type AlertSettingsForm, type AlertsPageProps } from '../../dashboard/views/alerts-page.tsx';
+import { isBlockedAddress } from '../domain/is-blocked-address.ts';
 import { listAlerts, countPendingAlerts } from '../db/queries/alerts.ts';
 import { getSetting, putSetting } from '../db/queries/settings.ts';
 import {
@@ -48,6 +50,43 @@ type FieldError = { field: string; code: string };
 
 type SettingsSave = { ok: true; settings: AlertSettings } | { ok: false; errors: FieldError[] };
 
+function bareHost(hostname: string): string {
+  const lower = hostname.toLowerCase().replace(/\.$/, '');
+  return lower.startsWith('[') && lower.endsWith(']') ? lower.slice(1, -1) : lower;
+}
+
+/**
+ * Returns why delivery (postWebhook in src/jobs/deliver.ts) would refuse this webhook URL for what
+ * the URL itself says, or null: credentials in it, or a host that is a non-public IP literal (or
+ * `localhost`, loopback by definition) and not in the allow list. A host name is not resolved
+ * here; delivery checks the addresses it resolves to every time it sends.
+ */
+export function webhookUrlRefusal(url: string, allowHosts: readonly string[] | null): 'credentials' | 'blocked_address' | null {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    // Not a URL: the schema refuses it.
+    return null;
+  }
+  if (target.username || target.password) return 'credentials';
+  // Which private hosts delivery allows is not known: it alone can judge the address.
+  if (allowHosts === null) return null;
+  // The URL parser has already turned 2130706433, 0x7f.1 and [::ffff:127.0.0.1] into canonical literals.
+  const host = bareHost(target.hostname);
+  if (allowHosts.some((entry) => bareHost(entry) === host)) return null;
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'blocked_address';
+  return isIP(host) !== 0 && isBlockedAddress(host) ? 'blocked_address' : null;
+}
+
+/**
+ * Returns the hosts delivery may reach on loopback/private addresses (ALERT_WEBHOOK_ALLOW_HOSTS),
+ * as the alert service has them; null when there is no service saying so (then only delivery judges).
+ */
+function webhookAllowHosts(c: AppContext): readonly string[] | null {
+  return c.get('deps').alerts?.webhookAllowHosts ?? null;
+}
+
 // Validates the change against the current settings and stores the result; a channel that is
 // turned on needs its address, so nothing half-configured is stored.
 async function saveSettings(c: AppContext, body: unknown): Promise<SettingsSave> {
@@ -62,6 +101,9 @@ async function saveSettings(c: AppContext, body: unknown): Promise<SettingsSave>
   if (next.emailEnabled && !next.smtpHost) errors.push({ field: 'smtpHost', code: 'required' });
   if (next.emailEnabled && next.recipients.length === 0) errors.push({ field: 'recipients', code: 'required' });
   if (next.webhookEnabled && !next.webhookUrl) errors.push({ field: 'webhookUrl', code: 'required' });
+  // An address delivery would always refuse is refused now, where the admin sees why, not at every alert.
+  const refusal = parsed.data.webhookUrl ? webhookUrlRefusal(parsed.data.webhookUrl, webhookAllowHosts(c)) : null;
+  if (refusal) errors.push({ field: 'webhookUrl', code: refusal });
   if (errors.length > 0) return { ok: false, errors };
   // Alerts raised while nothing was turned on are listed, not sent in a burst when a channel comes on.
   if (enabledChannels(current).length === 0 && enabledChannels(next).length > 0) {

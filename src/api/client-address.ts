@@ -119,18 +119,30 @@ function expandIpv6(address: string): string[] | null {
 }
 
 /**
+ * What a limited route answers instead of the 429 error, given the seconds until the limit lifts
+ * (a page form drawn again with what was typed); null keeps the 429 error (JSON routes).
+ */
+export type LimitedAnswer = (c: AppContext, retryAfterSeconds: number) => Response | null | Promise<Response | null>;
+
+/**
  * Returns middleware counting each request against the limiter under `keyOf(c, address)`;
  * a key over its limit gets 429 with Retry-After. `keyOf` returning null skips the count.
+ * `onLimited` may answer the refused request itself (still 429, still Retry-After); the route
+ * behind is never run, so nothing is stored.
  */
 export function limitRequests(
   limiter: RateLimiter,
   resolver: AddressResolver,
   keyOf: (c: AppContext, address: string) => string | null = (_c, address) => rateKeyOf(address),
+  onLimited?: LimitedAnswer,
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = keyOf(c, clientAddress(c, resolver));
     if (key !== null && !limiter.hit(key)) {
-      c.header('Retry-After', String(limiter.retryAfterSeconds(key)));
+      const retryAfter = limiter.retryAfterSeconds(key);
+      c.header('Retry-After', String(retryAfter));
+      const answer = onLimited ? await onLimited(c, retryAfter) : null;
+      if (answer) return answer;
       throw new ApiError(429, 'rate_limited');
     }
     await next();

@@ -9,6 +9,7 @@ import {
   FeedbackFormPage,
   FeedbackListPage,
   type FeedbackFieldError,
+  type FeedbackFormPageProps,
   type FeedbackFormValues,
 } from '../../dashboard/views/feedback-page.tsx';
 import {
@@ -421,7 +422,14 @@ const EMPTY_FORM = (): FeedbackFormValues => ({
   idempotencyKey: randomUUID(),
 });
 
-async function renderForm(c: AppContext, values: FeedbackFormValues, errors: FeedbackFieldError[] = [], status: 200 | 409 | 422 = 200, keyReused = false) {
+async function renderForm(
+  c: AppContext,
+  values: FeedbackFormValues,
+  errors: FeedbackFieldError[] = [],
+  status: 200 | 409 | 422 | 429 = 200,
+  keyReused = false,
+  rateLimited?: FeedbackFormPageProps['rateLimited'],
+) {
   const gazetteer = await getSetting<Gazetteer>(c.get('deps').db, 'gazetteer', EMPTY_GAZETTEER);
   // The form carries its idempotency key: Back after sending must fetch a fresh form, not the cached one.
   c.header('Cache-Control', 'no-store');
@@ -432,6 +440,7 @@ async function renderForm(c: AppContext, values: FeedbackFormValues, errors: Fee
       values,
       errors,
       keyReused,
+      rateLimited,
       residentialGroups: Array.isArray(gazetteer.residentialGroups) ? gazetteer.residentialGroups : [],
       schools: Array.isArray(gazetteer.schools) ? gazetteer.schools : [],
     }),
@@ -442,6 +451,22 @@ async function renderForm(c: AppContext, values: FeedbackFormValues, errors: Fee
 /** Shows the typed opinion again, not stored, with a fresh key: its key was used for a different one. */
 function renderKeyReused(c: AppContext, values: FeedbackFormValues) {
   return renderForm(c, { ...values, idempotencyKey: randomUUID() }, [], 409, true);
+}
+
+/**
+ * Draws the officer's form sent over the rate limit again (429) with everything typed, its key
+ * unchanged (nothing was stored under it); chosen files cannot be put back, so the page asks for
+ * them again. Null when the body cannot be read (the plain 429 page then).
+ */
+export async function renderRateLimitedFeedbackForm(c: AppContext, retryAfterSeconds: number): Promise<Response | null> {
+  let form: Record<string, unknown>;
+  try {
+    form = await c.req.parseBody({ all: true });
+  } catch {
+    return null;
+  }
+  const hadFiles = (await filesFromForm(form.attachments)).length > 0;
+  return renderForm(c, feedbackFormValues(form), [], 429, false, { retryAfterSeconds, hadFiles });
 }
 
 /** Returns the MTTQ feedback routes: JSON and pages. */

@@ -222,7 +222,11 @@ export const OPENAPI_DOCUMENT = {
           emailFrom: { type: 'string', description: 'An e-mail address, or empty' },
           recipients: { type: 'array', maxItems: 50, items: { type: 'string', format: 'email' } },
           webhookEnabled: { type: 'boolean', default: false },
-          webhookUrl: { type: 'string', description: 'http(s) URL, or empty; loopback/private addresses only when listed in ALERT_WEBHOOK_ALLOW_HOSTS' },
+          webhookUrl: {
+            type: 'string',
+            description:
+              'http(s) URL, or empty; loopback/private addresses only when listed in ALERT_WEBHOOK_ALLOW_HOSTS. A host that is a non-public IP literal (or localhost) not listed there is refused on save: 422 with webhookUrl/blocked_address; a user or password in the URL: webhookUrl/credentials',
+          },
           digestHour: { type: 'integer', minimum: 0, maximum: 23, default: 7, description: 'Local hour (Asia/Ho_Chi_Minh)' },
           surgeMinCount: { type: 'integer', minimum: 1, maximum: 10000, default: 5 },
           surgeSigma: { type: 'number', minimum: 0, maximum: 20, default: 3 },

@@ -33,11 +33,11 @@ import {
   type PublicFeedbackStatus,
 } from '../domain/public-feedback.ts';
 import { EMPTY_GAZETTEER, type Gazetteer } from '../domain/rule.ts';
-import { createAddressResolver, limitRequests, rateKeyOf } from './client-address.ts';
+import { createAddressResolver, limitRequests, rateKeyOf, type LimitedAnswer } from './client-address.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 import { formText } from './query-schemas.ts';
-import { checkFeedback, feedbackFormValues, submitFeedback } from './feedback.ts';
+import { FEEDBACK_ROLES, checkFeedback, feedbackFormValues, renderRateLimitedFeedbackForm, submitFeedback } from './feedback.ts';
 import { createRateLimiter } from './rate-limit.ts';
 
 /** Public form posts per client address (IPv6 per /64) in ten minutes. */
@@ -60,13 +60,22 @@ const requireOpen: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+// An officer's form sent over the limit is drawn again with everything typed, not stored; the
+// JSON API (and anyone who may not use the form) keeps the 429 error.
+const mttqFormLimited: LimitedAnswer = (c, retryAfterSeconds) => {
+  const user = c.get('user');
+  if (c.req.path !== '/feedback/new' || !user || !FEEDBACK_ROLES.includes(user.role)) return null;
+  return renderRateLimitedFeedbackForm(c, retryAfterSeconds);
+};
+
 /** Returns middleware limiting MTTQ submissions (POST /api/feedback, POST /feedback/new) per officer and address. */
 export function feedbackRateLimit(trustedProxies: readonly string[] = []): MiddlewareHandler<AppEnv> {
-  const limit = limitRequests(createRateLimiter(MTTQ_SUBMIT_LIMIT), createAddressResolver(trustedProxies), (c, address) => {
+  const keyOf = (c: AppContext, address: string) => {
     const user = c.get('user');
     // Signed out: the route answers 401 without storing anything.
     return user ? `${user.id}|${rateKeyOf(address)}` : null;
-  });
+  };
+  const limit = limitRequests(createRateLimiter(MTTQ_SUBMIT_LIMIT), createAddressResolver(trustedProxies), keyOf, mttqFormLimited);
   return (c, next) => (c.req.method === 'POST' && MTTQ_SUBMIT_PATHS.has(c.req.path) ? limit(c, next) : next());
 }
 
@@ -104,13 +113,20 @@ function emptyForm(): PublicFormValues {
   return { content: '', topic: '', residentialGroup: '', school: '', citizenName: '', citizenContact: '', consent: false, idempotencyKey: randomUUID() };
 }
 
-async function renderForm(c: AppContext, values: PublicFormValues, errors: FeedbackFieldError[] = [], status: 200 | 422 = 200) {
+async function renderForm(
+  c: AppContext,
+  values: PublicFormValues,
+  errors: FeedbackFieldError[] = [],
+  status: 200 | 422 | 429 = 200,
+  retryAfterSeconds?: number,
+) {
   const gazetteer = await getSetting<Gazetteer>(c.get('deps').db, 'gazetteer', EMPTY_GAZETTEER);
   return c.html(
     PublicFeedbackFormPage({
       locale: c.get('locale'),
       values,
       errors,
+      retryAfterSeconds,
       residentialGroups: Array.isArray(gazetteer.residentialGroups) ? gazetteer.residentialGroups : [],
       schools: Array.isArray(gazetteer.schools) ? gazetteer.schools : [],
     }),
@@ -127,13 +143,32 @@ function statusJson(found: PublicFeedbackStatus) {
   };
 }
 
+/**
+ * Draws the public form sent over the limit again (429), everything typed kept, nothing stored.
+ * A filled honeypot changes nothing here: a person over the limit gets this page too, and the
+ * hidden field is always drawn empty.
+ */
+const publicFormLimited: LimitedAnswer = async (c, retryAfterSeconds) => {
+  let form: Record<string, unknown>;
+  try {
+    form = await c.req.parseBody();
+  } catch {
+    // An unreadable body has nothing to keep: the plain 429 page.
+    return null;
+  }
+  return renderForm(c, formValues(form), [], 429, retryAfterSeconds);
+};
+
 const PublicFormBody = z.strictObject({ enabled: z.boolean() });
 
 /** Returns the public form's routes (pages and JSON) and the administrator's switch. */
 export function publicFeedbackRoutes(trustedProxies: readonly string[] = []): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   const resolver = createAddressResolver(trustedProxies);
-  const submitLimit = limitRequests(createRateLimiter(PUBLIC_SUBMIT_LIMIT), resolver);
+  // The form and the JSON API share one budget per address.
+  const submitLimiter = createRateLimiter(PUBLIC_SUBMIT_LIMIT);
+  const submitLimit = limitRequests(submitLimiter, resolver);
+  const formSubmitLimit = limitRequests(submitLimiter, resolver, undefined, publicFormLimited);
   const lookupLimit = limitRequests(createRateLimiter(PUBLIC_LOOKUP_LIMIT), resolver);
   const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
     await next();
@@ -197,7 +232,7 @@ export function publicFeedbackRoutes(trustedProxies: readonly string[] = []): Ho
 
   routes.get('/public/feedback', requireOpen, (c) => renderForm(c, emptyForm()));
 
-  routes.post('/public/feedback', requireOpen, submitLimit, async (c) => {
+  routes.post('/public/feedback', requireOpen, formSubmitLimit, async (c) => {
     const form = await c.req.parseBody();
     if (formText(form[HONEYPOT_FIELD]).trim() !== '') {
       return c.redirect(`/public/feedback/thanks?receipt=${receiptFromBytes(randomBytes(8))}`, 303);

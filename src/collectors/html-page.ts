@@ -9,7 +9,7 @@ import { isIP } from 'node:net';
 import type { ParsedEntry } from '../domain/item.ts';
 import { normalizeText } from '../text/normalize-text.ts';
 import { CollectorError } from './collector-error.ts';
-import { isBlockedAddress } from './is-blocked-address.ts';
+import { isBlockedAddress } from '../domain/is-blocked-address.ts';
 import { limitHtmlDepth } from './limit-html-depth.ts';
 import { parsePageDate } from './parse-page-date.ts';
 import { htmlToText, httpLink, MAX_BODY_CHARS, MAX_TITLE_CHARS, type ParsedFeed } from './rss.ts';

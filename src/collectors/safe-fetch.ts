@@ -9,7 +9,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { CollectorError } from './collector-error.ts';
-import { isBlockedAddress } from './is-blocked-address.ts';
+import { isBlockedAddress } from '../domain/is-blocked-address.ts';
 import { parseRetryAfter } from './parse-retry-after.ts';
 
 export interface SafeFetchOptions {

@@ -1,7 +1,7 @@
 // What the sources page asks of the collectors: are these selectors usable, what would this source yield.
 import { isIP } from 'node:net';
 import type { SourceChecker } from '../domain/source.ts';
-import { isBlockedAddress } from './is-blocked-address.ts';
+import { isBlockedAddress } from '../domain/is-blocked-address.ts';
 import { previewInput } from './preview.ts';
 import { validateSelectors } from './validate-selectors.ts';
 

@@ -119,6 +119,8 @@ export interface AlertRunResult {
 export interface AlertService {
   /** Whether SMTP_PASSWORD and ALERT_WEBHOOK_SECRET are set (shown, never their values). */
   readonly secrets: { smtpPassword: boolean; webhookSecret: boolean };
+  /** Hosts a webhook may reach on loopback/private addresses (ALERT_WEBHOOK_ALLOW_HOSTS): saving checks as delivery does. */
+  readonly webhookAllowHosts?: readonly string[];
   /** Sends a test message through every enabled channel now; nothing is stored. */
   sendTest(settings: AlertSettings): Promise<DeliveryReport>;
 }

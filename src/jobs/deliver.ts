@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import nodemailer from 'nodemailer';
-import { isBlockedAddress } from '../collectors/is-blocked-address.ts';
+import { isBlockedAddress } from '../domain/is-blocked-address.ts';
 import { enabledChannels, type AlertSettings, type DeliveryReport } from '../domain/alert.ts';
 
 /** How to reach the SMTP server: the admin's settings plus the password from SMTP_PASSWORD. */

@@ -145,6 +145,7 @@ export async function runAlerts(deps: RunAlertsDeps): Promise<AlertRunResult> {
 export function createAlertService(deps: Omit<RunAlertsDeps, 'db' | 'now'>): AlertService {
   return {
     secrets: { smtpPassword: Boolean(deps.delivery.smtpPassword), webhookSecret: Boolean(deps.delivery.webhookSecret) },
+    webhookAllowHosts: deps.delivery.webhookAllowHosts ?? [],
     async sendTest(settings) {
       const locale = settings.locale;
       const link = `${deps.publicUrl}/alerts`;

@@ -2,18 +2,19 @@
 // e-mail and webhook with retries, and the API and page.
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasMessage, t } from '../../dashboard/i18n/messages.ts';
 import { insertAlert, listAlerts } from '../../src/db/queries/alerts.ts';
 import { insertNewItems, type NewItem } from '../../src/db/queries/items.ts';
 import { getSetting } from '../../src/db/queries/settings.ts';
 import { insertSource } from '../../src/db/queries/sources.ts';
-import { alerts as alertsTable, claims, clusters, items, sources } from '../../src/db/schema.ts';
+import { alerts as alertsTable, claims, clusters, items, settings as settingsTable, sources } from '../../src/db/schema.ts';
 import { ALERT_CURSOR_KEY, ALERT_DELIVER_FROM_KEY, ALERT_SETTINGS_KEY, DEFAULT_ALERT_SETTINGS, type AlertText } from '../../src/domain/alert.ts';
 import type { Classification, ExplanationSpan, Label } from '../../src/domain/classification.ts';
 import type { Role } from '../../src/domain/user.ts';
 import { createBullmqRunner, REFRESH_QUEUE, startRefreshWorker } from '../../src/jobs/bullmq-runner.ts';
+import { DeliveryError, postWebhook } from '../../src/jobs/deliver.ts';
 import { createAlertService, deliverPendingAlerts, runAlerts, type RunAlertsDeps } from '../../src/jobs/run-alerts.ts';
 import { raiseClaimAlerts, raiseDigest, raiseSurgeAlerts } from '../../src/pipeline/alerts.ts';
 import type { PipelineDeps } from '../../src/pipeline/refresh-source.ts';
@@ -307,6 +308,68 @@ describe('delivery', () => {
     expect(staff.status).toBe(403);
   });
 
+  // Delivery refuses these for their literal address (or the user and password in them), whatever
+  // DNS says: saving them would only make every alert fail later.
+  const UNDELIVERABLE: Array<[string, 'blocked_address' | 'credentials']> = [
+    ['http://10.0.0.5/hook', 'blocked_address'],
+    ['https://192.168.1.20:8443/canh-bao', 'blocked_address'],
+    ['http://169.254.169.254/latest/meta-data', 'blocked_address'],
+    ['http://172.16.0.1/', 'blocked_address'],
+    // Loopback other than the allowed 127.0.0.1, however it is spelled.
+    ['http://127.0.0.2:9000/', 'blocked_address'],
+    ['http://2130706434/', 'blocked_address'],
+    ['http://0x7f.0.0.3/', 'blocked_address'],
+    ['http://[::1]:9000/hook', 'blocked_address'],
+    ['http://[fe80::1]/', 'blocked_address'],
+    ['http://[fd00::5]/', 'blocked_address'],
+    ['http://[::ffff:10.0.0.1]/', 'blocked_address'],
+    ['http://localhost:8080/hook', 'blocked_address'],
+    ['https://canhbao:mat-khau@hooks.phuong.example/', 'credentials'],
+  ];
+
+  /** Forgets settings a failing case stored, so one failure does not spill into the tests after it. */
+  const forgetSettings = () => database.db.delete(settingsTable).where(inArray(settingsTable.key, [ALERT_SETTINGS_KEY, ALERT_DELIVER_FROM_KEY]));
+
+  it('refuses a webhook address delivery could never reach, on save, beside the field, storing nothing', async () => {
+    const admin = cookies.get('admin');
+    try {
+      for (const [url, code] of UNDELIVERABLE) {
+        for (const body of [{ webhookEnabled: true, webhookUrl: url }, { webhookUrl: url }]) {
+          const response = await request('/api/settings/alerts', { method: 'PUT', cookie: admin, json: body });
+          expect(response.status, JSON.stringify(body)).toBe(422);
+          const error = ((await response.json()) as { error: { code: string; details: Array<{ field: string; code: string }> } }).error;
+          expect(error.code).toBe('validation_failed');
+          expect(error.details, url).toContainEqual({ field: 'webhookUrl', code });
+        }
+      }
+      expect(await getSetting(database.db, ALERT_SETTINGS_KEY, null)).toBeNull();
+    } finally {
+      await forgetSettings();
+    }
+  });
+
+  it('refuses on save exactly what delivery refuses for its address', async () => {
+    for (const [url] of UNDELIVERABLE) {
+      // The same allow list as the app's alert service: delivery refuses before any connection.
+      const sent = postWebhook(url, { test: true }, { allowHosts: deps.delivery.webhookAllowHosts, timeoutMs: 3000 });
+      await expect(sent, url).rejects.toBeInstanceOf(DeliveryError);
+      await expect(sent, url).rejects.toThrow(/non-public address|credentials/);
+    }
+    // Allowed for delivery (ALERT_WEBHOOK_ALLOW_HOSTS), allowed on save; without the allow list, refused on save too.
+    const strict = createTestApp(database, { alerts: createAlertService({ ...deps, delivery: { ...deps.delivery, webhookAllowHosts: [] } }) });
+    try {
+      const admin = await strict.signIn('admin', 'alerts-strict-admin');
+      const refused = await strict.request('/api/settings/alerts', { method: 'PUT', cookie: admin, json: { webhookUrl: receiverUrl } });
+      expect(refused.status).toBe(422);
+      expect(((await refused.json()) as { error: { details: unknown[] } }).error.details).toContainEqual({ field: 'webhookUrl', code: 'blocked_address' });
+      await expect(postWebhook(receiverUrl, {}, { allowHosts: [], timeoutMs: 3000 })).rejects.toThrow(/non-public address/);
+      expect(await getSetting(database.db, ALERT_SETTINGS_KEY, null)).toBeNull();
+    } finally {
+      await strict.close();
+      await forgetSettings();
+    }
+  });
+
   it('turns both channels on; alerts raised while nothing was on stay on the page only', async () => {
     clock = new Date('2026-11-23T02:00:00Z');
     await smtp.stop();
@@ -473,6 +536,55 @@ describe('API and page', () => {
     expect(test.status).toBe(200);
     expect(await test.text()).toContain('Đã gửi cảnh báo thử');
     expect((await request('/alerts/settings', { method: 'POST', cookie: cookies.get('leader'), headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' })).status).toBe(403);
+  });
+
+  it('shows why a private webhook address is refused beside its field, keeping the input; host names are not looked up', async () => {
+    const admin = cookies.get('admin');
+    const storedBefore = await getSetting<Record<string, unknown>>(database.db, ALERT_SETTINGS_KEY, {});
+    const fields = {
+      emailEnabled: 'true',
+      smtpHost: '127.0.0.1',
+      smtpPort: String(smtp.port),
+      smtpUser: 'canhbao',
+      emailFrom: 'canhbao@phuong.example',
+      recipients: 'vanhoa@phuong.example',
+      webhookEnabled: 'true',
+      webhookUrl: 'http://192.168.1.20/hook?kênh=giáo-dục',
+      digestHour: '6',
+      surgeMinCount: '7',
+      surgeSigma: '2.5',
+      locale: 'vi',
+    };
+    const refused = await request('/alerts/settings', {
+      method: 'POST',
+      cookie: admin,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+    expect(refused.status).toBe(422);
+    const html = await refused.text();
+    expect(html).toContain('value="http://192.168.1.20/hook?kênh=giáo-dục"');
+    expect(html).toMatch(/<input id="alerts-webhookUrl"[^>]*aria-invalid="true"[^>]*aria-describedby="alerts-webhookUrl-error"/);
+    expect(html).toContain(`<p class="field-error" id="alerts-webhookUrl-error">${t('vi', 'alerts.error.webhookUrl.blocked_address')}</p>`);
+    expect(html).toContain(t('vi', 'alerts.invalid'));
+    expect(await getSetting(database.db, ALERT_SETTINGS_KEY, {})).toEqual(storedBefore);
+
+    const english = await request('/alerts/settings?lang=en', {
+      method: 'POST',
+      cookie: admin,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...fields, webhookUrl: 'https://ops:secret@hooks.phuong.example/' }).toString(),
+    });
+    expect(english.status).toBe(422);
+    expect(await english.text()).toContain(t('en', 'alerts.error.webhookUrl.credentials'));
+
+    // A host name is judged when sending (its addresses may change), not on save: no DNS lookup here.
+    for (const webhookUrl of ['https://hooks.phuong.example/canh-bao', 'http://8.8.8.8/hook']) {
+      const saved = await request('/api/settings/alerts', { method: 'PUT', cookie: admin, json: { webhookUrl } });
+      expect(saved.status, webhookUrl).toBe(200);
+    }
+    const restored = await request('/api/settings/alerts', { method: 'PUT', cookie: admin, json: { webhookUrl: storedBefore.webhookUrl } });
+    expect(restored.status).toBe(200);
   });
 
   it('shows the page in English with ?lang=en', async () => {

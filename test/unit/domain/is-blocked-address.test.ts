@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBlockedAddress } from '../../../src/collectors/is-blocked-address.ts';
+import { isBlockedAddress } from '../../../src/domain/is-blocked-address.ts';
 
 describe('isBlockedAddress', () => {
   it.each([
