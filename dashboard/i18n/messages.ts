@@ -926,6 +926,15 @@ const VI = {
   'feedback.rateLimitedFiles': 'Tệp đính kèm không được giữ lại: khi gửi lại, hãy chọn lại tệp.',
   'alerts.error.webhookUrl.blocked_address': 'Địa chỉ webhook trỏ vào mạng nội bộ hoặc chính máy chủ này (như 127.0.0.1, 10.x.x.x, 192.168.x.x), nên cảnh báo sẽ không bao giờ được gửi tới đó. Hãy dùng một địa chỉ công khai, hoặc nhờ người vận hành thêm máy này vào ALERT_WEBHOOK_ALLOW_HOSTS.',
   'alerts.error.webhookUrl.credentials': 'Địa chỉ webhook không được chứa tên đăng nhập hay mật khẩu; cảnh báo không được gửi tới địa chỉ như vậy.',
+  'ruleError.duplicate': 'Trùng với quy tắc #{id} đã có: cùng loại, cùng nội dung khi bỏ qua khác biệt về chữ hoa, khoảng trắng và dấu. Quy tắc trùng sẽ bị tính hai lần; hãy sửa quy tắc #{id} thay vì thêm quy tắc mới.',
+  'ruleError.duplicate_disabled': 'Trùng với quy tắc #{id} đã có nhưng đang tắt: cùng loại, cùng nội dung khi bỏ qua khác biệt về chữ hoa, khoảng trắng và dấu. Hãy bật lại quy tắc #{id} thay vì thêm quy tắc mới.',
+  'rules.openExisting': 'Mở quy tắc #{id}',
+  'claimError.statement.duplicate': 'Sổ đã có thông tin #{id} với nội dung này (bỏ qua khác biệt về chữ hoa, khoảng trắng và dấu). Hãy sửa thông tin #{id} thay vì thêm mới.',
+  'claimError.statement.duplicate_disabled': 'Sổ đã có thông tin #{id} với nội dung này nhưng đang tắt (bỏ qua khác biệt về chữ hoa, khoảng trắng và dấu). Hãy bật lại thông tin #{id} thay vì thêm mới.',
+  'claims.openExisting': 'Mở thông tin #{id}',
+  'templates.error.duplicate': 'Đã có mẫu phản hồi #{id} mang tên này (bỏ qua khác biệt về chữ hoa, khoảng trắng và dấu). Hãy đặt tên khác, hoặc sửa mẫu #{id}.',
+  'templates.error.duplicate_disabled': 'Đã có mẫu phản hồi #{id} mang tên này nhưng đang tắt (bỏ qua khác biệt về chữ hoa, khoảng trắng và dấu). Hãy bật lại mẫu #{id}, hoặc đặt tên khác.',
+  'templates.openExisting': 'Mở mẫu #{id}',
 } as const;
 
 /** A key of the message catalogue. */
@@ -1846,6 +1855,15 @@ const EN: Record<MessageKey, string> = {
   'feedback.rateLimitedFiles': 'Attached files were not kept: choose them again before sending.',
   'alerts.error.webhookUrl.blocked_address': 'This webhook address points into a private network or this server (such as 127.0.0.1, 10.x.x.x, 192.168.x.x), so alerts would never be sent there. Use a public address, or ask the operator to add this host to ALERT_WEBHOOK_ALLOW_HOSTS.',
   'alerts.error.webhookUrl.credentials': 'A webhook address must not contain a user name or password; alerts are never sent to such an address.',
+  'ruleError.duplicate': 'This repeats rule #{id}: the same kind and the same content, ignoring case, spacing and diacritics. A repeated rule counts twice; change rule #{id} instead of adding another.',
+  'ruleError.duplicate_disabled': 'This repeats rule #{id}, which is switched off: the same kind and the same content, ignoring case, spacing and diacritics. Switch rule #{id} back on instead of adding another.',
+  'rules.openExisting': 'Open rule #{id}',
+  'claimError.statement.duplicate': 'Claim #{id} already says this (ignoring case, spacing and diacritics). Change claim #{id} instead of adding another.',
+  'claimError.statement.duplicate_disabled': 'Claim #{id} already says this but is switched off (ignoring case, spacing and diacritics). Switch claim #{id} back on instead of adding another.',
+  'claims.openExisting': 'Open claim #{id}',
+  'templates.error.duplicate': 'Template #{id} already has this name (ignoring case, spacing and diacritics). Choose another name, or change template #{id}.',
+  'templates.error.duplicate_disabled': 'Template #{id} already has this name but is switched off (ignoring case, spacing and diacritics). Switch template #{id} back on, or choose another name.',
+  'templates.openExisting': 'Open template #{id}',
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */

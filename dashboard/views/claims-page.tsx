@@ -38,15 +38,30 @@ export interface ClaimsPageProps {
 
 const EMPTY_FORM: ClaimFormValues = { statement: '', verdict: 'false', correction: null, references: [], enabled: true };
 
-// The message of a field's error: its own for the code when the catalogue has one (`claimError.statement.too_short`), else the field's.
+/**
+ * Returns the message of a claim field's error: its own for the code when the catalogue has one
+ * (`claimError.statement.too_short`; a duplicate's names the existing claim), else the field's.
+ */
+export function claimErrorText(locale: Locale, error: FieldError): string {
+  const field = error.field.replace(/[.[].*$/, '');
+  const specific = `claimError.${field}.${error.code}`;
+  const key = hasMessage(specific) ? specific : `claimError.${field}`;
+  return hasMessage(key) ? t(locale, key, { id: error.existingId ?? '' }) : t(locale, 'ruleError.invalid');
+}
+
 function ErrorFor({ errors, field, locale }: { errors: readonly FieldError[]; field: string; locale: Locale }) {
   const error = errors.find((candidate) => candidate.field === field || candidate.field.startsWith(`${field}.`));
   if (!error) return null;
-  const specific = `claimError.${field}.${error.code}`;
-  const key = hasMessage(specific) ? specific : `claimError.${field}`;
   return (
     <p class="field-error" id={`claim-${field}-error`}>
-      {hasMessage(key) ? t(locale, key) : t(locale, 'ruleError.invalid')}
+      {claimErrorText(locale, error)}
+      {/* A duplicate links to the claim it repeats, to change (or switch on) that one instead. */}
+      {error.existingId !== undefined && (
+        <>
+          {' '}
+          <a href={`/claims/${error.existingId}`}>{t(locale, 'claims.openExisting', { id: error.existingId })}</a>
+        </>
+      )}
     </p>
   );
 }

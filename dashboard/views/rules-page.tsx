@@ -20,6 +20,8 @@ import { ReclassificationStatus, type ReclassificationView } from './reclassific
 export interface FieldError {
   field: string;
   code: string;
+  /** For `duplicate` and `duplicate_disabled`: the id of the existing entry the submission repeats. */
+  existingId?: number;
 }
 
 /** What the form shows: a stored rule being edited, or what was just submitted. */
@@ -64,11 +66,12 @@ const EMPTY_FORM: RuleFormValues = {
   note: null,
 };
 
-/** Returns the message for a rule validation error code. */
-export function ruleErrorText(locale: Locale, code: string): string {
+/** Returns the message for a rule validation error code (a duplicate's names the existing rule). */
+export function ruleErrorText(locale: Locale, code: string, error?: Pick<FieldError, 'existingId'>): string {
   const key = `ruleError.${code}`;
   // The limits the classifier validates with, so the text cannot drift from them.
-  return hasMessage(key) ? t(locale, key, { maxTerms: STAFF_RULE_MAX_TERMS, maxWindow: STAFF_RULE_MAX_WINDOW_WORDS }) : t(locale, 'ruleError.invalid');
+  const params = { maxTerms: STAFF_RULE_MAX_TERMS, maxWindow: STAFF_RULE_MAX_WINDOW_WORDS, id: error?.existingId ?? '' };
+  return hasMessage(key) ? t(locale, key, params) : t(locale, 'ruleError.invalid');
 }
 
 /** Returns the form field an error belongs to: `terms[1]` and `terms.1` belong to `terms`. */
@@ -88,7 +91,7 @@ function errorsOf(errors: readonly FieldError[], field: string): FieldError[] {
 
 // The textarea shows the list as submitted, one item a line, so "line 2" points at what is wrong.
 function errorText(locale: Locale, error: FieldError): string {
-  const message = ruleErrorText(locale, error.code);
+  const message = ruleErrorText(locale, error.code, error);
   const line = lineOf(error.field);
   return line === null ? message : t(locale, 'rules.errorOnLine', { line, message });
 }
@@ -96,9 +99,17 @@ function errorText(locale: Locale, error: FieldError): string {
 function ErrorsFor({ errors, field, locale, prefix = 'rule' }: { errors: readonly FieldError[]; field: string; locale: Locale; prefix?: string }) {
   const mine = errorsOf(errors, field);
   if (mine.length === 0) return null;
+  // A duplicate links to the rule it repeats, to change (or switch on) that one instead.
+  const existing = mine.find((error) => error.existingId !== undefined)?.existingId;
   return (
     <p class="field-error" id={`${prefix}-${field}-error`}>
       {mine.map((error) => errorText(locale, error)).join(' ')}
+      {existing !== undefined && (
+        <>
+          {' '}
+          <a href={`/rules/${existing}`}>{t(locale, 'rules.openExisting', { id: existing })}</a>
+        </>
+      )}
     </p>
   );
 }

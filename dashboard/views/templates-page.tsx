@@ -33,11 +33,27 @@ export interface TemplatesPageProps {
 
 const EMPTY_FORM: TemplateFormValues = { verdict: 'false', kind: 'correction', channel: 'ward_portal', title: '', text: '', enabled: true };
 
+/** Returns the message of a template field's error (a duplicate name's names the existing template). */
+export function templateErrorText(locale: Locale, error: FieldError): string {
+  if (error.code === 'duplicate' || error.code === 'duplicate_disabled') {
+    return t(locale, error.code === 'duplicate' ? 'templates.error.duplicate' : 'templates.error.duplicate_disabled', { id: error.existingId ?? '' });
+  }
+  return t(locale, error.field === 'title' || error.field === 'text' ? 'templates.error.required' : 'templates.error.choose');
+}
+
 function ErrorFor({ errors, field, locale }: { errors: readonly FieldError[]; field: string; locale: Locale }) {
-  if (!errors.some((error) => error.field === field)) return null;
+  const error = errors.find((candidate) => candidate.field === field);
+  if (!error) return null;
   return (
     <p class="field-error" id={`template-${field}-error`}>
-      {t(locale, field === 'title' || field === 'text' ? 'templates.error.required' : 'templates.error.choose')}
+      {templateErrorText(locale, error)}
+      {/* A duplicate links to the template it repeats, to change (or switch on) that one instead. */}
+      {error.existingId !== undefined && (
+        <>
+          {' '}
+          <a href={`/templates/${error.existingId}`}>{t(locale, 'templates.openExisting', { id: error.existingId })}</a>
+        </>
+      )}
     </p>
   );
 }

@@ -1,18 +1,27 @@
 // The register of known claims — JSON and the claims page.
 import { Hono } from 'hono';
 import type { ClaimFormValues } from '../../dashboard/views/claims-page.tsx';
-import { ClaimsPage } from '../../dashboard/views/claims-page.tsx';
+import { claimErrorText, ClaimsPage } from '../../dashboard/views/claims-page.tsx';
 import type { FieldError } from '../../dashboard/views/rules-page.tsx';
-import { getClaim, insertClaim, listClaims, updateClaim } from '../db/queries/rules.ts';
+import { getClaim, insertClaim, listClaimStatements, listClaims, updateClaim } from '../db/queries/rules.ts';
 import type { DryRunReport } from '../domain/dry-run.ts';
 import type { Claim } from '../domain/rule.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { dryRunClaim } from './dry-run.ts';
 import { ApiError } from './errors.ts';
 import { ClaimBody, linesOf, parseId, refinementCode } from './query-schemas.ts';
-import { EDIT_RULE_ROLES, READ_RULE_ROLES, reclassificationProgress } from './rules.ts';
+import {
+  comparableText,
+  duplicateConflict,
+  duplicateError,
+  EDIT_RULE_ROLES,
+  findDuplicate,
+  READ_RULE_ROLES,
+  reclassificationProgress,
+  recordConflict,
+} from './rules.ts';
 
-type ClaimSave = { ok: true; claim: Claim } | { ok: false; errors: FieldError[] };
+type ClaimSave = { ok: true; claim: Claim } | { ok: false; errors: FieldError[]; duplicate?: true };
 
 /**
  * Returns each issue as an error on the form field it concerns (`references.2` is the references
@@ -36,15 +45,39 @@ function claimBodyOf(form: Record<string, unknown>) {
   };
 }
 
+/**
+ * Returns the error of a claim whose statement repeats another's (folded: case, spacing, NFD and
+ * diacritics aside; see comparableText), disabled or not, or none. An edit that keeps the
+ * statement is not checked, so a claim saved twice before this check can still be changed.
+ * Check then write, without a lock: see the note on duplicates in rules.ts.
+ */
+async function duplicateClaimErrors(c: AppContext, statement: string, current: Claim | null): Promise<FieldError[]> {
+  const key = comparableText(statement);
+  if (current && comparableText(current.statement) === key) return [];
+  const others = await listClaimStatements(c.get('deps').db);
+  const existing = findDuplicate(others, (other) => comparableText(other.statement), key, current?.id);
+  return existing ? [duplicateError('statement', existing)] : [];
+}
+
 async function saveClaim(c: AppContext, body: unknown, id?: number): Promise<ClaimSave> {
   const parsed = ClaimBody.safeParse(body);
   if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error.issues) };
   const deps = c.get('deps');
+  const current = id === undefined ? null : await getClaim(deps.db, id);
+  if (id !== undefined && !current) throw new ApiError(404, 'not_found');
+  const duplicates = await duplicateClaimErrors(c, parsed.data.statement, current);
+  if (duplicates.length > 0) return { ok: false, errors: duplicates, duplicate: true };
   const user = c.get('user')!;
   const claim = id === undefined ? await insertClaim(deps.db, parsed.data, user.id) : await updateClaim(deps.db, id, parsed.data);
   if (!claim) throw new ApiError(404, 'not_found');
   await deps.jobs.enqueueReclassify();
   return { ok: true, claim };
+}
+
+/** Returns the API's answer to a refused save: 409 for a duplicate; throws 422 otherwise. */
+async function refusal(c: AppContext, saved: { errors: FieldError[]; duplicate?: true }): Promise<Response> {
+  if (!saved.duplicate) throw new ApiError(422, 'validation_failed', saved.errors);
+  return duplicateConflict(c, saved.errors, (error) => claimErrorText(c.get('locale'), error));
 }
 
 function editable(claim: Claim): Record<string, unknown> {
@@ -55,7 +88,7 @@ function editable(claim: Claim): Record<string, unknown> {
 async function renderClaims(
   c: AppContext,
   extra: { form?: ClaimFormValues; errors?: FieldError[]; flash?: 'saved'; dryRun?: DryRunReport } = {},
-  status: 200 | 422 = 200,
+  status: 200 | 409 | 422 = 200,
 ) {
   const db = c.get('deps').db;
   const user = c.get('user')!;
@@ -74,7 +107,7 @@ export function claimRoutes(): Hono<AppEnv> {
 
   routes.post('/api/claims', requireRole(...EDIT_RULE_ROLES), async (c) => {
     const saved = await saveClaim(c, await c.req.json().catch(() => null));
-    if (!saved.ok) throw new ApiError(422, 'validation_failed', saved.errors);
+    if (!saved.ok) return refusal(c, saved);
     return c.json(saved.claim, 201);
   });
 
@@ -92,7 +125,7 @@ export function claimRoutes(): Hono<AppEnv> {
     const current = await getClaim(c.get('deps').db, id);
     if (!current) throw new ApiError(404, 'not_found');
     const saved = await saveClaim(c, { ...editable(current), ...(body as Record<string, unknown>) }, id);
-    if (!saved.ok) throw new ApiError(422, 'validation_failed', saved.errors);
+    if (!saved.ok) return refusal(c, saved);
     return c.json(saved.claim);
   });
 
@@ -109,7 +142,9 @@ export function claimRoutes(): Hono<AppEnv> {
     const body = claimBodyOf(await c.req.parseBody());
     const saved = await saveClaim(c, body, id);
     if (!saved.ok) {
-      return renderClaims(c, { form: { id, ...body, verdict: String(body.verdict ?? '') }, errors: saved.errors }, 422);
+      // A duplicate is the API's 409, and is logged as that one is; what was typed stays in the form.
+      if (saved.duplicate) await recordConflict(c);
+      return renderClaims(c, { form: { id, ...body, verdict: String(body.verdict ?? '') }, errors: saved.errors }, saved.duplicate ? 409 : 422);
     }
     return c.redirect('/claims?flash=saved', 303);
   };

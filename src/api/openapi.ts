@@ -115,6 +115,21 @@ const reportSettings = {
     signerName: { type: 'string', maxLength: 100 },
   },
 };
+// The 409 of a definition that repeats an existing one, enabled or not.
+const DUPLICATE_DETAILS =
+  '`error.details` holds {field, code: `duplicate` (or `duplicate_disabled` when the existing one is switched off: switch it on instead), existingId, message}; ' +
+  '`error.message` is that message (naming the existing id, in the request\'s language). The check reads then writes: two identical saves in the same instant may both pass.';
+const RULE_DUPLICATE_NOTE =
+  'A rule repeating another of its kind, enabled or not, is refused with 409 `conflict`: the same phrase, or label of an any_of/all_of_within rule ' +
+  '(NFC, trimmed, spaces collapsed, lowercase, diacritics folded: `Học  Phí` = `hoc phi`; field `pattern`), the same terms in any order with the same window ' +
+  '(folded the same way; field `terms`), or the same regex (letter case aside, escapes kept; field `pattern`). ' +
+  DUPLICATE_DETAILS;
+const CLAIM_DUPLICATE_NOTE =
+  'A statement repeating another claim\'s, enabled or not (NFC, trimmed, spaces collapsed, lowercase, diacritics folded), is refused with 409 `conflict` on field `statement`. ' +
+  DUPLICATE_DETAILS;
+const TEMPLATE_DUPLICATE_NOTE =
+  'A name (title) repeating another template\'s, of any verdict, enabled or not (NFC, trimmed, spaces collapsed, lowercase, diacritics folded), is refused with 409 `conflict` on field `title`. ' +
+  DUPLICATE_DETAILS;
 const fileOf = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string', format: 'binary' } } } });
 const REPORT_PATHS = {
   '/api/reports/weekly': {
@@ -692,19 +707,37 @@ export const OPENAPI_DOCUMENT = {
       get: { summary: 'Staff rules', responses: { '200': { description: '{rules}' }, ...errors(401, 403) } },
       post: {
         summary: 'Add a rule (staff, admin): phrase, any_of, all_of_within or regex; validated, never a pattern that can hang',
+        description: RULE_DUPLICATE_NOTE,
         requestBody: json(ref('RuleInput')),
-        responses: { '201': { description: 'The rule' }, ...errors(400, 401, 403, 422) },
+        responses: { '201': { description: 'The rule' }, ...errors(400, 401, 403, 409, 422) },
       },
     },
     '/api/rules/{id}': {
-      patch: { summary: 'Change or disable a rule; stored items are reclassified', parameters: [idParam], requestBody: json(ref('RuleInput')), responses: { '200': { description: 'The rule' }, ...errors(400, 401, 403, 404, 422) } },
+      patch: {
+        summary: 'Change or disable a rule; stored items are reclassified',
+        description: `${RULE_DUPLICATE_NOTE} Only what the edit changes is checked: a rule keeping its pattern and terms can always be edited.`,
+        parameters: [idParam],
+        requestBody: json(ref('RuleInput')),
+        responses: { '200': { description: 'The rule' }, ...errors(400, 401, 403, 404, 409, 422) },
+      },
     },
     '/api/claims': {
       get: { summary: 'The register of known claims', responses: { '200': { description: '{claims}' }, ...errors(401, 403) } },
-      post: { summary: 'Record a claim with its verdict and correction', requestBody: json(ref('ClaimInput')), responses: { '201': { description: 'The claim' }, ...errors(401, 403, 422) } },
+      post: {
+        summary: 'Record a claim with its verdict and correction',
+        description: CLAIM_DUPLICATE_NOTE,
+        requestBody: json(ref('ClaimInput')),
+        responses: { '201': { description: 'The claim' }, ...errors(401, 403, 409, 422) },
+      },
     },
     '/api/claims/{id}': {
-      patch: { summary: 'Change or disable a claim; stored items are matched again', parameters: [idParam], requestBody: json(ref('ClaimInput')), responses: { '200': { description: 'The claim' }, ...errors(400, 401, 403, 404, 422) } },
+      patch: {
+        summary: 'Change or disable a claim; stored items are matched again',
+        description: `${CLAIM_DUPLICATE_NOTE} An edit keeping the statement is not checked.`,
+        parameters: [idParam],
+        requestBody: json(ref('ClaimInput')),
+        responses: { '200': { description: 'The claim' }, ...errors(400, 401, 403, 404, 409, 422) },
+      },
     },
     '/api/rules/dry-run': {
       post: {
@@ -748,14 +781,20 @@ export const OPENAPI_DOCUMENT = {
         parameters: [{ name: 'verdict', in: 'query', schema: { enum: [...VERDICTS] } }],
         responses: { '200': json({ type: 'object', properties: { templates: { type: 'array', items: ref('ResponseTemplate') } } }), ...errors(400, 401, 403) },
       },
-      post: { summary: 'Add a response template (staff, admin)', requestBody: json(ref('ResponseTemplateInput')), responses: { '201': json(ref('ResponseTemplate')), ...errors(401, 403, 422) } },
+      post: {
+        summary: 'Add a response template (staff, admin)',
+        description: TEMPLATE_DUPLICATE_NOTE,
+        requestBody: json(ref('ResponseTemplateInput')),
+        responses: { '201': json(ref('ResponseTemplate')), ...errors(401, 403, 409, 422) },
+      },
     },
     '/api/response-templates/{id}': {
       patch: {
         summary: 'Change or disable a response template (fields not sent stay as they are)',
+        description: `${TEMPLATE_DUPLICATE_NOTE} An edit keeping the name is not checked.`,
         parameters: [idParam],
         requestBody: json(ref('ResponseTemplateInput')),
-        responses: { '200': json(ref('ResponseTemplate')), ...errors(400, 401, 403, 404, 422) },
+        responses: { '200': json(ref('ResponseTemplate')), ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
     '/api/items/{id}/responses/{responseId}/answer': {

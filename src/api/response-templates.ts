@@ -2,10 +2,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { FieldError } from '../../dashboard/views/rules-page.tsx';
-import { TemplatesPage, type TemplateFormValues } from '../../dashboard/views/templates-page.tsx';
+import { templateErrorText, TemplatesPage, type TemplateFormValues } from '../../dashboard/views/templates-page.tsx';
 import {
   getResponseTemplate,
   insertResponseTemplate,
+  listResponseTemplateTitles,
   listResponseTemplates,
   updateResponseTemplate,
 } from '../db/queries/response-templates.ts';
@@ -16,6 +17,7 @@ import { READ_ITEM_ROLES, TRIAGE_ROLES } from '../domain/user.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
 import { nfcText } from './query-schemas.ts';
+import { comparableText, duplicateConflict, duplicateError, findDuplicate, recordConflict } from './rules.ts';
 
 /** A response template as staff submit it. */
 export const ResponseTemplateBody = z
@@ -29,7 +31,21 @@ export const ResponseTemplateBody = z
   })
   .strict();
 
-type TemplateSave = { ok: true; template: ResponseTemplate } | { ok: false; errors: FieldError[]; issues: unknown };
+type TemplateSave = { ok: true; template: ResponseTemplate } | { ok: false; errors: FieldError[]; issues: unknown; duplicate?: true };
+
+/**
+ * Returns the error of a template whose name repeats another's (folded: case, spacing, NFD and
+ * diacritics aside; see comparableText), whatever its verdict, disabled or not, or none. An edit
+ * that keeps the name is not checked, so two templates named alike before this check can still be
+ * changed. Check then write, without a lock: see the note on duplicates in rules.ts.
+ */
+async function duplicateTemplateErrors(c: AppContext, title: string, current: ResponseTemplate | null): Promise<FieldError[]> {
+  const key = comparableText(title);
+  if (current && comparableText(current.title) === key) return [];
+  const others = await listResponseTemplateTitles(c.get('deps').db);
+  const existing = findDuplicate(others, (other) => comparableText(other.title), key, current?.id);
+  return existing ? [duplicateError('title', existing)] : [];
+}
 
 async function saveTemplate(c: AppContext, body: unknown, id?: number): Promise<TemplateSave> {
   const parsed = ResponseTemplateBody.safeParse(body);
@@ -41,10 +57,20 @@ async function saveTemplate(c: AppContext, body: unknown, id?: number): Promise<
     };
   }
   const db = c.get('deps').db;
+  const current = id === undefined ? null : await getResponseTemplate(db, id);
+  if (id !== undefined && !current) throw new ApiError(404, 'not_found');
+  const duplicates = await duplicateTemplateErrors(c, parsed.data.title, current);
+  if (duplicates.length > 0) return { ok: false, errors: duplicates, issues: duplicates, duplicate: true };
   const template =
     id === undefined ? await insertResponseTemplate(db, parsed.data, c.get('user')!.id) : await updateResponseTemplate(db, id, parsed.data);
   if (!template) throw new ApiError(404, 'not_found');
   return { ok: true, template };
+}
+
+/** Returns the API's answer to a refused save: 409 for a duplicate; throws 422 otherwise. */
+async function refusal(c: AppContext, saved: { errors: FieldError[]; issues: unknown; duplicate?: true }): Promise<Response> {
+  if (!saved.duplicate) throw new ApiError(422, 'validation_failed', saved.issues);
+  return duplicateConflict(c, saved.errors, (error) => templateErrorText(c.get('locale'), error));
 }
 
 function editable(template: ResponseTemplate): Omit<ResponseTemplate, 'id' | 'updatedAt'> {
@@ -55,7 +81,7 @@ function editable(template: ResponseTemplate): Omit<ResponseTemplate, 'id' | 'up
 async function renderTemplates(
   c: AppContext,
   extra: { form?: TemplateFormValues; errors?: FieldError[]; flash?: 'saved' } = {},
-  status: 200 | 422 = 200,
+  status: 200 | 409 | 422 = 200,
 ) {
   const user = c.get('user')!;
   const templates = await listResponseTemplates(c.get('deps').db);
@@ -74,7 +100,7 @@ export function responseTemplateRoutes(): Hono<AppEnv> {
 
   routes.post('/api/response-templates', requireRole(...TRIAGE_ROLES), async (c) => {
     const saved = await saveTemplate(c, await c.req.json().catch(() => null));
-    if (!saved.ok) throw new ApiError(422, 'validation_failed', saved.issues);
+    if (!saved.ok) return refusal(c, saved);
     return c.json(saved.template, 201);
   });
 
@@ -85,7 +111,7 @@ export function responseTemplateRoutes(): Hono<AppEnv> {
     const current = await getResponseTemplate(c.get('deps').db, id);
     if (!current) throw new ApiError(404, 'not_found');
     const saved = await saveTemplate(c, { ...editable(current), ...(body as Record<string, unknown>) }, id);
-    if (!saved.ok) throw new ApiError(422, 'validation_failed', saved.issues);
+    if (!saved.ok) return refusal(c, saved);
     return c.json(saved.template);
   });
 
@@ -110,7 +136,11 @@ export function responseTemplateRoutes(): Hono<AppEnv> {
       enabled: form.enabled === 'true',
     };
     const saved = await saveTemplate(c, body, id);
-    if (!saved.ok) return renderTemplates(c, { form: { id, ...body }, errors: saved.errors }, 422);
+    if (!saved.ok) {
+      // A duplicate is the API's 409, and is logged as that one is; what was typed stays in the form.
+      if (saved.duplicate) await recordConflict(c);
+      return renderTemplates(c, { form: { id, ...body }, errors: saved.errors }, saved.duplicate ? 409 : 422);
+    }
     return c.redirect('/templates?flash=saved', 303);
   };
   routes.post('/templates', requireRole(...TRIAGE_ROLES), submit(false));

@@ -31,6 +31,17 @@ export async function listResponseTemplates(db: Db, filter: { verdict?: Verdict;
     .orderBy(asc(responseTemplates.verdict), asc(responseTemplates.title), asc(responseTemplates.id));
 }
 
+/**
+ * Returns every template's id, name and state, enabled or not: the API refuses a template whose
+ * name repeats one of them (compared on folded text, so in code).
+ */
+export async function listResponseTemplateTitles(db: Db): Promise<Pick<ResponseTemplate, 'id' | 'title' | 'enabled'>[]> {
+  return db
+    .select({ id: responseTemplates.id, title: responseTemplates.title, enabled: responseTemplates.enabled })
+    .from(responseTemplates)
+    .orderBy(asc(responseTemplates.id));
+}
+
 /** Returns the template with this id, or null. */
 export async function getResponseTemplate(db: Db, id: number): Promise<ResponseTemplate | null> {
   const [row] = await db.select(templateColumns).from(responseTemplates).where(eq(responseTemplates.id, id));

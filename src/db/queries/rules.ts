@@ -38,6 +38,21 @@ export async function listRules(db: Db): Promise<StaffRule[]> {
   return db.select(ruleColumns).from(rules).orderBy(asc(rules.id));
 }
 
+/** What a duplicate check compares of a stored rule. */
+export type RuleIdentity = Pick<StaffRule, 'id' | 'pattern' | 'terms' | 'windowWords' | 'enabled'>;
+
+/**
+ * Returns every rule of one kind, enabled or not, with only what tells two rules apart: the API
+ * refuses a new or changed rule that repeats one of them (compared on folded text, so in code).
+ */
+export async function listRuleIdentities(db: Db, kind: StaffRule['kind']): Promise<RuleIdentity[]> {
+  return db
+    .select({ id: rules.id, pattern: rules.pattern, terms: rules.terms, windowWords: rules.windowWords, enabled: rules.enabled })
+    .from(rules)
+    .where(eq(rules.kind, kind))
+    .orderBy(asc(rules.id));
+}
+
 /** Returns the rule with this id, or null. */
 export async function getRule(db: Db, id: number): Promise<StaffRule | null> {
   const [row] = await db.select(ruleColumns).from(rules).where(eq(rules.id, id));
@@ -64,6 +79,14 @@ export async function updateRule(db: Db, id: number, input: RuleInput): Promise<
 /** Returns every known claim, oldest first. */
 export async function listClaims(db: Db): Promise<Claim[]> {
   return db.select(claimColumns).from(claims).orderBy(asc(claims.id));
+}
+
+/**
+ * Returns every claim's id, statement and state, enabled or not: the API refuses a claim whose
+ * statement repeats one of them (compared on folded text, so in code).
+ */
+export async function listClaimStatements(db: Db): Promise<Pick<Claim, 'id' | 'statement' | 'enabled'>[]> {
+  return db.select({ id: claims.id, statement: claims.statement, enabled: claims.enabled }).from(claims).orderBy(asc(claims.id));
 }
 
 /** Returns the claim with this id, or null. */
