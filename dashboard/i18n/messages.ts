@@ -935,6 +935,9 @@ const VI = {
   'templates.error.duplicate': 'Đã có mẫu phản hồi #{id} mang tên này (bỏ qua khác biệt về chữ hoa, khoảng trắng và dấu). Hãy đặt tên khác, hoặc sửa mẫu #{id}.',
   'templates.error.duplicate_disabled': 'Đã có mẫu phản hồi #{id} mang tên này nhưng đang tắt (bỏ qua khác biệt về chữ hoa, khoảng trắng và dấu). Hãy bật lại mẫu #{id}, hoặc đặt tên khác.',
   'templates.openExisting': 'Mở mẫu #{id}',
+  'feedback.pager': 'Các trang ý kiến đã gửi',
+  'feedback.newest': '« Ý kiến mới nhất',
+  'feedback.older': 'Ý kiến cũ hơn »',
 } as const;
 
 /** A key of the message catalogue. */
@@ -1864,6 +1867,9 @@ const EN: Record<MessageKey, string> = {
   'templates.error.duplicate': 'Template #{id} already has this name (ignoring case, spacing and diacritics). Choose another name, or change template #{id}.',
   'templates.error.duplicate_disabled': 'Template #{id} already has this name but is switched off (ignoring case, spacing and diacritics). Switch template #{id} back on, or choose another name.',
   'templates.openExisting': 'Open template #{id}',
+  'feedback.pager': 'Pages of opinions passed on',
+  'feedback.newest': '« Newest opinions',
+  'feedback.older': 'Older opinions »',
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */

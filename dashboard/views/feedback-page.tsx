@@ -55,11 +55,15 @@ export interface FeedbackListPageProps {
   user: SessionUser;
   locale: Locale;
   feedback: readonly OwnFeedback[];
+  /** The id to ask for the next, older page with; null on the last page. */
+  olderThan?: number | null;
+  /** Whether this page starts after the newest submissions (then it links back to them). */
+  paged?: boolean;
   monthly: readonly MonthlyCount[];
 }
 
-/** Returns the officer's own submissions, newest first, with a count per month. */
-export function FeedbackListPage({ user, locale, feedback, monthly }: FeedbackListPageProps) {
+/** Returns the officer's own submissions, newest first, a page at a time, with a count per month. */
+export function FeedbackListPage({ user, locale, feedback, olderThan = null, paged = false, monthly }: FeedbackListPageProps) {
   return (
     <Layout title={t(locale, 'feedback.title')} user={user} locale={locale} section="feedback">
       <h1>{t(locale, 'feedback.title')}</h1>
@@ -123,6 +127,16 @@ export function FeedbackListPage({ user, locale, feedback, monthly }: FeedbackLi
             </tbody>
           </table>
         )}
+        {paged || olderThan !== null ? (
+          <nav class="pager" aria-label={t(locale, 'feedback.pager')}>
+            {paged ? <a href="/feedback">{t(locale, 'feedback.newest')}</a> : null}
+            {olderThan !== null ? (
+              <a href={`/feedback?before=${olderThan}`} rel="next">
+                {t(locale, 'feedback.older')}
+              </a>
+            ) : null}
+          </nav>
+        ) : null}
       </section>
     </Layout>
   );

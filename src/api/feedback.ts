@@ -212,6 +212,15 @@ type Checked = { ok: true; submission: FeedbackSubmission; attachments: ValidAtt
  * Checks a submission body and its attachments (base64 in `attachments`, or files from a form).
  * Names and contacts never appear in the errors; every problem is reported at once.
  */
+/** Returns the `before` cursor of a list of one's own submissions (a submission id), null when absent; 400 when malformed. */
+function beforeOf(c: AppContext): number | null {
+  const value = c.req.query('before');
+  if (value === undefined || value === '') return null;
+  const id = parseId(value);
+  if (id === null) throw new ApiError(400, 'validation_failed', [{ path: ['before'] }]);
+  return id;
+}
+
 export function checkFeedback(body: unknown, files: readonly RawAttachment[] = []): Checked {
   const parsed = FeedbackBody.safeParse(body);
   const raw: RawAttachment[] = [...files];
@@ -495,15 +504,16 @@ export function feedbackRoutes(): Hono<AppEnv> {
   routes.get('/api/feedback/mine', requireRole(...FEEDBACK_ROLES), async (c) => {
     const db = c.get('deps').db;
     const user = c.get('user')!;
-    const [feedback, monthly] = await Promise.all([listOwnFeedback(db, user.id, responseVisibility(user.role)), countOwnFeedbackByMonth(db, user.id)]);
-    return c.json({ feedback, monthly });
+    const [page, monthly] = await Promise.all([listOwnFeedback(db, user.id, responseVisibility(user.role), { before: beforeOf(c) }), countOwnFeedbackByMonth(db, user.id)]);
+    return c.json({ feedback: page.feedback, olderThan: page.olderThan, monthly });
   });
 
   routes.get('/feedback', requireRole(...FEEDBACK_ROLES), async (c) => {
     const db = c.get('deps').db;
     const user = c.get('user')!;
-    const [feedback, monthly] = await Promise.all([listOwnFeedback(db, user.id, responseVisibility(user.role)), countOwnFeedbackByMonth(db, user.id)]);
-    return c.html(FeedbackListPage({ user, locale: c.get('locale'), feedback, monthly }));
+    const before = beforeOf(c);
+    const [page, monthly] = await Promise.all([listOwnFeedback(db, user.id, responseVisibility(user.role), { before }), countOwnFeedbackByMonth(db, user.id)]);
+    return c.html(FeedbackListPage({ user, locale: c.get('locale'), feedback: page.feedback, olderThan: page.olderThan, paged: before !== null, monthly }));
   });
 
   routes.get('/feedback/new', requireRole(...FEEDBACK_ROLES), (c) => renderForm(c, EMPTY_FORM()));

@@ -1075,11 +1075,13 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/feedback/mine': {
       get: {
-        summary: "The caller's own submissions, newest first, with the item's status and the ward's responses, and a count per month",
+        summary: "The caller's own submissions, newest first, 50 a page, with the item's status and the ward's responses, and a count per month",
+        parameters: [{ name: 'before', in: 'query', description: 'The olderThan of the previous page: the page starts after that submission (400 when not an id)', schema: { type: 'integer', minimum: 1 } }],
         responses: {
           '200': json({
             type: 'object',
             properties: {
+              olderThan: { type: ['integer', 'null'], description: 'Pass as before for the next, older page; null on the last page' },
               feedback: {
                 type: 'array',
                 items: {
@@ -1117,7 +1119,7 @@ export const OPENAPI_DOCUMENT = {
               },
             },
           }),
-          ...errors(401, 403),
+          ...errors(400, 401, 403),
         },
       },
     },

@@ -245,19 +245,46 @@ export interface ResponseVisibility {
   publishedOnly: boolean;
 }
 
+/** A page of an officer's own submissions: `olderThan` is the id to ask for the next (older) page with, null on the last. */
+export interface OwnFeedbackPage {
+  feedback: OwnFeedback[];
+  olderThan: number | null;
+}
+
+/** How many of an officer's own submissions a page shows. */
+export const OWN_FEEDBACK_PAGE_SIZE = 50;
+
 /**
- * Returns the user's own submissions, newest first, with status and the ward's responses (only the
- * published ones when `publishedOnly`). Never contacts.
+ * Returns a page of the user's own submissions, newest first, with status and the ward's responses
+ * (only the published ones when `publishedOnly`); `before` (a submission id of the user's) starts
+ * the page after that submission. Never contacts.
  */
-export async function listOwnFeedback(db: Db, userId: number, visibility: ResponseVisibility, limit = 200): Promise<OwnFeedback[]> {
+export async function listOwnFeedback(
+  db: Db,
+  userId: number,
+  visibility: ResponseVisibility,
+  page: { before?: number | null; limit?: number } = {},
+): Promise<OwnFeedbackPage> {
+  const limit = page.limit ?? OWN_FEEDBACK_PAGE_SIZE;
+  const before = page.before ?? null;
+  // Keyset paging in the list's order (created, then id), from the row the cursor names: no
+  // timestamp travels through the URL, so no precision is lost.
+  const after =
+    before === null
+      ? undefined
+      : sql`(${feedback.createdAt}, ${feedback.id}) < (select f.created_at, f.id from ${feedback} f where f.id = ${before} and f.submitted_by = ${userId})`;
   const rows = await db
     .select(ownColumns)
     .from(feedback)
     .innerJoin(items, eq(items.id, feedback.itemId))
-    .where(eq(feedback.submittedBy, userId))
+    .where(and(eq(feedback.submittedBy, userId), after))
     .orderBy(desc(feedback.createdAt), desc(feedback.id))
-    .limit(limit);
-  return withResponses(db, rows.map(toOwn), visibility.publishedOnly);
+    .limit(limit + 1);
+  const shown = rows.slice(0, limit).map(toOwn);
+  return {
+    feedback: await withResponses(db, shown, visibility.publishedOnly),
+    olderThan: rows.length > limit ? (shown[shown.length - 1]?.id ?? null) : null,
+  };
 }
 
 /** Returns how many submissions the user made in each month (Asia/Ho_Chi_Minh), newest month first. */
