@@ -134,6 +134,29 @@ export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
+/** How many letter–number joins of a search are tried both ways (2^n patterns at most). */
+const MAX_SEARCH_JOINS = 3;
+
+/**
+ * Returns the LIKE patterns of a folded search: where a letter meets a number, with or without one
+ * space between (`lop10`, `lop 10`), both spellings match, so `lớp10` finds `lớp 10` and back.
+ * Joins past MAX_SEARCH_JOINS are matched as typed.
+ */
+export function searchPatterns(folded: string): string[] {
+  // Texts and the spaces found at the joins, alternately: [text, space, text, space, text…].
+  const pieces = folded.split(/(?<=\p{L})( ?)(?=\p{N})|(?<=\p{N})( ?)(?=\p{L})/u).filter((piece) => piece !== undefined);
+  let patterns = [escapeLike(pieces[0] ?? '')];
+  for (let index = 1; index + 1 < pieces.length; index += 2) {
+    const text = escapeLike(pieces[index + 1]!);
+    const join = (index + 1) / 2;
+    patterns =
+      join > MAX_SEARCH_JOINS
+        ? patterns.map((pattern) => `${pattern}${pieces[index]}${text}`)
+        : patterns.flatMap((pattern) => [`${pattern}${text}`, `${pattern}_${text}`]);
+  }
+  return patterns.map((pattern) => `%${pattern}%`);
+}
+
 // The JSON list shows the first characters of each item's text (the queue page reads getQueuePage).
 function selectQueueRows(db: Db) {
   const body = sql<string>`left(${items.body}, ${LIST_BODY_CHARS})`;
@@ -203,7 +226,8 @@ function queueConditions(filters: ItemFilters, cursor: Cursor | null): SQL[] {
   if (filters.from) conditions.push(gte(items.sortAt, filters.from));
   if (filters.to) conditions.push(lte(items.sortAt, filters.to));
   if (filters.foldedQuery) {
-    conditions.push(sql`${items.searchText} like ${`%${escapeLike(filters.foldedQuery)}%`}`);
+    const matches = searchPatterns(filters.foldedQuery).map((pattern) => sql`${items.searchText} like ${pattern}`);
+    conditions.push(matches.length === 1 ? matches[0]! : sql`(${sql.join(matches, sql` or `)})`);
   }
   if (cursor) {
     // Row comparisons let the index jump straight to the cursor (all keys sort the same way).
