@@ -18,6 +18,7 @@ import {
   type ImportRowError,
 } from '../domain/feedback-import.ts';
 import { DEADLINES_SETTING, DEFAULT_DEADLINES, type Deadlines, dueAtFor, withDefaultDeadlines } from '../domain/deadline.ts';
+import { feedbackTitle } from '../domain/feedback.ts';
 import { computePriority } from '../domain/item.ts';
 import type { Db } from '../db/client.ts';
 import { finishImport, findOrCreateImportSource, insertImport, updateImportProgress } from '../db/queries/imports.ts';
@@ -188,8 +189,9 @@ export function checkRow(
     row: {
       line: row.line,
       content,
-      // With no title column the channel ("Đường dây nóng", "Zalo") heads the item in the queue.
-      title: title || channel,
+      // With no title column the opinion's first words head the item, as on the MTTQ form, after
+      // the channel when there is one ("Zalo: Cổng trường ùn tắc…").
+      title: title || (channel ? `${channel}: ${feedbackTitle(content)}` : feedbackTitle(content)),
       author: author || null,
       channel: channel || null,
       publishedAt,

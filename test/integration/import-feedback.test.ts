@@ -77,6 +77,19 @@ describe('importFeedback', () => {
     expect(items[0]!.classification).toMatchObject({ version: expect.any(String) });
   });
 
+  it('heads an item with the opinion\'s first words when the file has no title column', async () => {
+    const sourceName = newSourceName();
+    const long = `Đề nghị nhà trường công khai các khoản thu đầu năm học ${'và giải thích rõ từng khoản '.repeat(6)}`;
+    const csv = ['Nội dung,Người gửi,Ngày', `Phụ huynh phản ánh quỹ lớp thu quá cao,Lan,01/03/2024`, `"${long}",Minh,02/03/2024`].join('\r\n');
+    const summary = await importFeedback(deps, { sourceName, filename: 'untitled.csv', bytes: Buffer.from(csv), mapping, userId });
+    expect(summary).toMatchObject({ status: 'done', stored: 2, errors: [] });
+    const items = await storedItems(sourceName);
+    expect(items[0]!.title).toBe('Phụ huynh phản ánh quỹ lớp thu quá cao');
+    expect([...items[1]!.title]).toHaveLength(80);
+    expect(items[1]!.title.startsWith('Đề nghị nhà trường công khai các khoản thu')).toBe(true);
+    expect(items[1]!.title.endsWith('…')).toBe(true);
+  });
+
   it('imports a windows-1258 CSV as NFC Vietnamese', async () => {
     const sourceName = newSourceName();
     const text = 'Nội dung;Người gửi;Ngày\nPhụ huynh phản ánh thu tiền học thêm trái phép;Nguyễn Thị Hoà;15/04/2024\n';
@@ -304,8 +317,8 @@ describe('importFeedback', () => {
     expect(summary).toMatchObject({ status: 'done', stored: 2, errors: [] });
     const items = await storedItems(sourceName);
     expect(items.map((item) => [item.title, item.body, item.author])).toEqual([
-      ['Zalo', 'Cổng trường ùn tắc giờ tan học', 'Trần Văn B'],
-      ['Đường dây nóng', '=HYPERLINK("http://x","y")', 'Lê Thị C'],
+      ['Zalo: Cổng trường ùn tắc giờ tan học', 'Cổng trường ùn tắc giờ tan học', 'Trần Văn B'],
+      ['Đường dây nóng: =HYPERLINK("http://x","y")', '=HYPERLINK("http://x","y")', 'Lê Thị C'],
     ]);
     expect(new Date(items[0]!.published_at!).toISOString()).toBe('2024-05-02T02:00:00.000Z');
   });
