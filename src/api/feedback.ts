@@ -93,15 +93,20 @@ function line(max: number) {
 const EARLIEST_RECEIVED = Date.UTC(2000, 0, 1);
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Returns the instant of a date (yyyy-mm-dd, Vietnam) or an ISO date-time with offset, or null. */
-function parseReceivedAt(value: string): Date | null {
+/**
+ * Returns the instant of a date (yyyy-mm-dd, Vietnam) or an ISO date-time with offset, or why it is
+ * refused: not a date, after tomorrow, or before 2000 (a mistyped year).
+ */
+function parseReceivedAt(value: string): Date | 'invalid_date' | 'date_in_future' | 'date_too_old' {
   let date: Date;
-  if (!isCalendarDay(value)) return null;
+  if (!isCalendarDay(value)) return 'invalid_date';
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) date = startOfDay(value);
   else if (z.iso.datetime({ offset: true }).safeParse(value).success) date = new Date(value);
-  else return null;
+  else return 'invalid_date';
   const time = date.getTime();
-  if (Number.isNaN(time) || time < EARLIEST_RECEIVED || time > Date.now() + DAY_MS) return null;
+  if (Number.isNaN(time)) return 'invalid_date';
+  if (time < EARLIEST_RECEIVED) return 'date_too_old';
+  if (time > Date.now() + DAY_MS) return 'date_in_future';
   return date;
 }
 
@@ -123,8 +128,9 @@ export const FeedbackBody = z.strictObject({
     .transform((value, context) => {
       if (value.trim() === '') return null;
       const date = parseReceivedAt(value.trim());
-      if (!date) context.addIssue({ code: 'custom', message: 'invalid_date' });
-      return date;
+      if (date instanceof Date) return date;
+      context.addIssue({ code: 'custom', message: date });
+      return null;
     })
     .nullish(),
   citizen: z.strictObject({ name: line(200), contact: line(200) }).nullish(),
@@ -208,10 +214,6 @@ function fieldErrors(issues: readonly z.core.$ZodIssue[]): FeedbackFieldError[] 
 
 type Checked = { ok: true; submission: FeedbackSubmission; attachments: ValidAttachment[] } | { ok: false; errors: FeedbackFieldError[] };
 
-/**
- * Checks a submission body and its attachments (base64 in `attachments`, or files from a form).
- * Names and contacts never appear in the errors; every problem is reported at once.
- */
 /** Returns the `before` cursor of a list of one's own submissions (a submission id), null when absent; 400 when malformed. */
 function beforeOf(c: AppContext): number | null {
   const value = c.req.query('before');
@@ -221,6 +223,10 @@ function beforeOf(c: AppContext): number | null {
   return id;
 }
 
+/**
+ * Checks a submission body and its attachments (base64 in `attachments`, or files from a form).
+ * Names and contacts never appear in the errors; every problem is reported at once.
+ */
 export function checkFeedback(body: unknown, files: readonly RawAttachment[] = []): Checked {
   const parsed = FeedbackBody.safeParse(body);
   const raw: RawAttachment[] = [...files];

@@ -91,6 +91,29 @@ describe('POST /api/feedback: bad input', () => {
     });
   }
 
+  it('says why a date received is refused: not a date, after today, or before 2000', async () => {
+    const tomorrowButOne = new Date(Date.now() + 3 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    for (const [receivedAt, code] of [
+      ['31/02/2026', 'invalid_date'],
+      [tomorrowButOne, 'date_in_future'],
+      ['1926-11-20', 'date_too_old'],
+    ] as const) {
+      const response = await post({ content: 'Ý kiến về học phí', receivedAt, consent: CONSENT });
+      expect(response.status).toBe(422);
+      const answer = (await response.json()) as { error: { details: Array<{ field: string; code: string }> } };
+      expect(answer.error.details).toContainEqual(expect.objectContaining({ field: 'receivedAt', code }));
+    }
+    const page = await t.request('/feedback/new', {
+      method: 'POST',
+      cookie: mttq,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ content: 'Ý kiến về học phí', receivedAt: '1926-11-20', consent: 'on' }).toString(),
+    });
+    expect(page.status).toBe(422);
+    expect(await page.text()).toContain('Ngày tiếp nhận trước năm 2000');
+    expect(await counts()).toEqual(before);
+  });
+
   it('treats a `__proto__` key as an unknown field, polluting nothing', async () => {
     const response = await post('{"content":"Ý kiến","consent":{"given":true,"version":"1"},"__proto__":{"isAdmin":true}}');
     expect(response.status).toBe(422);
