@@ -15,8 +15,8 @@ import { getSource, listSources } from './db/queries/sources.ts';
 import { applySourceChanges, checkSourceChanges } from './api/source-changes.ts';
 import { createSourceChecker } from './collectors/source-checker.ts';
 import { createBullmqRunner } from './jobs/bullmq-runner.ts';
-import { insertUser, setUserPassword } from './db/queries/users.ts';
-import { ROLES, type Role } from './domain/user.ts';
+import { createUser, setUserPassword } from './db/queries/users.ts';
+import { checkPassword, checkUsername, isRole, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES, USERNAME_MAX_LENGTH, type Role, type UsernameProblem } from './domain/user.ts';
 import { createInProcessRunner } from './jobs/job-runner.ts';
 import { IsoWeekError, assertWeekStarted, lastCompleteIsoWeek, parseIsoWeek } from './domain/iso-week.ts';
 import { WEEKLY_REPORT_FORMATS, isWeeklyReportFormat, renderWeeklyReport } from './reports/weekly-report-file.ts';
@@ -66,6 +66,12 @@ Commands:
 Settings come from environment variables; see README.md.`;
 
 class UsageError extends Error {}
+
+const USERNAME_PROBLEMS: Record<UsernameProblem, string> = {
+  required: 'is required',
+  too_long: `must be at most ${USERNAME_MAX_LENGTH} characters`,
+  invalid_chars: 'may hold only letters, digits and . _ - @ (no spaces or control characters)',
+};
 /** Input the command cannot use (a file that is absent or malformed): its message, no stack trace. */
 class InputError extends Error {}
 
@@ -316,24 +322,34 @@ async function run(argv: string[]): Promise<number> {
         args,
         options: { username: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } },
       });
-      const username = option(values, 'username')?.normalize('NFC');
-      if (!username) throw new UsageError('--username is required');
+      // The same rules as the users page and API (src/domain/user.ts): one rule for every way in.
+      const rawUsername = option(values, 'username');
+      if (!rawUsername) throw new UsageError('--username is required');
       const given = option(values, 'password');
-      if (given !== undefined && given.length < 8) throw new UsageError('--password must be at least 8 characters');
+      const passwordProblem = given === undefined ? null : checkPassword(given);
+      if (passwordProblem) throw new UsageError(`--password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`);
       const password = given ?? generatePassword();
+      let username = rawUsername.normalize('NFC');
+      if (action === 'add') {
+        const checked = checkUsername(rawUsername);
+        if (!checked.ok) throw new UsageError(`--username ${USERNAME_PROBLEMS[checked.problem]}`);
+        username = checked.username;
+        const role = option(values, 'role');
+        if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+      } else if (action !== 'password') {
+        throw new UsageError('user needs an action: add or password');
+      }
       const database = await openMigratedDatabase(config);
       try {
         if (action === 'add') {
-          const role = option(values, 'role');
-          if (!role || !ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-          await insertUser(database.db, { username, role: role as Role, passwordHash: await hashPassword(password) });
+          const role = option(values, 'role') as Role;
+          const created = await createUser(database.db, { username, role, passwordHash: await hashPassword(password) });
+          if (!created.ok) throw new InputError(`a user named ${created.taken} already exists (names differing only in letter case count as the same)`);
           console.log(`user ${username} (${role}) created`);
-        } else if (action === 'password') {
+        } else {
           const user = await setUserPassword(database.db, username, await hashPassword(password));
           if (!user) throw new UsageError(`no user named ${username}`);
-          console.log(`password of ${username} changed`);
-        } else {
-          throw new UsageError('user needs an action: add or password');
+          console.log(`password of ${username} changed; their sessions were ended`);
         }
         if (!given) console.log(`password: ${password}`);
       } finally {

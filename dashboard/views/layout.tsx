@@ -6,7 +6,7 @@ import { READ_ITEM_ROLES, TRIAGE_ROLES, type SessionUser } from '../../src/domai
 import { t, type Locale } from '../i18n/messages.ts';
 
 /** Which top-level section a page belongs to, to mark it in the nav. */
-export type NavSection = 'items' | 'sources' | 'rules' | 'claims' | 'imports' | 'feedback' | 'reports' | 'templates' | 'deadlines' | 'alerts' | 'privacy' | 'publicForm' | 'audit';
+export type NavSection = 'items' | 'sources' | 'rules' | 'claims' | 'imports' | 'feedback' | 'reports' | 'templates' | 'deadlines' | 'alerts' | 'privacy' | 'publicForm' | 'audit' | 'users';
 
 /** Props of Layout. */
 export interface LayoutProps {
@@ -133,6 +133,11 @@ export function Layout({ title, user, locale, section, backPath, children }: Lay
               {user?.role === 'admin' && (
                 <a href="/data-requests" aria-current={section === 'privacy' ? 'page' : undefined}>
                   {t(locale, 'feedbackPrivacy.nav')}
+                </a>
+              )}
+              {user?.role === 'admin' && (
+                <a href="/users" aria-current={section === 'users' ? 'page' : undefined}>
+                  {t(locale, 'users.nav')}
                 </a>
               )}
             </nav>

@@ -27,6 +27,7 @@ import { openapiRoutes } from './openapi.ts';
 import { loadSession } from './session.ts';
 import { sourceRoutes } from './sources.ts';
 import { staticRoutes } from './static-files.ts';
+import { userRoutes } from './users.ts';
 import { recordDenial } from './record-denial.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', feedbackRoutes());
   app.route('/', auditRoutes());
   app.route('/', privacyRoutes());
+  app.route('/', userRoutes());
   app.route('/', publicFeedbackRoutes(deps.trustedProxies));
   app.get('/', (c) => c.redirect(homeOf(c.get('user')), 303));
 

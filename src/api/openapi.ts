@@ -917,6 +917,72 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': { description: 'The places' }, ...errors(401, 403, 422) },
       },
     },
+    '/api/users': {
+      get: {
+        summary: 'Every user account, by name (admin). Last sign-in is not stored; passwords never leave the server',
+        responses: {
+          '200': json({
+            type: 'object',
+            properties: {
+              users: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    username: { type: 'string' },
+                    role: { type: 'string', enum: ['admin', 'staff', 'leader', 'mttq'] },
+                    disabled: { type: 'boolean' },
+                    createdAt: { type: 'string', format: 'date-time' },
+                  },
+                },
+              },
+            },
+          }),
+          ...errors(401, 403),
+        },
+      },
+      post: {
+        summary:
+          'Add an account (admin). Username: 1–64 letters, digits or . _ - @ (NFC, no spaces or control characters); names differing only in case count as taken (409). ' +
+          'Without a password a strong one is generated and returned once as `password`; a given one needs 8–1000 characters',
+        requestBody: json({
+          type: 'object',
+          required: ['username', 'role'],
+          properties: {
+            username: { type: 'string', maxLength: 64 },
+            role: { type: 'string', enum: ['admin', 'staff', 'leader', 'mttq'] },
+            password: { type: 'string', minLength: 8, maxLength: 1000 },
+          },
+        }),
+        responses: {
+          '201': json({ type: 'object', properties: { user: { type: 'object' }, password: { type: 'string', description: 'Only when generated; shown this once' } } }),
+          ...errors(400, 401, 403, 409, 422),
+        },
+      },
+    },
+    '/api/users/{id}': {
+      patch: {
+        summary:
+          'Change an account (admin): role, password (given, or `generatePassword: true` to get a new one back once), disabled. ' +
+          'A new role or password, or disabling, ends the user’s sessions (the acting admin keeps their own). ' +
+          'Taking the admin role from, or disabling, the only active admin answers 409',
+        parameters: [idParam],
+        requestBody: json({
+          type: 'object',
+          properties: {
+            role: { type: 'string', enum: ['admin', 'staff', 'leader', 'mttq'] },
+            password: { type: 'string', minLength: 8, maxLength: 1000 },
+            generatePassword: { type: 'boolean' },
+            disabled: { type: 'boolean' },
+          },
+        }),
+        responses: {
+          '200': json({ type: 'object', properties: { user: { type: 'object' }, password: { type: 'string', description: 'Only when generated; shown this once' } } }),
+          ...errors(400, 401, 403, 404, 409, 422),
+        },
+      },
+    },
     '/api/audit/denials': {
       get: {
         summary: 'Refused requests, newest first (conflicting edits, stale sessions, missing rights, ids one may not see, cross-site requests); read-only',

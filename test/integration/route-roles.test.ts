@@ -165,6 +165,14 @@ const POLICY: Record<string, Policy> = {
   'GET /settings/report': ADMIN,
   'POST /settings/report': ADMIN,
   'GET /reports/weekly': READERS,
+  'GET /api/users': ADMIN,
+  'POST /api/users': ADMIN,
+  'PATCH /api/users/:id': ADMIN,
+  'GET /users': ADMIN,
+  'POST /users': ADMIN,
+  'POST /users/:id/role': ADMIN,
+  'POST /users/:id/password': ADMIN,
+  'POST /users/:id/disabled': ADMIN,
 };
 
 const WALKERS: ReadonlyArray<Role | 'signed-out'> = ['signed-out', 'mttq', 'leader', 'staff', 'admin'];
