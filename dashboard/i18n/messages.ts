@@ -985,6 +985,7 @@ const VI = {
   'users.error.disabled.invalid': 'Trạng thái khoá phải là true hoặc false.',
   'users.error.last_admin': 'Đây là quản trị viên duy nhất còn hoạt động: không thể bỏ vai trò quản trị hay khoá tài khoản này, nếu không sẽ không còn ai quản lý được hệ thống. Hãy cấp quyền quản trị cho một người khác trước.',
   'users.error.nothing': 'Không có gì để thay đổi: hãy gửi role, password, generatePassword hoặc disabled.',
+  "reclass.doneSummary": "Lần phân loại lại gần nhất xong lúc {time}. Đã kiểm tra {checked} tin, {changed} tin đổi nhãn.",
 } as const;
 
 /** A key of the message catalogue. */
@@ -1964,6 +1965,7 @@ const EN: Record<MessageKey, string> = {
   'users.error.disabled.invalid': 'disabled must be true or false.',
   'users.error.last_admin': 'This is the only active administrator: taking away the admin role or locking this account would leave nobody to manage the system. Make someone else an administrator first.',
   'users.error.nothing': 'Nothing to change: send role, password, generatePassword or disabled.',
+  "reclass.doneSummary": "Last reclassification finished {time}. Checked {checked} items, {changed} with changed labels.",
 };
 
 /** The catalogue: for each locale, every message key mapped to its text. */

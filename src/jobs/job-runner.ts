@@ -118,6 +118,8 @@ export function createInProcessRunner(
         return;
       }
       reclassifying = (async () => {
+        // Started, not awaited, by the request that changed a rule: let that request answer first.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         do {
           reclassifyAgain = false;
           await reclassifyUntilCurrent(deps).catch((error: unknown) => options.onError?.(error, 0));
