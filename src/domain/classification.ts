@@ -1,4 +1,5 @@
 // What a classifier says about one text, and why.
+import type { SourceKind } from './source.ts';
 
 /** Categories of the seed rules and of staff rules. */
 export const RULE_CATEGORIES = ['negative', 'misinformation', 'relevant'] as const;
@@ -57,6 +58,14 @@ export interface ClassifierInput {
   body: string;
   /** `comment` for citizens' feedback and comments, where the sentiment and offensive models label. */
   kind?: 'article' | 'comment';
+}
+
+/**
+ * Returns the kind of text a source's items are for the classifier: opinions from the MTTQ form,
+ * the public form and imported files are comments; news feeds and web pages are articles.
+ */
+export function textKindOfSource(sourceKind: SourceKind): 'article' | 'comment' {
+  return sourceKind === 'form' || sourceKind === 'import' ? 'comment' : 'article';
 }
 
 /** The seam every classifier plugs into. */

@@ -1,7 +1,7 @@
 // Brings every stored item up to the current classifier, in batches, recording progress.
 // It runs in the server's own process (the in-process runner, or a BullMQ worker beside the web
 // server), so it yields to the event loop every few milliseconds: requests are answered while it runs.
-import type { ClassifierProvider } from '../domain/classification.ts';
+import { textKindOfSource, type ClassifierProvider } from '../domain/classification.ts';
 import { computePriority } from '../domain/item.ts';
 import type { Db } from '../db/client.ts';
 import { countItemsNotAt, listItemTexts, updateItemClassifications } from '../db/queries/items.ts';
@@ -57,7 +57,8 @@ export async function reclassifyItems(
     const updates = [];
     let sliceStarted = performance.now();
     for (const item of batch) {
-      const classification = classifier.classify({ title: item.title, body: item.body });
+      // Each item as it was classified when stored: opinions as comments, news as articles.
+      const classification = classifier.classify({ title: item.title, body: item.body, kind: textKindOfSource(item.sourceKind) });
       // "Changed" counts items whose labels changed: the labels are what the queue filters on and
       // shows, and the priority is computed from them alone. New spans or scores with the same
       // labels (every item gets a new version) are written but not counted.

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Classification, ExplanationSpan, Label } from '../../domain/classification.ts';
 import type { SavedView } from '../../domain/saved-view.ts';
+import type { SourceKind } from '../../domain/source.ts';
 import type { ClusterMember, DismissReason, Item, ItemStatus, StatusFilter, TriageEvent, Verdict } from '../../domain/item.ts';
 import { TRIAGE_ROLES } from '../../domain/user.ts';
 import { canChangeStatus } from '../../domain/item.ts';
@@ -697,17 +698,20 @@ export interface ItemText {
   /** The labels stored now, to tell whether a new classification changes them. */
   labels: Label[];
   classifierVersion: string | null;
+  /** The kind of its source: the classifier reads opinions (form, import) as comments. */
+  sourceKind: SourceKind;
 }
 
 /** Returns up to `limit` items with ids above `afterId` not labelled by `version`, in id order, with their text. */
 export async function listItemTexts(db: Db, afterId: number, limit: number, version: string): Promise<ItemText[]> {
   const rows = await db
-    .select({ id: items.id, title: items.title, body: items.body, labels: items.labels, classifierVersion: items.classifierVersion })
+    .select({ id: items.id, title: items.title, body: items.body, labels: items.labels, classifierVersion: items.classifierVersion, sourceKind: sources.kind })
     .from(items)
+    .innerJoin(sources, eq(sources.id, items.sourceId))
     .where(sql`${items.id} > ${afterId} and ${items.classifierVersion} is distinct from ${version}`)
     .orderBy(items.id)
     .limit(limit);
-  return rows.map((row) => ({ ...row, id: Number(row.id) }));
+  return rows.map((row) => ({ ...row, id: Number(row.id), sourceKind: row.sourceKind as SourceKind }));
 }
 
 /** Returns how many items were labelled by another classifier version than this one. */
