@@ -32,6 +32,87 @@ export interface AlertsPageProps {
   errors?: ReadonlyArray<{ field: string; code: string }>;
   flash?: 'saved' | 'noChannel' | 'unavailable';
   testReport?: DeliveryReport;
+  /** The mail server and webhook host the current settings name, for the failure messages. */
+  hosts?: DeliveryHosts;
+}
+
+/** The common ways a delivery fails, each with a catalogue message of its own. */
+export type DeliveryFailureKind = 'dns' | 'auth' | 'tls' | 'refused' | 'timeout' | 'http' | 'blocked' | 'other';
+
+/**
+ * Returns how a delivery failed, read from the technical text the sender recorded (nodemailer's
+ * or Node's error code and message, or the webhook's own words): the name that was not found,
+ * the HTTP status the webhook answered.
+ */
+export function deliveryFailureOf(raw: string): { kind: DeliveryFailureKind; host?: string; status?: number } {
+  const notFound = /\b(?:ENOTFOUND|EAI_AGAIN)\s+(\S+)|could not resolve (\S+)/.exec(raw);
+  if (notFound || /\b(?:EDNS|ENOTFOUND|EAI_AGAIN|EAI_NONAME)\b/.test(raw)) return { kind: 'dns', host: notFound?.[1] ?? notFound?.[2] };
+  if (/\bEAUTH\b|\bEENVELOPE\b.*\b53[05]\b|Invalid login|authentication (?:failed|unsuccessful)|\b535\b/i.test(raw)) return { kind: 'auth' };
+  if (/\bETLS\b|\bEPROTO\b|\bSSL\b|\bTLS\b|certificate|\bCERT_|SELF_SIGNED|wrong version number/i.test(raw)) return { kind: 'tls' };
+  if (/\bECONNREFUSED\b|\bECONNRESET\b|\bEHOSTUNREACH\b|\bENETUNREACH\b/.test(raw)) return { kind: 'refused' };
+  if (/\bETIMEDOUT\b|\bETIMEOUT\b|timed? ?out|no answer within|Greeting never received/i.test(raw)) return { kind: 'timeout' };
+  const status = /\bHTTP (\d{3})\b/.exec(raw);
+  if (status) return { kind: 'http', status: Number(status[1]) };
+  if (/non-public address/.test(raw)) return { kind: 'blocked' };
+  return { kind: 'other' };
+}
+
+/** The servers delivery talks to, named in its messages. */
+export interface DeliveryHosts {
+  email: string;
+  webhook: string;
+}
+
+// The host of the webhook address as the admin typed it, or the address itself when unreadable.
+function webhookHost(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}
+
+/** Returns the hosts the settings name, for the failure messages. */
+export function deliveryHostsOf(settings: { smtpHost: string; webhookUrl: string }): DeliveryHosts {
+  return { email: settings.smtpHost, webhook: webhookHost(settings.webhookUrl) };
+}
+
+/** Returns the message for a failed delivery on a channel, in the page's language. */
+export function deliveryFailureText(locale: Locale, channel: 'email' | 'webhook', raw: string, hosts: DeliveryHosts): string {
+  const failure = deliveryFailureOf(raw);
+  const host = failure.host ?? hosts[channel] ?? '';
+  const specific = `alerts.failure.${channel}.${failure.kind}`;
+  return t(locale, hasMessage(specific) ? specific : `alerts.failure.${channel}.other`, { host, status: failure.status ?? '' });
+}
+
+/** The sender's own words, technical and English: folded away, still there to copy for the operator. */
+function TechnicalDetail({ detail, locale }: { detail: string; locale: Locale }) {
+  return (
+    <details class="error-detail">
+      <summary>{t(locale, 'alerts.technicalDetail')}</summary>
+      <code class="error-message">{detail}</code>
+    </details>
+  );
+}
+
+// A stored alert's last error: one `channel: text` line per channel that failed.
+function LastErrorLines({ lastError, locale, hosts }: { lastError: string; locale: Locale; hosts: DeliveryHosts }) {
+  // A line without a channel has no message of its own: the technical detail below still shows it.
+  const lines = lastError
+    .split('\n')
+    .map((line) => /^(email|webhook): ([\s\S]*)$/.exec(line))
+    .filter((match) => match !== null)
+    .map((match) => ({ channel: match[1] as 'email' | 'webhook', raw: match[2]! }));
+  if (lines.length === 0) return <></>;
+  return (
+    <ul class="alerts-error-lines">
+      {lines.map(({ channel, raw }) => (
+        <li>
+          {t(locale, `alerts.channel.${channel}`)}: {deliveryFailureText(locale, channel, raw, hosts)}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 function ErrorFor({ errors, field, locale }: { errors: ReadonlyArray<{ field: string; code: string }>; field: string; locale: Locale }) {
@@ -51,7 +132,7 @@ function StateBadge({ alert, locale }: { alert: AlertRow; locale: Locale }) {
   return <span class={`badge alerts-state alerts-state-${alert.state}`}>{t(locale, `alerts.state.${alert.state}`)}</span>;
 }
 
-function AlertList({ alerts, locale }: { alerts: readonly AlertRow[]; locale: Locale }) {
+function AlertList({ alerts, locale, hosts }: { alerts: readonly AlertRow[]; locale: Locale; hosts: DeliveryHosts }) {
   if (alerts.length === 0) return <p class="empty-state">{t(locale, 'alerts.empty')}</p>;
   return (
     <ul class="alerts-list">
@@ -80,9 +161,11 @@ function AlertList({ alerts, locale }: { alerts: readonly AlertRow[]; locale: Lo
               </p>
             ) : null}
             {alert.lastError && !alert.deliveredAt && (
-              <p class="alerts-error">
-                <span class="muted">{t(locale, 'alerts.lastError')}:</span> <span class="error-message preserve">{alert.lastError}</span>
-              </p>
+              <div class="alerts-error">
+                <span class="muted">{t(locale, 'alerts.lastError')}:</span>
+                <LastErrorLines lastError={alert.lastError} locale={locale} hosts={hosts} />
+                <TechnicalDetail detail={alert.lastError} locale={locale} />
+              </div>
             )}
           </li>
         );
@@ -91,7 +174,7 @@ function AlertList({ alerts, locale }: { alerts: readonly AlertRow[]; locale: Lo
   );
 }
 
-function TestReport({ report, locale }: { report: DeliveryReport; locale: Locale }) {
+function TestReport({ report, locale, hosts }: { report: DeliveryReport; locale: Locale; hosts: DeliveryHosts }) {
   const rows: Array<{ channel: 'email' | 'webhook'; ok: boolean; error?: string }> = [];
   if (report.email) rows.push({ channel: 'email', ok: report.email.ok, error: report.email.ok ? undefined : report.email.error });
   if (report.webhook) rows.push({ channel: 'webhook', ok: report.webhook.ok, error: report.webhook.ok ? undefined : report.webhook.error });
@@ -102,7 +185,9 @@ function TestReport({ report, locale }: { report: DeliveryReport; locale: Locale
       <ul>
         {rows.map((row) => (
           <li>
-            {t(locale, `alerts.channel.${row.channel}`)}: {row.ok ? t(locale, 'alerts.test.channelOk') : row.error}
+            {t(locale, `alerts.channel.${row.channel}`)}:{' '}
+            {row.ok ? t(locale, 'alerts.test.channelOk') : deliveryFailureText(locale, row.channel, row.error ?? '', hosts)}
+            {!row.ok && row.error && <TechnicalDetail detail={row.error} locale={locale} />}
           </li>
         ))}
       </ul>
@@ -138,7 +223,7 @@ function SettingsForm({ form, locale, errors, secrets }: { form: AlertSettingsFo
           <label for="alerts-smtpUser">{t(locale, 'alerts.field.smtpUser')}</label>
           <input id="alerts-smtpUser" name="smtpUser" type="text" maxlength={200} autocomplete="off" value={form.smtpUser} aria-describedby={described('smtpUser')} />
           <ErrorFor errors={errors} field="smtpUser" locale={locale} />
-          <p class="muted">{t(locale, secrets?.smtpPassword ? 'alerts.secret.smtpSet' : 'alerts.secret.smtpUnset')}</p>
+          <p class="muted">{t(locale, secrets?.smtpPassword ? 'alerts.operator.smtpSet' : 'alerts.operator.smtpUnset')}</p>
           <label for="alerts-emailFrom">{t(locale, 'alerts.field.emailFrom')}</label>
           <input id="alerts-emailFrom" name="emailFrom" type="text" inputmode="email" maxlength={254} value={form.emailFrom} aria-describedby={described('emailFrom')} />
           <ErrorFor errors={errors} field="emailFrom" locale={locale} />
@@ -165,7 +250,8 @@ function SettingsForm({ form, locale, errors, secrets }: { form: AlertSettingsFo
             aria-describedby={described('webhookUrl')}
           />
           <ErrorFor errors={errors} field="webhookUrl" locale={locale} />
-          <p class="muted">{t(locale, secrets?.webhookSecret ? 'alerts.secret.webhookSet' : 'alerts.secret.webhookUnset')}</p>
+          <p class="muted">{t(locale, secrets?.webhookSecret ? 'alerts.operator.webhookSet' : 'alerts.operator.webhookUnset')}</p>
+          <p class="muted">{t(locale, 'alerts.operator.allowHosts')}</p>
         </fieldset>
         <fieldset>
           <legend>{t(locale, 'alerts.rules')}</legend>
@@ -203,6 +289,7 @@ function SettingsForm({ form, locale, errors, secrets }: { form: AlertSettingsFo
 /** Returns the alerts page. */
 export function AlertsPage(props: AlertsPageProps) {
   const { user, locale, alerts, canEdit, errors = [] } = props;
+  const hosts = props.hosts ?? { email: '', webhook: '' };
   return (
     <Layout title={t(locale, 'alerts.title')} user={user} locale={locale} section="alerts">
       <h1>{t(locale, 'alerts.title')}</h1>
@@ -212,14 +299,14 @@ export function AlertsPage(props: AlertsPageProps) {
           {t(locale, `alerts.flash.${props.flash}`)}
         </p>
       )}
-      {props.testReport && <TestReport report={props.testReport} locale={locale} />}
+      {props.testReport && <TestReport report={props.testReport} locale={locale} hosts={hosts} />}
       <p>
         {props.channels.length === 0
           ? t(locale, 'alerts.channels.none')
           : t(locale, 'alerts.channels.some', { channels: props.channels.map((channel) => t(locale, `alerts.channel.${channel}`)).join(', ') })}{' '}
         {t(locale, 'alerts.pending', { count: props.pending })}
       </p>
-      <AlertList alerts={alerts} locale={locale} />
+      <AlertList alerts={alerts} locale={locale} hosts={hosts} />
       {canEdit && props.form && <SettingsForm form={props.form} locale={locale} errors={errors} secrets={props.secrets} />}
     </Layout>
   );

@@ -293,10 +293,9 @@ export function ImportProgressPage({ user, locale, record }: ImportProgressPageP
         <dd>{formatDate(record.createdAt, locale)}</dd>
       </dl>
       <label for="import-progress">{t(locale, 'imports.progress.label')}</label>
-      <progress id="import-progress" class="progress" max={total} value={Math.min(record.processedRows, total)}>
-        {t(locale, 'imports.progress.count', { processed: record.processedRows, total: record.totalRows })}
-      </progress>
-      <p aria-live="polite">
+      {/* The count is said once, in the line below; the bar points at it rather than repeating it. */}
+      <progress id="import-progress" class="progress" max={total} value={Math.min(record.processedRows, total)} aria-describedby="import-progress-count" />
+      <p id="import-progress-count" aria-live="polite">
         {t(locale, 'imports.progress.count', { processed: record.processedRows, total: record.totalRows })}
         {storing && <> — {t(locale, 'imports.progress.storing')}</>}
       </p>

@@ -1,8 +1,8 @@
 // Sources and their health, a fetch-now button per source, the add-source form, and the edit page of one source.
-import type { RefreshResult, Source, SourceFieldError, SourcePreviewResult } from '../../src/domain/source.ts';
+import { httpStatusOf, isReceivedSource, type RefreshResult, type Source, type SourceFieldError, type SourcePreviewResult } from '../../src/domain/source.ts';
 import { sourceState } from '../../src/domain/source-state.ts';
 import { TRIAGE_ROLES, type SessionUser } from '../../src/domain/user.ts';
-import { fetchErrorText, formatDate, t, type Locale } from '../i18n/messages.ts';
+import { fetchErrorText, formatDate, hasMessage, t, type Locale } from '../i18n/messages.ts';
 import { Layout } from './layout.tsx';
 
 /** The outcome of the last action on the sources page, shown once above the table. */
@@ -25,6 +25,36 @@ export interface SourcesPageProps {
   errors?: readonly SourceFieldError[];
   /** What the typed source would yield, stored nowhere. */
   preview?: SourcePreviewResult;
+  /** For sources that are not fetched (forms, imports): when each last received an item. */
+  lastItemAt?: ReadonlyMap<number, Date>;
+}
+
+// Friendly words for the HTTP statuses staff meet most; any 5xx is the site's own trouble.
+function httpStatusGroup(status: number): string | null {
+  if ([401, 403, 404, 410, 429].includes(status)) return String(status);
+  return status >= 500 && status <= 599 ? '5xx' : null;
+}
+
+/**
+ * Returns the Vietnamese (or English) summary of a fetch error: the catalogue text of its code,
+ * with the HTTP status and what it means when the server answered one ("… HTTP 404 (không tìm thấy trang)").
+ */
+export function sourceErrorText(locale: Locale, code: string, message: string | null | undefined): string {
+  const status = httpStatusOf(code, message);
+  if (status === null) return fetchErrorText(locale, code);
+  const group = httpStatusGroup(status);
+  const meaning = group ? `fetchError.httpMeaning.${group}` : '';
+  return hasMessage(meaning)
+    ? t(locale, 'fetchError.httpStatusMeaning', { status, meaning: t(locale, meaning) })
+    : t(locale, 'fetchError.httpStatusCode', { status });
+}
+
+/** Returns what staff can do about a fetch error, in the page's language. */
+export function sourceErrorHint(locale: Locale, code: string, message: string | null | undefined): string {
+  const status = httpStatusOf(code, message);
+  const group = status === null ? code : httpStatusGroup(status) === '410' ? '404' : (httpStatusGroup(status) ?? 'other');
+  const key = `fetchError.hint.${group}`;
+  return t(locale, hasMessage(key) ? key : 'fetchError.hint.other');
 }
 
 /** Returns the flash message text for an action's outcome. */
@@ -40,7 +70,7 @@ export function flashText(locale: Locale, flash: SourcesFlash): string {
       if (result.status === 'skipped') return t(locale, 'flash.refreshSkipped');
       if (result.status === 'error') {
         // The collector's own English message is shown apart, folded (TechnicalDetail).
-        const error = result.error ? fetchErrorText(locale, result.error.code) : t(locale, 'common.none');
+        const error = result.error ? sourceErrorText(locale, result.error.code, result.error.message) : t(locale, 'common.none');
         return t(locale, 'flash.refreshError', { error });
       }
       return t(locale, 'flash.refreshOk', {
@@ -68,7 +98,22 @@ function flashClass(flash: SourcesFlash): string {
   return failed ? 'alert alert-error' : 'alert alert-ok';
 }
 
-function Health({ source, locale }: { source: Source; locale: Locale }) {
+// A form or import source is not fetched: its health is when it last received an item.
+function ReceivedHealth({ source, locale, lastItemAt }: { source: Source; locale: Locale; lastItemAt: Date | null }) {
+  if (!source.enabled) return <span class="badge health-disabled">{t(locale, 'health.disabled')}</span>;
+  return (
+    <>
+      <span class="badge health-received">{t(locale, 'health.received')}</span>
+      <span class="muted">
+        {' · '}
+        {lastItemAt ? t(locale, 'health.lastReceived', { date: formatDate(lastItemAt, locale) }) : t(locale, 'health.noneReceived')}
+      </span>
+    </>
+  );
+}
+
+function Health({ source, locale, lastItemAt = null }: { source: Source; locale: Locale; lastItemAt?: Date | null }) {
+  if (isReceivedSource(source)) return <ReceivedHealth source={source} locale={locale} lastItemAt={lastItemAt} />;
   const state = sourceState(source, new Date());
   const failing = source.consecutiveFailures > 0 && (
     <span class="muted"> {t(locale, 'health.failing', { count: source.consecutiveFailures })}</span>
@@ -107,7 +152,10 @@ function LastError({ source, locale }: { source: Source; locale: Locale }) {
   return (
     <>
       {source.lastErrorCode && (
-        <strong class="error-code">{fetchErrorText(locale, source.lastErrorCode)}</strong>
+        <>
+          <strong class="error-code">{sourceErrorText(locale, source.lastErrorCode, source.lastError)}</strong>
+          <div class="error-hint">{sourceErrorHint(locale, source.lastErrorCode, source.lastError)}</div>
+        </>
       )}
       {source.lastError && <TechnicalDetail detail={source.lastError} locale={locale} />}
       {source.lastErrorAt && (
@@ -135,7 +183,19 @@ function EnableToggle({ source, locale, next }: { source: Source; locale: Locale
   );
 }
 
-function SourceRow({ source, locale, canManage, canFetch }: { source: Source; locale: Locale; canManage: boolean; canFetch: boolean }) {
+function SourceRow({
+  source,
+  locale,
+  canManage,
+  canFetch,
+  lastItemAt,
+}: {
+  source: Source;
+  locale: Locale;
+  canManage: boolean;
+  canFetch: boolean;
+  lastItemAt: Date | null;
+}) {
   return (
     <tr class={source.consecutiveFailures > 0 ? 'source-row source-failing' : 'source-row'}>
       <td data-label={t(locale, 'sources.col.kind')}>{t(locale, `sourceKind.${source.kind}`)}</td>
@@ -147,7 +207,7 @@ function SourceRow({ source, locale, canManage, canFetch }: { source: Source; lo
         {t(locale, source.enabled ? 'common.yes' : 'common.no')}
       </td>
       <td data-label={t(locale, 'sources.col.health')}>
-        <Health source={source} locale={locale} />
+        <Health source={source} locale={locale} lastItemAt={lastItemAt} />
       </td>
       <td data-label={t(locale, 'sources.col.lastSuccess')}>
         {formatDate(source.lastSuccessAt, locale)}
@@ -196,9 +256,11 @@ function PreviewResultView({ preview, locale }: { preview: SourcePreviewResult; 
   // The collector's own message is English and technical: staff see the catalogue text only.
   if ('error' in preview) {
     return (
-      <p class="alert alert-error" role="alert">
-        {t(locale, 'sources.preview.failed', { error: fetchErrorText(locale, preview.error.code) })}
-      </p>
+      <div class="alert alert-error" role="alert">
+        <p>{t(locale, 'sources.preview.failed', { error: sourceErrorText(locale, preview.error.code, preview.error.message) })}</p>
+        <p>{sourceErrorHint(locale, preview.error.code, preview.error.message)}</p>
+        {preview.error.message && <TechnicalDetail detail={preview.error.message} locale={locale} />}
+      </div>
     );
   }
   return (
@@ -283,7 +345,7 @@ function AddSourceForm({
 }
 
 /** Returns the sources page: health table, fetch-now buttons, flash, and the add form if allowed. */
-export function SourcesPage({ user, locale, sources, canManage, flash, form, errors = [], preview }: SourcesPageProps) {
+export function SourcesPage({ user, locale, sources, canManage, flash, form, errors = [], preview, lastItemAt }: SourcesPageProps) {
   // The same roles as POST /sources/:id/fetch: a leader reads, and sees no button that would refuse.
   const canFetch = TRIAGE_ROLES.includes(user.role);
   return (
@@ -292,7 +354,12 @@ export function SourcesPage({ user, locale, sources, canManage, flash, form, err
       {flash && (
         <div class={flashClass(flash)} role="status">
           <p>{flashText(locale, flash)}</p>
-          {flash.kind === 'refreshed' && flash.result.error && <TechnicalDetail detail={flash.result.error.message} locale={locale} />}
+          {flash.kind === 'refreshed' && flash.result.error && (
+            <>
+              <p>{sourceErrorHint(locale, flash.result.error.code, flash.result.error.message)}</p>
+              <TechnicalDetail detail={flash.result.error.message} locale={locale} />
+            </>
+          )}
         </div>
       )}
       {sources.length === 0 ? (
@@ -314,7 +381,7 @@ export function SourcesPage({ user, locale, sources, canManage, flash, form, err
           </thead>
           <tbody>
             {sources.map((source) => (
-              <SourceRow source={source} locale={locale} canManage={canManage} canFetch={canFetch} />
+              <SourceRow source={source} locale={locale} canManage={canManage} canFetch={canFetch} lastItemAt={lastItemAt?.get(source.id) ?? null} />
             ))}
           </tbody>
         </table>
@@ -346,6 +413,8 @@ export interface SourceEditPageProps {
   /** What the typed address and selectors would yield, stored nowhere. */
   preview?: SourcePreviewResult;
   saved: boolean;
+  /** For a form or import source: when it last received an item. */
+  lastItemAt?: Date | null;
 }
 
 const FIELD_ERROR_CODES = new Set([
@@ -363,7 +432,7 @@ const FIELD_ERROR_CODES = new Set([
 
 /** Returns the text of a field error in the locale. */
 export function fieldErrorText(locale: Locale, error: SourceFieldError): string {
-  if (error.field === 'pollIntervalSeconds') return t(locale, 'sourcesEdit.error.interval');
+  if (error.field === 'pollIntervalSeconds' && error.code !== 'not_allowed') return t(locale, 'sourcesEdit.error.interval');
   if (error.field === 'url' && !['blocked_address', 'not_allowed', 'duplicate'].includes(error.code)) return t(locale, 'sourcesEdit.error.url');
   const code = FIELD_ERROR_CODES.has(error.code) ? error.code : 'invalid';
   return t(locale, `sourcesEdit.error.${code}` as 'sourcesEdit.error.invalid');
@@ -398,7 +467,7 @@ function InvalidAlert({ errors, locale }: { errors: readonly SourceFieldError[];
 }
 
 /** Returns the edit page of one source: its health, the form, a preview of the typed address, the on/off switch. */
-export function SourceEditPage({ user, locale, source, values, errors, preview, saved }: SourceEditPageProps) {
+export function SourceEditPage({ user, locale, source, values, errors, preview, saved, lastItemAt = null }: SourceEditPageProps) {
   const fetchable = source.kind === 'rss' || source.kind === 'html';
   const name = fieldOf(errors, 'name', 'source-edit-name');
   const url = fieldOf(errors, 'url', 'source-edit-url');
@@ -423,16 +492,20 @@ export function SourceEditPage({ user, locale, source, values, errors, preview, 
           <dd>{t(locale, `sourceKind.${source.kind}`)}</dd>
           <dt>{t(locale, 'sources.col.health')}</dt>
           <dd>
-            <Health source={source} locale={locale} />
+            <Health source={source} locale={locale} lastItemAt={lastItemAt} />
           </dd>
-          <dt>{t(locale, 'sources.col.lastSuccess')}</dt>
-          <dd>{formatDate(source.lastSuccessAt, locale)}</dd>
-          <dt>{t(locale, 'sources.col.lastError')}</dt>
-          <dd class="cell-error">
-            <LastError source={source} locale={locale} />
-          </dd>
-          <dt>{t(locale, 'sources.col.nextTry')}</dt>
-          <dd>{formatDate(source.nextFetchAt, locale)}</dd>
+          {fetchable && (
+            <>
+              <dt>{t(locale, 'sources.col.lastSuccess')}</dt>
+              <dd>{formatDate(source.lastSuccessAt, locale)}</dd>
+              <dt>{t(locale, 'sources.col.lastError')}</dt>
+              <dd class="cell-error">
+                <LastError source={source} locale={locale} />
+              </dd>
+              <dt>{t(locale, 'sources.col.nextTry')}</dt>
+              <dd>{formatDate(source.nextFetchAt, locale)}</dd>
+            </>
+          )}
         </dl>
         <EnableToggle source={source} locale={locale} next="edit" />
       </section>
@@ -458,12 +531,18 @@ export function SourceEditPage({ user, locale, source, values, errors, preview, 
           ) : (
             <p class="muted">{t(locale, 'sourcesEdit.noUrl')}</p>
           )}
-          <label for="source-edit-interval">{t(locale, 'sourcesEdit.interval')}</label>
-          <input id="source-edit-interval" name="poll_interval_minutes" type="number" min={1} max={10080} step={1} required value={values.pollIntervalMinutes} {...interval.attrs} />
-          <FieldErrors id="source-edit-interval-error" errors={interval.own} locale={locale} />
-          <label class="sources-edit-check">
-            <input type="checkbox" name="enabled" value="on" checked={values.enabled} /> {t(locale, 'sourcesEdit.enabled')}
-          </label>
+          {fetchable ? (
+            <>
+              <label for="source-edit-interval">{t(locale, 'sourcesEdit.interval')}</label>
+              <input id="source-edit-interval" name="poll_interval_minutes" type="number" min={1} max={10080} step={1} required value={values.pollIntervalMinutes} {...interval.attrs} />
+              <FieldErrors id="source-edit-interval-error" errors={interval.own} locale={locale} />
+              <label class="sources-edit-check">
+                <input type="checkbox" name="enabled" value="on" checked={values.enabled} /> {t(locale, 'sourcesEdit.enabled')}
+              </label>
+            </>
+          ) : (
+            <p class="muted">{t(locale, 'sourcesEdit.receivedHint')}</p>
+          )}
           {source.kind === 'html' && (
             <fieldset class="selectors">
               <legend>{t(locale, 'sources.add.selectors')}</legend>

@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { AlertsPage, type AlertSettingsForm, type AlertsPageProps } from '../../dashboard/views/alerts-page.tsx';
+import { AlertsPage, deliveryFailureOf, deliveryHostsOf, type AlertSettingsForm, type AlertsPageProps } from '../../dashboard/views/alerts-page.tsx';
 import { isBlockedAddress } from '../domain/is-blocked-address.ts';
 import { listAlerts, countPendingAlerts } from '../db/queries/alerts.ts';
 import { getSetting, putSetting } from '../db/queries/settings.ts';
@@ -124,6 +124,14 @@ function stateOf(alert: Alert): 'delivered' | 'pending' | 'failing' {
   return alert.lastError ? 'failing' : 'pending';
 }
 
+// A failed channel also says how it failed (dns, auth, tls, refused, timeout, http, blocked, other),
+// as the page words it, so a client need not parse the sender's technical text.
+function withReasons(report: DeliveryReport) {
+  const reasonOf = (entry: { ok: boolean; error?: string } | undefined) =>
+    entry && !entry.ok && entry.error !== undefined ? { ...entry, reason: deliveryFailureOf(entry.error).kind } : entry;
+  return { email: reasonOf(report.email), webhook: reasonOf(report.webhook) };
+}
+
 type TestOutcome = { ok: true; report: DeliveryReport } | { ok: false; reason: 'unavailable' | 'no_channel' };
 
 async function sendTest(c: AppContext): Promise<TestOutcome> {
@@ -170,6 +178,7 @@ async function renderPage(c: AppContext, extra: Partial<Pick<AlertsPageProps, 'f
       errors: extra.errors,
       flash: extra.flash,
       testReport: extra.testReport,
+      hosts: deliveryHostsOf(settings),
     }),
     status,
   );
@@ -232,12 +241,14 @@ export function alertRoutes(): Hono<AppEnv> {
       ]);
     }
     const ok = Object.values(outcome.report).every((entry) => entry?.ok);
-    return c.json({ ok, ...outcome.report });
+    return c.json({ ok, ...withReasons(outcome.report) });
   });
 
   routes.get('/alerts', requireRole(...READ_ITEM_ROLES), (c) =>
     renderPage(c, { flash: c.req.query('flash') === 'saved' ? 'saved' : undefined }),
   );
+  // The test send is a POST; its address reloaded or bookmarked goes back to the page, sending nothing.
+  routes.get('/alerts/test', requireRole(...READ_ITEM_ROLES), (c) => c.redirect('/alerts', 303));
 
   routes.post('/alerts/settings', requireRole('admin'), async (c) => {
     const form = (await c.req.parseBody()) as Record<string, unknown>;

@@ -130,6 +130,8 @@ export function claimRoutes(): Hono<AppEnv> {
   });
 
   routes.get('/claims', requireRole(...READ_RULE_ROLES), (c) => renderClaims(c, { flash: c.req.query('flash') === 'saved' ? 'saved' : undefined }));
+  // The dry run is a POST; its address reloaded or bookmarked goes back to the claims page.
+  routes.get('/claims/dry-run', requireRole(...READ_RULE_ROLES), (c) => c.redirect('/claims', 303));
 
   routes.get('/claims/:id', requireRole(...EDIT_RULE_ROLES), async (c) => {
     const claim = await getClaim(c.get('deps').db, idParam(c));

@@ -185,6 +185,8 @@ export function importRoutes(importer: FeedbackImporter): Hono<AppEnv> {
   // Pages
 
   routes.get('/imports', requireRole(...IMPORT_ROLES), (c) => renderUpload(c));
+  // The preview is a POST; its address reloaded or bookmarked goes back to the upload form.
+  routes.get('/imports/preview', requireRole(...IMPORT_ROLES), (c) => c.redirect('/imports', 303));
 
   routes.post('/imports/preview', requireRole(...IMPORT_ROLES), async (c) => {
     const form = await c.req.parseBody();

@@ -675,10 +675,15 @@ export const OPENAPI_DOCUMENT = {
             url: { type: 'string', format: 'uri', maxLength: 2000, description: 'http(s); loopback and private addresses refused unless allowed (COLLECTOR_ALLOW_HOSTS)' },
             selectors: { oneOf: [ref('Selectors'), { type: 'null' }], description: 'Web-page sources only; null or {} clears them' },
             enabled: { type: 'boolean' },
-            pollIntervalSeconds: { type: 'integer', minimum: 60, maximum: 604800 },
+            pollIntervalSeconds: {
+              type: 'integer',
+              minimum: 60,
+              maximum: 604800,
+              description: 'Fetched (rss, html) sources only: form and import sources are never polled, and are refused with pollIntervalSeconds/not_allowed',
+            },
           },
         }),
-        // A 422 (validation_failed) lists {field, code} in error.details, e.g. url/blocked_address, url/not_allowed, selectors.item/xpath.
+        // A 422 (validation_failed) lists {field, code} in error.details, e.g. url/blocked_address, url/not_allowed, pollIntervalSeconds/not_allowed, selectors.item/xpath.
         responses: { '200': json(ref('Source')), ...errors(401, 403, 404, 422) },
       },
     },
@@ -1032,8 +1037,11 @@ export const OPENAPI_DOCUMENT = {
             type: 'object',
             properties: {
               ok: { type: 'boolean' },
-              email: { type: 'object', properties: { ok: { type: 'boolean' }, error: { type: 'string' } } },
-              webhook: { type: 'object', properties: { ok: { type: 'boolean' }, status: { type: 'integer' }, error: { type: 'string' } } },
+              email: { type: 'object', properties: { ok: { type: 'boolean' }, error: { type: 'string' }, reason: { enum: ['dns', 'auth', 'tls', 'refused', 'timeout', 'http', 'blocked', 'other'], description: 'How it failed, read from error' } } },
+              webhook: {
+                type: 'object',
+                properties: { ok: { type: 'boolean' }, status: { type: 'integer' }, error: { type: 'string' }, reason: { enum: ['dns', 'auth', 'tls', 'refused', 'timeout', 'http', 'blocked', 'other'], description: 'How it failed, read from error' } },
+              },
             },
           }),
           ...errors(401, 403, 409, 422),

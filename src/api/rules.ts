@@ -284,6 +284,8 @@ export function ruleRoutes(): Hono<AppEnv> {
   routes.get('/api/reclassification', requireRole(...READ_RULE_ROLES), async (c) => c.json({ progress: await reclassificationProgress(c) }));
 
   routes.get('/rules', requireRole(...READ_RULE_ROLES), (c) => renderRules(c, { flash: c.req.query('flash') === 'saved' ? 'saved' : undefined }));
+  // The dry run is a POST; its address reloaded or bookmarked goes back to the rules page.
+  routes.get('/rules/dry-run', requireRole(...READ_RULE_ROLES), (c) => c.redirect('/rules', 303));
 
   routes.get('/rules/:id', requireRole(...EDIT_RULE_ROLES), async (c) => {
     const rule = await getRule(c.get('deps').db, idParam(c));

@@ -7,9 +7,10 @@ import {
   type SourceFieldError,
   type SourcesFlash,
 } from '../../dashboard/views/sources-page.tsx';
+import { lastItemAtBySource } from '../db/queries/source-activity.ts';
 import { getSource, insertSource, listSources, listSourceUrls } from '../db/queries/sources.ts';
 import { canonicalizeUrl } from '../domain/canonical-url.ts';
-import { fetchedUrlOf, type HtmlSelectors, type RefreshResult, type Source, type SourcePreviewResult } from '../domain/source.ts';
+import { fetchedUrlOf, isReceivedSource, type HtmlSelectors, type RefreshResult, type Source, type SourcePreviewResult } from '../domain/source.ts';
 import { TRIAGE_ROLES, type Role } from '../domain/user.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -81,9 +82,18 @@ async function applyChanges(c: AppContext, source: Source, checked: CheckedSourc
   return updated;
 }
 
+// A form or import source is never polled: an interval for it is refused, as an address is,
+// together with whatever else is wrong with the edit.
+function pollingRefused(source: Source, body: unknown, checked: ReturnType<typeof checkSourceChanges>): ReturnType<typeof checkSourceChanges> {
+  const given = typeof body === 'object' && body !== null && (body as { pollIntervalSeconds?: unknown }).pollIntervalSeconds !== undefined;
+  if (!isReceivedSource(source) || !given) return checked;
+  const others = checked.ok ? [] : checked.errors.filter((error) => error.field !== 'pollIntervalSeconds');
+  return { ok: false, errors: [...others, { field: 'pollIntervalSeconds', code: 'not_allowed' }] };
+}
+
 // Checks the changes, then that a new address is no other source's.
 async function checkedChanges(c: AppContext, source: Source, body: unknown): Promise<ReturnType<typeof checkSourceChanges>> {
-  const checked = checkSourceChanges(c.get('deps').sourceChecker, source, body);
+  const checked = pollingRefused(source, body, checkSourceChanges(c.get('deps').sourceChecker, source, body));
   if (!checked.ok) return checked;
   const url = checked.value.changes.url;
   const duplicate = typeof url === 'string' ? await duplicateUrlError(c, url, source.id) : null;
@@ -134,9 +144,11 @@ async function renderPage(
   extra: { form?: SourceForm; errors?: SourceFieldError[]; preview?: SourcePreviewResult } = {},
 ) {
   const user = c.get('user')!;
-  const sources = await listSources(c.get('deps').db);
+  const db = c.get('deps').db;
+  const sources = await listSources(db);
+  const lastItemAt = await lastItemAtBySource(db, sources.filter(isReceivedSource).map((source) => source.id));
   return c.html(
-    SourcesPage({ user, locale: c.get('locale'), sources, canManage: MANAGE_ROLES.includes(user.role), flash, ...extra }),
+    SourcesPage({ user, locale: c.get('locale'), sources, canManage: MANAGE_ROLES.includes(user.role), flash, lastItemAt, ...extra }),
     status,
   );
 }
@@ -202,8 +214,10 @@ function editFormOf(source: Source, form: Record<string, unknown>): SourceEditVa
   };
 }
 
-// The edit form as the API body: minutes become seconds; a form source sends no address.
+// The edit form as the API body: minutes become seconds; a form or import source sends only its
+// name (it has no address, interval or automatic fetching; the on/off switch is its own form).
 function bodyOfEditForm(source: Source, values: SourceEditValues): Record<string, unknown> {
+  if (isReceivedSource(source)) return { name: values.name };
   const minutes = /^\d{1,6}$/.test(values.pollIntervalMinutes) ? Number(values.pollIntervalMinutes) * 60 : Number.NaN;
   const body: Record<string, unknown> = { name: values.name, enabled: values.enabled, pollIntervalSeconds: minutes };
   if (source.kind === 'rss' || source.kind === 'html') body.url = values.url;
@@ -211,12 +225,13 @@ function bodyOfEditForm(source: Source, values: SourceEditValues): Record<string
   return body;
 }
 
-function renderEditPage(
+async function renderEditPage(
   c: AppContext,
   source: Source,
   extra: { values?: SourceEditValues; errors?: SourceFieldError[]; preview?: SourcePreviewResult; saved?: boolean } = {},
   status: 200 | 422 = 200,
 ) {
+  const lastItemAt = isReceivedSource(source) ? ((await lastItemAtBySource(c.get('deps').db, [source.id])).get(source.id) ?? null) : null;
   return c.html(
     SourceEditPage({
       user: c.get('user')!,
@@ -226,6 +241,7 @@ function renderEditPage(
       errors: extra.errors ?? [],
       preview: extra.preview,
       saved: extra.saved ?? false,
+      lastItemAt,
     }),
     status,
   );
@@ -250,6 +266,8 @@ export function sourceRoutes(): Hono<AppEnv> {
   );
 
   routes.get('/sources', requireRole(...READ_ROLES), async (c) => renderPage(c, await redirectedFlash(c)));
+  // The preview is a POST; its address reloaded or bookmarked goes back to the page its form is on.
+  routes.get('/sources/preview', requireRole(...READ_ROLES), (c) => c.redirect('/sources', 303));
   // Post/Redirect/Get: reloading the page after adding a source does not add it again.
   routes.post('/sources', requireRole(...MANAGE_ROLES), async (c) => {
     const form = sourceFormOf(await c.req.parseBody());

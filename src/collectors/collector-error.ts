@@ -35,7 +35,10 @@ export class CollectorError extends Error {
   readonly retryAfter: number | undefined;
 
   constructor(code: CollectorErrorCode, message: string, details: CollectorErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    // The status is kept in the message too: only the message is stored with the source, and the
+    // page reads the status back from it (httpStatusOf) to say which error the server answered.
+    const withStatus = code === 'http_status' && details.status !== undefined && !message.includes(`HTTP ${details.status}`) ? `${message} (HTTP ${details.status})` : message;
+    super(withStatus, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.status = details.status;
     this.retryAfter = details.retryAfter;

@@ -15,13 +15,19 @@ export const PAUSED_RETRY_MS = 24 * 3600_000;
 /** The longest Retry-After honoured; a server asking for more is tried again after this. */
 export const MAX_RETRY_AFTER_MS = 7 * 24 * 3600_000;
 
-/** Returns the source's state at `now`. */
+/**
+ * Returns the source's state at `now`. A source that has worked is degraded only after
+ * DEGRADED_AFTER_FAILURES failures in a row (one bad fetch is often passing); one that never has is
+ * degraded from its first failure, so a wrong address is not shown as healthy.
+ */
 export function sourceState(source: Pick<Source, 'enabled' | 'consecutiveFailures' | 'failingSince' | 'lastSuccessAt' | 'lastErrorAt'>, now: Date): SourceState {
   if (!source.enabled) return 'disabled';
   if (source.consecutiveFailures > 0 && source.failingSince && now.getTime() - source.failingSince.getTime() >= PAUSED_AFTER_MS) {
     return 'paused';
   }
   if (source.consecutiveFailures >= DEGRADED_AFTER_FAILURES) return 'degraded';
+  // A source that has never worked has no good run to fall back on: its first failure already shows.
+  if (source.consecutiveFailures > 0 && !source.lastSuccessAt) return 'degraded';
   if (!source.lastSuccessAt && !source.lastErrorAt) return 'never_fetched';
   return 'ok';
 }

@@ -119,3 +119,18 @@ export interface SourceChanges {
 export function fetchedUrlOf(source: Pick<Source, 'kind' | 'url'>): string | null {
   return (source.kind === 'rss' || source.kind === 'html') && source.url ? source.url : null;
 }
+
+/** Returns true for sources that receive items without being fetched (forms, imports): they have no polling. */
+export function isReceivedSource(source: Pick<Source, 'kind'>): boolean {
+  return source.kind === 'form' || source.kind === 'import';
+}
+
+/**
+ * Returns the HTTP status of a stored `http_status` fetch error, read from its message (which the
+ * collector writes as `… HTTP 404`), or null when there is none.
+ */
+export function httpStatusOf(code: string | null | undefined, message: string | null | undefined): number | null {
+  if (code !== 'http_status' || !message) return null;
+  const match = /\bHTTP (\d{3})\b/.exec(message);
+  return match ? Number(match[1]) : null;
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasMessage, t } from '../../dashboard/i18n/messages.ts';
 import { insertAlert, listAlerts } from '../../src/db/queries/alerts.ts';
 import { insertNewItems, type NewItem } from '../../src/db/queries/items.ts';
-import { getSetting } from '../../src/db/queries/settings.ts';
+import { getSetting, putSetting } from '../../src/db/queries/settings.ts';
 import { insertSource } from '../../src/db/queries/sources.ts';
 import { alerts as alertsTable, claims, clusters, items, settings as settingsTable, sources } from '../../src/db/schema.ts';
 import { ALERT_CURSOR_KEY, ALERT_DELIVER_FROM_KEY, ALERT_SETTINGS_KEY, DEFAULT_ALERT_SETTINGS, type AlertText } from '../../src/domain/alert.ts';
@@ -19,6 +19,7 @@ import { createAlertService, deliverPendingAlerts, runAlerts, type RunAlertsDeps
 import { raiseClaimAlerts, raiseDigest, raiseSurgeAlerts } from '../../src/pipeline/alerts.ts';
 import type { PipelineDeps } from '../../src/pipeline/refresh-source.ts';
 import { foldText } from '../../src/text/fold-text.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
@@ -594,6 +595,75 @@ describe('API and page', () => {
     const settings = await (await request('/alerts?lang=en', { cookie: cookies.get('admin') })).text();
     expect(settings).toContain('Vietnamese (Tiếng Việt)');
     expect(await (await request('/alerts', { cookie: cookies.get('admin') })).text()).toContain('Tiếng Anh (English)');
+  });
+
+  it('explains a failed test send in Vietnamese, the sender\'s own words folded under “Chi tiết kỹ thuật”', async () => {
+    const admin = cookies.get('admin');
+    const storedBefore = await getSetting<Record<string, unknown>>(database.db, ALERT_SETTINGS_KEY, {});
+    const closed = await freePort();
+    const sendTest = async (lang = '') => {
+      const response = await request(`/alerts/test${lang}`, { method: 'POST', cookie: admin, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      const report = /<div class="alert alert-error" role="status">[\s\S]*?<\/ul>\s*<\/div>/.exec(html)?.[0] ?? '';
+      expect(report, 'failed test report').not.toBe('');
+      // What is said outside the folded details: no error codes, no English.
+      const visible = report.replace(/<details\b[\s\S]*?<\/details>/g, '');
+      return { report, visible };
+    };
+    try {
+      const saved = await request('/api/settings/alerts', {
+        method: 'PUT',
+        cookie: admin,
+        json: { emailEnabled: true, smtpHost: 'smtp.khong-ton-tai.invalid', smtpPort: 25, recipients: ['vanhoa@phuong.example'], webhookEnabled: true, webhookUrl: `http://127.0.0.1:${closed}/hook` },
+      });
+      expect(saved.status).toBe(200);
+      const first = await sendTest();
+      expect(first.visible).toContain('Thư điện tử: Không tìm thấy máy chủ thư smtp.khong-ton-tai.invalid');
+      expect(first.visible).toContain(`Máy chủ webhook 127.0.0.1:${closed} từ chối kết nối`);
+      expect(first.visible).not.toMatch(/ENOTFOUND|EDNS|ECONNREFUSED|getaddrinfo/);
+      expect(first.report).toMatch(/<details class="error-detail"><summary>Chi tiết kỹ thuật<\/summary><code class="error-message">[^<]*ENOTFOUND smtp\.khong-ton-tai\.invalid/);
+      expect(first.report).toMatch(/<summary>Chi tiết kỹ thuật<\/summary><code class="error-message">[^<]*ECONNREFUSED/);
+      // The JSON answer says how each channel failed, beside the sender's own words.
+      const json = (await (await request('/api/alerts/test', { cookie: admin, json: {} })).json()) as Record<string, { reason?: string; error?: string }>;
+      expect(json.email).toMatchObject({ ok: false, reason: 'dns' });
+      expect(json.email!.error).toContain('ENOTFOUND');
+      expect(json.webhook).toMatchObject({ ok: false, reason: 'refused' });
+
+      // The webhook answering an error status is said with the status.
+      await request('/api/settings/alerts', { method: 'PUT', cookie: admin, json: { emailEnabled: false, webhookUrl: receiverUrl } });
+      receiver.status = 404;
+      const second = await sendTest();
+      expect(second.visible).toContain('Máy chủ webhook 127.0.0.1:');
+      expect(second.visible).toContain('trả về mã lỗi HTTP 404');
+      expect(second.visible).not.toContain('answered');
+      const english = await sendTest('?lang=en');
+      expect(english.visible).toContain('answered HTTP error 404');
+      expect(english.report).toContain('<summary>Technical detail</summary>');
+    } finally {
+      receiver.status = 200;
+      await putSetting(database.db, ALERT_SETTINGS_KEY, storedBefore);
+    }
+  });
+
+  it('says which settings only the server operator can make, naming them', async () => {
+    const html = await (await request('/alerts', { cookie: cookies.get('admin') })).text();
+    for (const name of ['SMTP_PASSWORD', 'ALERT_WEBHOOK_SECRET', 'ALERT_WEBHOOK_ALLOW_HOSTS']) expect(html, name).toContain(name);
+    // This app has the SMTP password and no webhook secret.
+    expect(html).toContain('người vận hành máy chủ đã đặt nó (biến SMTP_PASSWORD)');
+    expect(html).toContain('người vận hành máy chủ cần đặt ALERT_WEBHOOK_SECRET');
+    expect(html).toContain('người vận hành máy chủ cần thêm máy đó vào ALERT_WEBHOOK_ALLOW_HOSTS');
+    expect(html).not.toContain('biến môi trường');
+  });
+
+  it('sends a reload or bookmark of the test-send address back to the page, sending nothing', async () => {
+    const mails = smtp.messages.length;
+    const hooksBefore = hooks.length;
+    const response = await request('/alerts/test', { cookie: cookies.get('admin') });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/alerts');
+    expect(smtp.messages.length).toBe(mails);
+    expect(hooks.length).toBe(hooksBefore);
   });
 
   it('documents its routes in OpenAPI', async () => {

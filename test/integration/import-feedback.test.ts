@@ -473,7 +473,17 @@ describe('import routes', () => {
     const html = await (await t.request(`/imports/${id}`, { cookie: staff })).text();
     expect(html).toContain('<meta http-equiv="refresh" content="2"');
     expect(html).toMatch(/<progress[^>]*max="100"[^>]*value="40"/);
+    // The count is written once: the bar refers to the line that says it, rather than repeating it.
+    expect(html.split('Đã xử lý 40/100 dòng').length - 1).toBe(1);
+    expect(html).toMatch(/<progress[^>]*aria-describedby="import-progress-count"/);
+    expect(html).toMatch(/<p id="import-progress-count"[^>]*>Đã xử lý 40\/100 dòng/);
     expect(html).not.toMatch(/<script(?![^>]*src="\/static\/app\.js")/);
+  });
+
+  it('sends a reload or bookmark of the preview address back to the upload form', async () => {
+    const response = await t.request('/imports/preview', { cookie: staff });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/imports');
   });
 
   it('shows a clear error on the upload page for an unreadable file', async () => {

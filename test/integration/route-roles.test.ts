@@ -56,6 +56,7 @@ const POLICY: Record<string, Policy> = {
   'GET /sources': READERS,
   'POST /sources': ADMIN,
   'POST /sources/preview': ADMIN,
+  'GET /sources/preview': READERS,
   'POST /sources/:id/fetch': TRIAGE,
   'GET /api/sources/:id': READERS,
   'PATCH /api/sources/:id': ADMIN,
@@ -79,8 +80,10 @@ const POLICY: Record<string, Policy> = {
 
   'POST /api/rules/dry-run': TRIAGE,
   'POST /rules/dry-run': TRIAGE,
+  'GET /rules/dry-run': READERS,
   'POST /api/claims/dry-run': TRIAGE,
   'POST /claims/dry-run': TRIAGE,
+  'GET /claims/dry-run': READERS,
   'GET /api/views': READERS,
   'POST /api/views': READERS,
   'DELETE /api/views/:id': READERS,
@@ -104,6 +107,7 @@ const POLICY: Record<string, Policy> = {
   'GET /alerts': READERS,
   'POST /alerts/settings': ADMIN,
   'POST /alerts/test': ADMIN,
+  'GET /alerts/test': READERS,
 
   'GET /api/claims': READERS,
   'POST /api/claims': TRIAGE,
@@ -120,6 +124,7 @@ const POLICY: Record<string, Policy> = {
   'GET /api/imports/:id': TRIAGE,
   'GET /imports': TRIAGE,
   'POST /imports/preview': TRIAGE,
+  'GET /imports/preview': TRIAGE,
   'POST /imports': TRIAGE,
   'GET /imports/:id': TRIAGE,
 

@@ -270,6 +270,45 @@ describe('PATCH /api/sources/:id', () => {
   });
 });
 
+describe('form and import sources, which are never polled', () => {
+  it('refuses a polling interval through the API, alone or with other problems, and changes nothing', async () => {
+    for (const kind of ['form', 'import'] as const) {
+      const source = await insertSource(database.db, { kind, name: `Hộp thư góp ý ${kind}`, url: null });
+      const alone = await patch(source.id, { pollIntervalSeconds: 600 });
+      expect(alone.status, kind).toBe(422);
+      expect((await errorOf(alone)).details, kind).toEqual([{ field: 'pollIntervalSeconds', code: 'not_allowed' }]);
+      const withName = await patch(source.id, { name: 'Tên mới', pollIntervalSeconds: 600 });
+      expect((await errorOf(withName)).details, kind).toEqual([{ field: 'pollIntervalSeconds', code: 'not_allowed' }]);
+      // A bad interval is refused as not allowed, not as out of range: there is no interval to set.
+      const bad = await patch(source.id, { pollIntervalSeconds: -1 });
+      expect((await errorOf(bad)).details, kind).toEqual([{ field: 'pollIntervalSeconds', code: 'not_allowed' }]);
+      const withUrl = await patch(source.id, { pollIntervalSeconds: 600, url: 'https://example.org/feed.xml' });
+      expect((await errorOf(withUrl)).details, kind).toEqual([
+        { field: 'url', code: 'not_allowed' },
+        { field: 'pollIntervalSeconds', code: 'not_allowed' },
+      ]);
+      expect(await getSource(database.db, source.id), kind).toMatchObject({ name: `Hộp thư góp ý ${kind}`, pollIntervalSeconds: source.pollIntervalSeconds });
+      // Switching it off and on stays possible.
+      expect((await patch(source.id, { enabled: false })).status, kind).toBe(200);
+      expect((await patch(source.id, { enabled: true })).status, kind).toBe(200);
+    }
+  });
+
+  it('shows no interval or automatic fetching on the edit page, and saving the name ignores a posted interval', async () => {
+    const source = await insertSource(database.db, { kind: 'form', name: 'Ý kiến qua biểu mẫu', url: null });
+    const html = await (await t.request(`/sources/${source.id}`, { cookie: admin })).text();
+    expect(html).not.toContain('name="poll_interval_minutes"');
+    expect(html).not.toContain('Bật lấy tin tự động');
+    expect(html).not.toContain('Chưa lấy tin lần nào');
+    expect(html).toContain('Chưa nhận ý kiến nào');
+
+    const saved = await t.request(`/sources/${source.id}`, { ...form({ name: 'Ý kiến cử tri', poll_interval_minutes: '5' }), cookie: admin });
+    expect(saved.status).toBe(303);
+    // The form sends no check box: the source stays on, its interval untouched.
+    expect(await getSource(database.db, source.id)).toMatchObject({ name: 'Ý kiến cử tri', enabled: true, pollIntervalSeconds: source.pollIntervalSeconds });
+  });
+});
+
 describe('the edit page', () => {
   it('shows the form with the source, saves a change and says so', async () => {
     const source = await addSource('Trang của phường');

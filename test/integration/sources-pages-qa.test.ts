@@ -3,6 +3,7 @@
 // every field error sits next to its field, and a failed preview speaks the page's language.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { langSwitchHref } from '../../dashboard/views/layout.tsx';
+import { insertNewItems } from '../../src/db/queries/items.ts';
 import { getSource, insertSource, listSources } from '../../src/db/queries/sources.ts';
 import { respond, startHostileServer, type HostileServer } from '../helpers/hostile-feed-server.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -185,13 +186,16 @@ describe('who sees which controls', () => {
 });
 
 describe('a failed preview', () => {
-  it('shows the catalogue text, not the collector’s English detail', async () => {
+  it('shows the catalogue text, the collector’s English detail only folded under “Chi tiết kỹ thuật”', async () => {
     const response = await postForm('/sources/preview', { kind: 'rss', name: 'x', url: server.url('/broken.xml') });
     expect(response.status).toBe(200);
     const html = await response.text();
-    expect(html).toContain('Nguồn RSS/Atom bị lỗi định dạng');
-    expect(html).not.toContain('well-formed');
-    expect(html).not.toContain(' — ');
+    const details = /<details class="error-detail"><summary>Chi tiết kỹ thuật<\/summary>[\s\S]*?<\/details>/.exec(html)?.[0] ?? '';
+    expect(details).not.toBe('');
+    const visible = html.replace(details, '');
+    expect(visible).toContain('Nguồn RSS/Atom bị lỗi định dạng');
+    expect(visible).not.toContain('well-formed');
+    expect(visible).not.toContain(' — ');
   });
 });
 
@@ -212,11 +216,93 @@ describe('a source whose last fetch failed', () => {
     expect(details).toContain('answered HTTP 503');
     // Outside the folded detail: the Vietnamese message only.
     const visible = row.replace(details!, '');
-    expect(visible).toContain('Máy chủ trả về mã lỗi HTTP');
-    expect(visible).not.toContain('HTTP 503');
+    // The status is named with what it means; the collector's English stays folded.
+    expect(visible).toContain('Máy chủ trả về mã lỗi HTTP 503 (máy chủ của trang đang gặp sự cố)');
+    expect(visible).toContain('hệ thống sẽ tự thử lại sau');
+    expect(visible).not.toContain('answered');
 
     const english = await (await t.request('/sources?lang=en', { cookie: staff })).text();
     expect(english).toContain('<summary>Technical detail</summary>');
+  });
+});
+
+describe('a new source whose first fetch fails', () => {
+  it('shows as failing at once, with the status and its meaning, never as healthy', async () => {
+    server.setRoute('/missing.xml', respond('Not Found', 'text/plain', 404));
+    const created = await t.request('/api/sources', { cookie: admin, json: { kind: 'rss', name: 'Nguồn gõ sai địa chỉ', url: server.url('/missing.xml') } });
+    const { id } = (await created.json()) as { id: number };
+    expect((await postForm(`/sources/${id}/fetch`, {}, staff)).status).toBe(303);
+
+    const html = await (await t.request('/sources', { cookie: staff })).text();
+    const start = html.lastIndexOf('<tr', html.indexOf('Nguồn gõ sai địa chỉ'));
+    const row = html.slice(start, html.indexOf('</tr>', start));
+    expect(row).not.toContain('Hoạt động tốt');
+    expect(row).toContain('<span class="badge health-failing">Đang trục trặc</span>');
+    const visible = row.replace(/<details\b[\s\S]*?<\/details>/, '');
+    expect(visible).toContain('Máy chủ trả về mã lỗi HTTP 404 (không tìm thấy trang)');
+    expect(visible).toContain('Hãy kiểm tra lại địa chỉ');
+    expect(visible).not.toContain('answered');
+    expect(row).toMatch(/<summary>Chi tiết kỹ thuật<\/summary><code class="error-message">[^<]*answered HTTP 404/);
+
+    const english = await (await t.request('/sources?lang=en', { cookie: staff })).text();
+    expect(english).toContain('The server returned HTTP error 404 (page not found)');
+  });
+});
+
+describe('form and import sources on the list', () => {
+  it('say when they last received an item instead of "never fetched"', async () => {
+    const source = await insertSource(database.db, { kind: 'import', name: 'Sổ đường dây nóng', url: null });
+    const rowOf = (html: string) => {
+      const start = html.lastIndexOf('<tr', html.indexOf('Sổ đường dây nóng'));
+      return html.slice(start, html.indexOf('</tr>', start));
+    };
+    const before = rowOf(await (await t.request('/sources', { cookie: staff })).text());
+    expect(before).toContain('Chưa nhận ý kiến nào');
+    expect(before).not.toContain('Chưa lấy tin lần nào');
+
+    const at = new Date('2026-11-20T02:30:00Z');
+    await insertNewItems(database.db, [
+      {
+        sourceId: source.id,
+        keyHash: 'received-1',
+        url: null,
+        title: 'Góp ý về học phí',
+        body: 'Học phí tăng',
+        author: null,
+        publishedAt: null,
+        collectedAt: at,
+        searchText: 'gop y ve hoc phi',
+        contentHash: 'received-1',
+        labels: [],
+        classification: { labels: [], scores: {}, spans: [], version: 'test' },
+        priority: 0,
+      },
+    ]);
+    const after = rowOf(await (await t.request('/sources', { cookie: staff })).text());
+    expect(after).toContain('Nhận ý kiến gần nhất: 20/11/2026 09:30');
+    expect(after).not.toContain('Chưa lấy tin lần nào');
+  });
+});
+
+describe('GET on the address of a POST-only form', () => {
+  it('sends a reload or bookmark back to the page the form is on, changing nothing', async () => {
+    const count = (await listSources(database.db)).length;
+    for (const [path, page] of [
+      ['/sources/preview', '/sources'],
+      ['/rules/dry-run', '/rules'],
+      ['/claims/dry-run', '/claims'],
+      ['/imports/preview', '/imports'],
+      ['/alerts/test', '/alerts'],
+    ] as const) {
+      const response = await t.request(path, { cookie: admin });
+      expect(response.status, path).toBe(303);
+      expect(response.headers.get('location'), path).toBe(page);
+    }
+    expect((await listSources(database.db)).length).toBe(count);
+    // Signed out, it still asks to sign in first.
+    const signedOut = await t.request('/sources/preview');
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('location')).toMatch(/^\/login\?next=/);
   });
 });
 

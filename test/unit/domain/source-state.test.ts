@@ -22,6 +22,18 @@ describe('sourceState', () => {
   });
 });
 
+describe('sourceState of a source that never succeeded', () => {
+  const fresh = { enabled: true, consecutiveFailures: 0, failingSince: null, lastSuccessAt: null, lastErrorAt: null };
+
+  it('is never fetched before its first try, and degraded from its first failure', () => {
+    expect(sourceState(fresh, now)).toBe('never_fetched');
+    expect(sourceState({ ...fresh, consecutiveFailures: 1, failingSince: now, lastErrorAt: now }, now)).toBe('degraded');
+    // Once it has worked, one failure is not yet degraded.
+    expect(sourceState({ ...fresh, consecutiveFailures: 1, failingSince: now, lastErrorAt: now, lastSuccessAt: now }, now)).toBe('ok');
+    expect(sourceState({ ...fresh, enabled: false, consecutiveFailures: 1, lastErrorAt: now }, now)).toBe('disabled');
+  });
+});
+
 describe('nextTryAfterFailure', () => {
   const source = { pollIntervalSeconds: 600, consecutiveFailures: 0, failingSince: null };
   const noJitter = () => 0;
