@@ -25,6 +25,13 @@ export interface WeeklyReportPageProps {
   error?: string;
   /** True when the summary comes from the stored snapshot rather than a fresh computation. */
   snapshot: boolean;
+  /**
+   * When an item dated in the week was collected or imported after the snapshot was stored (the latest
+   * such time): the page says the stored figures miss it.
+   */
+  newerItemAt?: Date;
+  /** `regenerated` right after an administrator recomputed the week. */
+  flash?: 'regenerated';
 }
 
 /**
@@ -710,6 +717,23 @@ function Downloads({ locale, week }: { locale: Locale; week: string }) {
   );
 }
 
+// An administrator's "Tính lại": replaces the stored figures with figures computed now (form post,
+// asked for confirmation by app.js through data-confirm).
+function RegenerateForm({ locale, week }: { locale: Locale; week: string }) {
+  return (
+    <form
+      class="weekly-regenerate"
+      method="post"
+      action={`/reports/weekly/${encodeURIComponent(week)}/regenerate`}
+      data-confirm={t(locale, 'weekly.regenerate.confirm', { week })}
+    >
+      <button type="submit" class="button button-quiet" title={t(locale, 'weekly.regenerate.hint')}>
+        {t(locale, 'weekly.regenerate')}
+      </button>
+    </form>
+  );
+}
+
 function SummaryBody({ summary, locale }: { summary: WeeklySummary; locale: Locale }) {
   const byDayTitle = t(locale, 'weekly.chart.byDay');
   return (
@@ -789,6 +813,11 @@ export function WeeklyReportPage(props: WeeklyReportPageProps) {
     <Layout title={t(locale, 'weekly.title')} user={user} locale={locale} section="reports">
       <div class="weekly-page">
         <h1>{summary ? t(locale, 'weekly.heading', { week: summary.week }) : t(locale, 'weekly.title')}</h1>
+        {summary && props.flash === 'regenerated' && (
+          <p class="alert alert-ok" role="status">
+            {t(locale, 'weekly.regenerate.done', { week: summary.week })}
+          </p>
+        )}
         {summary && (
           <p class="weekly-period">
             <strong>{periodOf(summary, locale)}</strong>
@@ -800,6 +829,12 @@ export function WeeklyReportPage(props: WeeklyReportPageProps) {
             </span>
           </p>
         )}
+        {summary && props.snapshot && props.newerItemAt && (
+          <p class="alert alert-info weekly-stale" role="status">
+            {t(locale, 'weekly.staleSnapshot', { date: formatDate(props.newerItemAt, locale) })}
+          </p>
+        )}
+        {summary && props.snapshot && user.role === 'admin' && <RegenerateForm locale={locale} week={summary.week} />}
         <WeekPicker locale={locale} week={week} error={props.error} summary={summary} />
         {summary && !props.error && <Downloads locale={locale} week={shownWeek} />}
         {user.role === 'admin' && (

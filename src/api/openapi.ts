@@ -131,6 +131,16 @@ const TEMPLATE_DUPLICATE_NOTE =
   'A name (title) repeating another template\'s, of any verdict, enabled or not (NFC, trimmed, spaces collapsed, lowercase, diacritics folded), is refused with 409 `conflict` on field `title`. ' +
   DUPLICATE_DETAILS;
 const fileOf = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string', format: 'binary' } } } });
+// CSV/XLSX downloads are documents for people by default; programs ask for the stored form.
+const downloadFormatParam = {
+  name: 'format',
+  in: 'query',
+  schema: { type: 'string', enum: ['raw'] },
+  description:
+    'Absent: a document for people in the request\'s language (`lang` query parameter, else the language cookie, else Vietnamese): ' +
+    'translated column headers, labels, statuses and kinds, times as `dd/MM/yyyy HH:mm` in Asia/Ho_Chi_Minh. ' +
+    '`raw`: the machine-readable form: English column names, stored codes, times in ISO 8601 UTC. Any other value: 400.',
+} as const;
 const REPORT_PATHS = {
   '/api/reports/weekly': {
     get: {
@@ -142,14 +152,14 @@ const REPORT_PATHS = {
   '/api/reports/weekly.csv': {
     get: {
       summary: "The week's items as CSV (no text body, no citizen's contact)",
-      parameters: [weekParam],
+      parameters: [weekParam, downloadFormatParam],
       responses: { '200': fileOf('text/csv', 'CSV, UTF-8 with BOM'), ...errors(400, 401, 403, 422) },
     },
   },
   '/api/reports/weekly.xlsx': {
     get: {
       summary: "The week's items as XLSX",
-      parameters: [weekParam],
+      parameters: [weekParam, downloadFormatParam],
       responses: {
         '200': fileOf('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'XLSX workbook'),
         ...errors(400, 401, 403, 422),
@@ -596,8 +606,8 @@ export const OPENAPI_DOCUMENT = {
     '/api/items/{id}/events.csv': {
       get: {
         summary: 'The item’s audit trail as CSV (UTF-8 with BOM; formula-like cells prefixed with `\'`)',
-        parameters: [idParam],
-        responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(401, 403, 404) },
+        parameters: [idParam, downloadFormatParam],
+        responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 404) },
       },
     },
     '/api/events.csv': {
@@ -606,6 +616,7 @@ export const OPENAPI_DOCUMENT = {
         parameters: [
           { name: 'from', in: 'query', schema: { type: 'string', format: 'date' }, description: 'First day, Asia/Ho_Chi_Minh' },
           { name: 'to', in: 'query', schema: { type: 'string', format: 'date' }, description: 'Last day, Asia/Ho_Chi_Minh' },
+          downloadFormatParam,
         ],
         responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 403) },
       },

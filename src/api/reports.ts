@@ -12,9 +12,12 @@ import { REPORT_SETTING } from '../domain/report-settings.ts';
 import { READ_ITEM_ROLES } from '../domain/user.ts';
 import { DOCX_TYPE } from '../reports/weekly-docx.ts';
 import { loadReportSettings, renderWeeklyReport } from '../reports/weekly-report-file.ts';
+import { lastCollectedInWeek } from '../reports/weekly-freshness.ts';
 import { computeWeeklySummary, readWeeklySummary } from '../reports/weekly-summary.ts';
+import type { WeeklySummary } from '../domain/weekly-summary.ts';
 import { type AppContext, type AppEnv, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
+import { downloadLanguage } from './events-csv.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** The media type of each downloadable file, by format. */
@@ -64,6 +67,16 @@ function download(c: AppContext, body: string | Buffer, type: string, filename: 
   return c.body(typeof body === 'string' ? body : new Uint8Array(body));
 }
 
+/** Returns the past week's summary computed now, stored in place of its snapshot; throws ApiError for a bad, future or running week. */
+async function regenerate(c: AppContext, text: string): Promise<WeeklySummary> {
+  const week = weekOf(c, text);
+  const now = nowOf(c);
+  if (week.to.getTime() > now.getTime()) throw new ApiError(422, 'week_not_over', { week: week.label });
+  const summary = await computeWeeklySummary(c.get('deps').db, week, now);
+  await replaceWeeklySnapshot(c.get('deps').db, week.label, summary, now);
+  return summary;
+}
+
 /** Returns the weekly report routes (admin, staff and leaders read; administrators regenerate and set the header). */
 export function reportRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
@@ -76,24 +89,28 @@ export function reportRoutes(): Hono<AppEnv> {
     return c.json({ ...summary, snapshot });
   });
 
-  // CSV and XLSX: the items as they are now (the export is for working on them, not a frozen record);
+  // CSV and XLSX: the items as they are now (the export is for working on them, not a frozen record),
+  // for people in the request's language, or machine-readable with `?format=raw`;
   // .docx: the stored snapshot (else computed now) with the report's header details.
   for (const format of ['csv', 'xlsx', 'docx'] as const) {
     routes.get(`/api/reports/weekly.${format}`, readers, async (c) => {
       const week = weekOf(c, c.req.query('week'));
-      const body = await renderWeeklyReport(c.get('deps').db, week, format, nowOf(c));
+      const language = format === 'docx' ? 'vi' : downloadLanguage(c);
+      const body = await renderWeeklyReport(c.get('deps').db, week, format, nowOf(c), language);
       return download(c, body, DOWNLOAD_TYPES[format], `bao-cao-tuan-${week.label}.${format}`);
     });
   }
 
   // Replaces the stored snapshot of a past week with one computed now (after a correction, say).
   routes.post('/api/reports/weekly/:week/regenerate', requireRole('admin'), async (c) => {
-    const week = weekOf(c, c.req.param('week'));
-    const now = nowOf(c);
-    if (week.to.getTime() > now.getTime()) throw new ApiError(422, 'week_not_over', { week: week.label });
-    const summary = await computeWeeklySummary(c.get('deps').db, week, now);
-    await replaceWeeklySnapshot(c.get('deps').db, week.label, summary, now);
+    const summary = await regenerate(c, c.req.param('week'));
     return c.json({ ...summary, snapshot: true });
+  });
+
+  // The page's "Tính lại" button: a form post (JSON routes refuse forms), then back to the week.
+  routes.post('/reports/weekly/:week/regenerate', requireRole('admin'), async (c) => {
+    const summary = await regenerate(c, c.req.param('week'));
+    return c.redirect(`/reports/weekly?week=${summary.week}&flash=regenerated`, 303);
   });
 
   routes.get('/api/settings/report', readers, async (c) =>
@@ -151,8 +168,13 @@ export function reportRoutes(): Hono<AppEnv> {
       const page = WeeklyReportPage({ locale, user, summary: null, week: asked, error: apiErrorText(locale, error.code), snapshot: false });
       return c.html(page, error.status);
     }
-    const { summary, snapshot } = await readWeeklySummary(c.get('deps').db, week, nowOf(c), locale);
-    return c.html(WeeklyReportPage({ locale, user, summary, week: week.label, snapshot }));
+    const db = c.get('deps').db;
+    const { summary, snapshot } = await readWeeklySummary(db, week, nowOf(c), locale);
+    // A snapshot older than the latest item dated in its week misses what was imported after it.
+    const latest = snapshot ? await lastCollectedInWeek(db, week) : null;
+    const newerItemAt = latest && latest.getTime() > new Date(summary.generatedAt).getTime() ? latest : undefined;
+    const flash = c.req.query('flash') === 'regenerated' ? 'regenerated' : undefined;
+    return c.html(WeeklyReportPage({ locale, user, summary, week: week.label, snapshot, newerItemAt, flash }));
   });
 
   return routes;

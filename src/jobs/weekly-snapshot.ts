@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import { getWeeklySnapshot, insertWeeklySnapshot, recordSnapshotDelivery, replaceWeeklySnapshot } from '../db/queries/weekly-report.ts';
 import { isoWeekOf, lastWeeklySnapshotDue, previousIsoWeek, type IsoWeek } from '../domain/iso-week.ts';
 import type { WeeklySummary } from '../domain/weekly-summary.ts';
+import { collectedBeforeWeekEnded } from '../reports/weekly-freshness.ts';
 import { computeWeeklySummary } from '../reports/weekly-summary.ts';
 import { DOCX_TYPE, writeWeeklyDocx } from '../reports/weekly-docx.ts';
 import { loadReportSettings, weeklyEmailSubject } from '../reports/weekly-report-file.ts';
@@ -29,6 +30,11 @@ export interface WeeklySnapshotResult {
   stored: boolean;
   /** Set when a delivery was attempted: true when it succeeded. */
   delivered?: boolean;
+  /**
+   * Set when the due snapshot was not stored because duluan was not collecting yet while the week ran
+   * (see snapshotDueWeek): the week stays computed live.
+   */
+  skipped?: 'not_collecting';
 }
 
 /**
@@ -65,10 +71,24 @@ export function weekDueForSnapshot(now: Date): IsoWeek {
   return previousIsoWeek(isoWeekOf(lastWeeklySnapshotDue(now)));
 }
 
-/** Stores the snapshot that fell due last (a no-op when it exists): safe to call as often as wanted. */
-export function snapshotDueWeek(db: Db, options: { now?: Date; deliver?: DeliverWeeklySummary } = {}): Promise<WeeklySnapshotResult> {
+/**
+ * Stores the snapshot that fell due last (a no-op when it exists): safe to call as often as wanted.
+ *
+ * The rule for a catch-up: the week is stored only when at least one item was collected or imported
+ * before the week ended (items.collected_at < the week's end), i.e. duluan was already gathering while
+ * the week ran. Otherwise nothing is stored or sent, and the week stays computed live: on a fresh
+ * install the first start falls after last week's Monday 07:00, and freezing that week a moment after
+ * the first feed fetch would keep it empty (or holding only what one fetch found) forever, hiding the
+ * items imported afterwards with dates in that week. An installation that was running keeps its
+ * snapshot even for a quiet week with no item at all (that is a fact worth reporting). An
+ * administrator can still freeze any past week on purpose (regenerate).
+ */
+export async function snapshotDueWeek(db: Db, options: { now?: Date; deliver?: DeliverWeeklySummary } = {}): Promise<WeeklySnapshotResult> {
   const now = options.now ?? new Date();
-  return generateWeeklySnapshot(db, weekDueForSnapshot(now), { now, deliver: options.deliver });
+  const week = weekDueForSnapshot(now);
+  if (await getWeeklySnapshot(db, week.label)) return { week: week.label, stored: false };
+  if (!(await collectedBeforeWeekEnded(db, week))) return { week: week.label, stored: false, skipped: 'not_collecting' };
+  return generateWeeklySnapshot(db, week, { now, deliver: options.deliver });
 }
 
 /**

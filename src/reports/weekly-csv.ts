@@ -1,6 +1,10 @@
 // The week's items as CSV for spreadsheets: UTF-8 with a BOM, CRLF, and no cell a spreadsheet would
-// run as a formula. Never the item's body, the receipt code or a citizen's name or contact.
+// run as a formula. Never the item's body, the receipt code or a citizen's name or contact. For people
+// (the default) headers, labels, statuses and kinds come from the message catalogue and times are
+// `dd/MM/yyyy HH:mm` in Vietnam time; `raw` keeps column names, codes and ISO 8601 UTC for programs.
+import { t } from '../../dashboard/i18n/messages.ts';
 import type { WeekItemRow } from '../db/queries/weekly-report.ts';
+import { codeText, exportTime, type ExportLanguage } from './export-text.ts';
 
 /** The columns of the week's item export, in order (CSV header and XLSX columns). */
 export const WEEK_ITEM_COLUMNS = [
@@ -36,21 +40,34 @@ export function escapeCsvField(value: string): string {
   return /[",\r\n]/.test(inert) || inert !== value ? `"${inert.replace(/"/g, '""')}"` : inert;
 }
 
-/** Returns one item's cells as values (strings, numbers, dates or null), in WEEK_ITEM_COLUMNS order. */
-export function weekItemCells(row: WeekItemRow): Array<string | number | Date | null> {
+/** Returns the header row in the language: the column names when raw, else the catalogue's headers. */
+export function weekItemHeader(language: ExportLanguage): string[] {
+  return WEEK_ITEM_COLUMNS.map((name) => (language === 'raw' ? name : t(language, `export.week.${name}`)));
+}
+
+/**
+ * Returns one item's cells as values (strings, numbers, dates or null), in WEEK_ITEM_COLUMNS order:
+ * codes as stored when raw, else through the catalogue (labels joined with `; `).
+ */
+export function weekItemCells(row: WeekItemRow, language: ExportLanguage = 'raw'): Array<string | number | Date | null> {
+  const code = (prefix: string, value: string | null) => (value === null || language === 'raw' ? value : codeText(language, prefix, value));
+  const story =
+    language === 'raw'
+      ? row.story
+      : t(language, row.story.startsWith('c') ? 'export.story.cluster' : 'export.story.item', { id: row.story.slice(1) });
   return [
     row.id,
     row.sortAt,
     row.collectedAt,
     row.sourceName,
-    row.sourceKind,
+    code('sourceKind', row.sourceKind),
     row.title,
     row.url,
-    row.labels.join(';'),
+    language === 'raw' ? row.labels.join(';') : row.labels.map((label) => codeText(language, 'label', label)).join('; '),
     row.priority,
-    row.status,
-    row.verdict,
-    row.story,
+    code('status', row.status),
+    code('verdict', row.verdict),
+    story,
     row.dueAt,
     row.firstResponseAt,
     row.responses,
@@ -58,13 +75,16 @@ export function weekItemCells(row: WeekItemRow): Array<string | number | Date | 
   ];
 }
 
-/** Returns the week's items as a CSV document (BOM, header row, CRLF line ends, times in ISO 8601 UTC). */
-export function writeWeeklyCsv(rows: readonly WeekItemRow[]): string {
-  const lines = [WEEK_ITEM_COLUMNS.join(',')];
+/**
+ * Returns the week's items as a CSV document (BOM, header row, CRLF line ends), for people in the
+ * locale (times `dd/MM/yyyy HH:mm` in Vietnam time) or raw (codes, times in ISO 8601 UTC).
+ */
+export function writeWeeklyCsv(rows: readonly WeekItemRow[], language: ExportLanguage = 'vi'): string {
+  const lines = [weekItemHeader(language).map(escapeCsvField).join(',')];
   for (const row of rows) {
-    const cells = weekItemCells(row).map((cell) => {
+    const cells = weekItemCells(row, language).map((cell) => {
       if (cell === null) return '';
-      if (cell instanceof Date) return cell.toISOString();
+      if (cell instanceof Date) return exportTime(cell, language);
       if (typeof cell === 'number') return String(cell);
       return escapeCsvField(cell.normalize('NFC'));
     });

@@ -5,6 +5,7 @@ import { getSetting } from '../db/queries/settings.ts';
 import { listWeekItems } from '../db/queries/weekly-report.ts';
 import type { IsoWeek } from '../domain/iso-week.ts';
 import { DEFAULT_REPORT_SETTINGS, REPORT_SETTING, withDefaultReportSettings, type ReportSettings } from '../domain/report-settings.ts';
+import type { ExportLanguage } from './export-text.ts';
 import { writeWeeklyCsv } from './weekly-csv.ts';
 import { writeWeeklyDocx } from './weekly-docx.ts';
 import { readWeeklySummary } from './weekly-summary.ts';
@@ -19,10 +20,19 @@ export function isWeeklyReportFormat(value: string): value is WeeklyReportFormat
   return (WEEKLY_REPORT_FORMATS as readonly string[]).includes(value);
 }
 
-/** Returns the bytes of the week's report in the format: JSON and .docx from the snapshot (else computed now), CSV/XLSX of the items as they are now. */
-export async function renderWeeklyReport(db: Db, week: IsoWeek, format: WeeklyReportFormat, now: Date): Promise<Buffer> {
-  if (format === 'csv') return Buffer.from(writeWeeklyCsv(await listWeekItems(db, week)), 'utf8');
-  if (format === 'xlsx') return writeWeeklyXlsx(week.label, await listWeekItems(db, week));
+/**
+ * Returns the bytes of the week's report in the format: JSON and .docx from the snapshot (else computed
+ * now), CSV/XLSX of the items as they are now, for people in `language` (Vietnamese by default) or raw.
+ */
+export async function renderWeeklyReport(
+  db: Db,
+  week: IsoWeek,
+  format: WeeklyReportFormat,
+  now: Date,
+  language: ExportLanguage = 'vi',
+): Promise<Buffer> {
+  if (format === 'csv') return Buffer.from(writeWeeklyCsv(await listWeekItems(db, week), language), 'utf8');
+  if (format === 'xlsx') return writeWeeklyXlsx(week.label, await listWeekItems(db, week), language);
   const { summary, snapshot } = await readWeeklySummary(db, week, now);
   if (format === 'json') return Buffer.from(`${JSON.stringify({ ...summary, snapshot }, null, 2)}\n`, 'utf8');
   return writeWeeklyDocx(summary, await loadReportSettings(db));

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertNewItems } from '../../src/db/queries/items.ts';
 import { insertSource } from '../../src/db/queries/sources.ts';
 import { lastCompleteIsoWeek } from '../../src/domain/iso-week.ts';
+import { generateWeeklySnapshot } from '../../src/jobs/weekly-snapshot.ts';
+import { t as text } from '../../dashboard/i18n/messages.ts';
 import { foldText } from '../../src/text/fold-text.ts';
 import { browserAvailable, launchBrowser } from '../helpers/browser.ts';
 import { createTestApp, PASSWORD, type TestApp } from '../helpers/test-app.ts';
@@ -163,5 +165,38 @@ describe.runIf(browserAvailable())('weekly summary in the browser', () => {
     const widths = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, inner: window.innerWidth }));
     expect(widths.inner, (await widestElements(page)).join('\n')).toBe(375);
     expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
+  });
+
+  it('lets an administrator recompute a stored week after confirming, from the page', { timeout: 60_000 }, async () => {
+    expect((await generateWeeklySnapshot(database.db, week)).stored).toBe(true);
+    await t.signIn('admin', 'quantri');
+    const admin = await browser.newPage({ viewport: { width: 375, height: 812 } });
+    const asked: string[] = [];
+    let accept = false;
+    admin.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void (accept ? dialog.accept() : dialog.dismiss());
+    });
+    try {
+      await admin.goto(`${baseUrl}/login`);
+      await admin.getByLabel(/Tên đăng nhập/).fill('quantri');
+      await admin.getByLabel(/Mật khẩu/).fill(PASSWORD);
+      await admin.getByRole('button', { name: 'Đăng nhập' }).click();
+      await admin.waitForURL((url) => !url.pathname.startsWith('/login'));
+      await admin.goto(`${baseUrl}/reports/weekly?week=${week.label}`);
+      const button = admin.getByRole('button', { name: text('vi', 'weekly.regenerate') });
+      // Dismissed: nothing is sent.
+      await button.click();
+      expect(asked).toEqual([text('vi', 'weekly.regenerate.confirm', { week: week.label })]);
+      expect(new URL(admin.url()).searchParams.get('flash')).toBeNull();
+      accept = true;
+      await button.click();
+      await admin.waitForURL(/flash=regenerated/);
+      expect(await admin.getByRole('status').filter({ hasText: text('vi', 'weekly.regenerate.done', { week: week.label }) }).count()).toBe(1);
+      // A leader's page has no such button.
+      expect(await page.goto(`${baseUrl}/reports/weekly?week=${week.label}`).then(() => page.getByRole('button', { name: text('vi', 'weekly.regenerate') }).count())).toBe(0);
+    } finally {
+      await admin.close();
+    }
   });
 });

@@ -163,6 +163,7 @@ const POLICY: Record<string, Policy> = {
   'GET /api/reports/weekly.xlsx': READERS,
   'GET /api/reports/weekly.docx': READERS,
   'POST /api/reports/weekly/:week/regenerate': ADMIN,
+  'POST /reports/weekly/:week/regenerate': ADMIN,
   'GET /api/settings/report': READERS,
   'PUT /api/settings/report': ADMIN,
   'GET /api/audit/denials': READERS,

@@ -18,7 +18,7 @@ import { isoWeekOf, parseIsoWeek } from '../../src/domain/iso-week.ts';
 import type { WeeklySummary } from '../../src/domain/weekly-summary.ts';
 import { generateWeeklySnapshot, snapshotDueWeek, weekDueForSnapshot } from '../../src/jobs/weekly-snapshot.ts';
 import { REFRESH_QUEUE, createBullmqRunner, startRefreshWorker } from '../../src/jobs/bullmq-runner.ts';
-import { computeWeeklySummary } from '../../src/reports/weekly-summary.ts';
+import { computeWeeklySummary, readWeeklySummary } from '../../src/reports/weekly-summary.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { testRedisUrl } from '../helpers/test-redis.ts';
@@ -34,6 +34,7 @@ let database: TestDatabase;
 let t: TestApp;
 let admin: string;
 let leader: string;
+let staff: string;
 let mttq: string;
 
 /** Vietnam local time → Date. */
@@ -163,6 +164,7 @@ beforeAll(async () => {
   t = createTestApp(database);
   admin = await t.signIn('admin');
   leader = await t.signIn('leader');
+  staff = await t.signIn('staff');
   mttq = await t.signIn('mttq');
   await seedWeek(database.db);
 }, 60_000);
@@ -437,13 +439,53 @@ describe('exports of the week', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toContain(`bao-cao-tuan-${WEEK}.csv`);
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
-    expect(text.startsWith('\uFEFFid,time,')).toBe(true);
+    // A document for people: Vietnamese headers, labels and statuses from the catalogue, local times.
+    expect(text.startsWith('\uFEFFMã tin,Thời gian,Thời điểm thu thập,Nguồn,Loại nguồn,Tiêu đề,')).toBe(true);
     expect(text.trim().split('\r\n')).toHaveLength(1 + 12);
+    const lamThu = text.split('\r\n').find((row) => row.startsWith(`${ids.lamThuA},`))!;
+    expect(lamThu).toContain(',28/09/2026 08:00,');
+    expect(lamThu).toContain(',Tiêu cực; Liên quan giáo dục/phường,');
+    expect(lamThu).toContain(',Đã phản hồi,');
+    expect(lamThu).not.toMatch(/negative|responded|T\d\d:\d\d:\d\d/);
+    expect(text).toContain(',Biểu mẫu,');
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""bấm vào"")"`);
     expect(text).not.toContain(SECRET_PHONE);
     expect(text).not.toContain(SECRET_NAME);
     expect(text).not.toContain('PA-AAAA2222');
     expect(text).not.toContain('Tin tuần sau');
+  });
+
+  it('keeps the machine-readable CSV behind ?format=raw, follows ?lang=en, and refuses another format', async () => {
+    const raw = await t.request(`/api/reports/weekly.csv?week=${WEEK}&format=raw`, { cookie: leader });
+    expect(raw.status).toBe(200);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await raw.arrayBuffer());
+    expect(text.startsWith('\uFEFFid,time,collected_at,source,source_kind,title,')).toBe(true);
+    expect(text).toContain(`${ids.lamThuA},2026-09-28T01:00:00.000Z,`);
+    expect(text).toContain(',negative;relevant,');
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""bấm vào"")"`);
+    const english = new TextDecoder().decode(await (await t.request(`/api/reports/weekly.csv?week=${WEEK}&lang=en`, { cookie: leader })).arrayBuffer());
+    expect(english.startsWith('Item ID,Time,')).toBe(true);
+    expect(english).toContain(',Negative; Education/ward related,');
+    expect((await t.request(`/api/reports/weekly.csv?week=${WEEK}&format=json`, { cookie: leader })).status).toBe(400);
+    expect((await t.request(`/api/reports/weekly.xlsx?week=${WEEK}&format=xml`, { cookie: leader })).status).toBe(400);
+  });
+
+  it('shows times in Vietnam time: an item at 17:30 UTC on 01/11 is 02/11/2026 00:30 (week 2026-W45)', async () => {
+    const [source] = await database.db.insert(sources).values({ kind: 'import', name: 'Tệp nhập', url: null }).returning({ id: sources.id });
+    const id = await seedItem(database.db, { sourceId: source!.id, title: 'Tin nửa đêm', at: new Date('2026-11-01T17:30:00Z'), labels: ['misinformation'], status: 'dismissed' });
+    const csv = new TextDecoder().decode(await (await t.request('/api/reports/weekly.csv?week=2026-W45', { cookie: leader })).arrayBuffer());
+    expect(csv).toContain(`${id},02/11/2026 00:30,02/11/2026 00:30,Tệp nhập,Nhập tệp,Tin nửa đêm,`);
+    expect(csv).toContain(',Dấu hiệu tin sai,');
+    expect(csv).toContain(',Đã bỏ qua,');
+    const [sheet] = await readXlsxFile(Buffer.from(await (await t.request('/api/reports/weekly.xlsx?week=2026-W45', { cookie: leader })).arrayBuffer()));
+    const [header, row] = sheet!.data;
+    // A date cell carries the wall-clock time (spreadsheets have no zones), shown dd/mm/yyyy hh:mm;
+    // the reader gives it back as a UTC Date, to within the float's rounding of a day fraction.
+    const cell = row![header!.indexOf('Thời gian')] as unknown as Date;
+    expect(cell).toBeInstanceOf(Date);
+    expect(Math.abs(cell.getTime() - Date.parse('2026-11-02T00:30:00Z'))).toBeLessThan(1000);
+    expect(row![header!.indexOf('Loại nguồn')]).toBe('Nhập tệp');
+    expect(row![header!.indexOf('Trạng thái')]).toBe('Đã bỏ qua');
   });
 
   it('writes the items as XLSX readable by a spreadsheet reader', async () => {
@@ -453,11 +495,18 @@ describe('exports of the week', () => {
     const [sheet] = await readXlsxFile(bytes);
     expect(sheet!.data).toHaveLength(13);
     const header = sheet!.data[0]!;
-    const titleColumn = header.indexOf('title');
+    expect(header.slice(0, 6)).toEqual(['Mã tin', 'Thời gian', 'Thời điểm thu thập', 'Nguồn', 'Loại nguồn', 'Tiêu đề']);
+    const titleColumn = header.indexOf('Tiêu đề');
     const titles = sheet!.data.slice(1).map((row) => row[titleColumn]);
     expect(titles).toContain(`'=HYPERLINK("http://evil.example","bấm vào")`);
     expect(titles).toContain('Trường thu thêm tiền đầu năm');
+    const lamThu = sheet!.data.find((row) => row[0] === ids.lamThuA)!;
+    expect(lamThu[header.indexOf('Nhãn')]).toBe('Tiêu cực; Liên quan giáo dục/phường');
+    expect(lamThu[header.indexOf('Trạng thái')]).toBe('Đã phản hồi');
+    expect(lamThu[header.indexOf('Loại nguồn')]).toBe('RSS');
     expect(JSON.stringify(sheet!.data)).not.toContain(SECRET_PHONE);
+    const [raw] = await readXlsxFile(Buffer.from(await (await t.request(`/api/reports/weekly.xlsx?week=${WEEK}&format=raw`, { cookie: leader })).arrayBuffer()));
+    expect(raw!.data[0]!.slice(0, 3)).toEqual(['id', 'time', 'collected_at']);
   });
 
   it('writes a non-empty .docx', async () => {
@@ -559,6 +608,35 @@ describe('snapshots', () => {
     expect(malformed.status).toBe(400);
   });
 
+  it('says when items dated in a snapshotted week arrived later, and lets only an administrator recompute it from the page', async () => {
+    const page = async (cookie: string, query = '') => (await t.request(`/reports/weekly?week=${WEEK}${query}`, { cookie })).text();
+    const action = `action="/reports/weekly/${WEEK}/regenerate"`;
+    const notice = 'Có tin mới được nhập sau khi chốt số liệu';
+    expect(await page(admin)).toContain(action);
+    expect(await page(admin)).not.toContain(notice);
+    expect(await page(leader)).not.toContain(action);
+    // An import now of an item dated in the week (collected now, published on Friday of that week).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const sourceId = (await database.db.select({ id: sources.id }).from(sources).limit(1))[0]!.id;
+    await seedItem(database.db, { sourceId, title: 'Nhập sau khi chốt', at: new Date(), publishedAt: at('2026-10-02T11:00:00'), labels: ['negative'] });
+    expect((await getSummary()).totals.items).toBe(13);
+    for (const cookie of [leader, admin]) expect(await page(cookie)).toContain(notice);
+
+    const form = (cookie: string) => ({ method: 'POST', cookie, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    for (const cookie of [leader, staff]) expect((await t.request(`/reports/weekly/${WEEK}/regenerate`, form(cookie))).status).toBe(403);
+    expect((await getSummary()).totals.items).toBe(13);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const done = await t.request(`/reports/weekly/${WEEK}/regenerate`, form(admin));
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`/reports/weekly?week=${WEEK}&flash=regenerated`);
+    const after = await page(admin, '&flash=regenerated');
+    expect(after).toContain(`Đã tính lại số liệu tuần ${WEEK}.`);
+    expect(after).not.toContain(notice);
+    expect((await getSummary()).totals.items).toBe(14);
+    const running = await t.request(`/reports/weekly/${isoWeekOf(new Date()).label}/regenerate`, form(admin));
+    expect(running.status).toBe(422);
+  });
+
   it('records a failed delivery on the snapshot', async () => {
     const week = parseIsoWeek('2026-W39');
     const result = await generateWeeklySnapshot(database.db, week, { deliver: async () => Promise.reject(new Error('smtp down')) });
@@ -635,6 +713,41 @@ describe('duluan report weekly', () => {
     }
     expect(() => statSync(out)).toThrow();
   }, 120_000);
+});
+
+describe('the catch-up snapshot of a fresh install', () => {
+  let fresh: TestDatabase;
+  beforeAll(async () => {
+    fresh = await createTestDatabase();
+  }, 60_000);
+  afterAll(async () => {
+    await fresh?.close();
+  });
+
+  it('stores nothing while nothing had been collected before the week ended; the week stays live and shows later imports', async () => {
+    const W45 = parseIsoWeek('2026-W45');
+    const firstStart = at('2026-11-11T09:00:00'); // a Wednesday: W45 fell due on Monday 09/11 07:00
+    const delivered: string[] = [];
+    const deliver = async (summary: WeeklySummary) => void delivered.push(summary.week);
+    // The empty database.
+    expect(await snapshotDueWeek(fresh.db, { now: firstStart, deliver })).toEqual({ week: '2026-W45', stored: false, skipped: 'not_collecting' });
+    // The first feed fetch, 0.1 s later, finds an article of last week: still not a record of the week.
+    const [source] = await fresh.db.insert(sources).values({ kind: 'rss', name: 'Báo mới', url: 'https://new.example/rss' }).returning({ id: sources.id });
+    await seedItem(fresh.db, { sourceId: source!.id, title: 'Bài tuần trước', at: new Date(firstStart.getTime() + 100), publishedAt: at('2026-11-06T08:00:00'), labels: ['negative'] });
+    expect(await snapshotDueWeek(fresh.db, { now: new Date(firstStart.getTime() + 200), deliver })).toMatchObject({ stored: false, skipped: 'not_collecting' });
+    expect(await getWeeklySnapshot(fresh.db, '2026-W45')).toBeNull();
+    // Items of that week imported later are counted: the week is computed live.
+    const [file] = await fresh.db.insert(sources).values({ kind: 'import', name: 'Sổ tiếp dân', url: null }).returning({ id: sources.id });
+    await seedItem(fresh.db, { sourceId: file!.id, title: 'Ý kiến đã nhập', at: at('2026-11-12T10:00:00'), publishedAt: at('2026-11-04T09:00:00') });
+    const read = await readWeeklySummary(fresh.db, W45, at('2026-11-12T11:00:00'));
+    expect(read.snapshot).toBe(false);
+    expect(read.summary.totals.items).toBe(2);
+    expect(delivered).toEqual([]);
+    // From then on duluan is collecting: the next week is stored on time, even a quiet one.
+    expect(await snapshotDueWeek(fresh.db, { now: at('2026-11-16T07:05:00'), deliver })).toEqual({ week: '2026-W46', stored: true, delivered: true });
+    expect(((await getWeeklySnapshot(fresh.db, '2026-W46'))!.summary as WeeklySummary).totals.items).toBe(0);
+    expect(await getWeeklySnapshot(fresh.db, '2026-W45')).toBeNull();
+  });
 });
 
 const redisUrl = testRedisUrl();

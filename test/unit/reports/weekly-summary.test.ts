@@ -78,7 +78,9 @@ describe('weekly CSV', () => {
     expect(escapeCsvField('@SUM(A1)')).toBe(`"'@SUM(A1)"`);
     expect(escapeCsvField('a,b')).toBe('"a,b"');
     expect(escapeCsvField('học phí')).toBe('học phí');
-    const csv = writeWeeklyCsv([]);
-    expect(csv).toBe('\uFEFFid,time,collected_at,source,source_kind,title,url,labels,priority,status,verdict,story,due_at,first_response_at,responses,feedback_topic\r\n');
+    expect(writeWeeklyCsv([], 'raw')).toBe('\uFEFFid,time,collected_at,source,source_kind,title,url,labels,priority,status,verdict,story,due_at,first_response_at,responses,feedback_topic\r\n');
+    expect(writeWeeklyCsv([])).toBe(
+      '\uFEFFMã tin,Thời gian,Thời điểm thu thập,Nguồn,Loại nguồn,Tiêu đề,Đường dẫn,Nhãn,Điểm ưu tiên,Trạng thái,Kết luận,Câu chuyện,Hạn xử lý,Phản hồi đầu tiên,Số lượt phản hồi,Chủ đề ý kiến (MTTQ)\r\n',
+    );
   });
 });
