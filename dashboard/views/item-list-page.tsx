@@ -65,6 +65,12 @@ export type QueueItem = Pick<Item, 'id' | 'title' | 'sourceName' | 'clusterSize'
   dueAt?: Date | null;
 };
 
+/** A queue filter that was not valid: which field, and what was typed in it (shown again with the error). */
+export interface QueueFilterError {
+  field: string;
+  value: string;
+}
+
 /** Props of ItemListPage. */
 export interface ItemListPageProps {
   user: SessionUser;
@@ -81,8 +87,8 @@ export interface ItemListPageProps {
   now?: Date;
   /** Shows the row checkboxes and the bulk form. */
   canTriage?: boolean;
-  /** What the last bulk change did: how many of how many items changed, or `none` when nothing was selected. */
-  bulkResult?: { ok: number; total: number } | 'none';
+  /** What the last bulk change did: how many of how many items changed, `none` when nothing was selected, `reason` when a dismissal said no reason. */
+  bulkResult?: { ok: number; total: number } | 'none' | 'reason';
   /** The longest search the server takes (the search box's maxlength). */
   maxSearchLength?: number;
   /** A search refused as too long, as typed: shown in the box with the error, the queue listed without it. */
@@ -93,6 +99,10 @@ export interface ItemListPageProps {
   viewFlash?: 'saved' | 'deleted' | 'name_taken' | 'too_many' | 'invalid';
   /** The view name typed in a refused save, shown again. */
   viewName?: string;
+  /** Filters that were not valid, left out of the list: each is shown by its field with what was typed. */
+  filterErrors?: readonly QueueFilterError[];
+  /** The pager link was not one the pager wrote: page 1 is shown. */
+  pageInvalid?: boolean;
 }
 
 /** The statuses the bulk form offers. */
@@ -202,23 +212,52 @@ export function distinctReasons(spans: readonly ExplanationSpan[]): Reason[] {
   return reasons;
 }
 
-function FilterForm({ locale, filters, sources, maxSearchLength, searchTooLong }: Pick<ItemListPageProps, 'locale' | 'filters' | 'sources' | 'maxSearchLength' | 'searchTooLong'>) {
+function FilterForm({
+  locale,
+  filters,
+  sources,
+  maxSearchLength,
+  searchTooLong,
+  filterErrors = [],
+}: Pick<ItemListPageProps, 'locale' | 'filters' | 'sources' | 'maxSearchLength' | 'searchTooLong' | 'filterErrors'>) {
   const any = t(locale, 'common.any');
+  const errorOf = (field: string) => filterErrors.find((error) => error.field === field);
+  const invalid = (field: string) => (errorOf(field) ? 'true' : undefined);
+  const described = (field: string) => (errorOf(field) ? `filter-${field}-error` : undefined);
+  const ErrorFor = ({ field }: { field: string }) => {
+    const error = errorOf(field);
+    if (!error) return null;
+    return (
+      <p class="field-error" id={`filter-${field}-error`}>
+        {t(locale, field === 'from' || field === 'to' ? 'items.filter.dateInvalid' : 'items.filter.valueInvalid', { value: error.value })}
+      </p>
+    );
+  };
+  // A date that is not one stays in the box as typed: a date box would show it empty.
+  const DateInput = ({ field }: { field: 'from' | 'to' }) => {
+    const error = errorOf(field);
+    return error ? (
+      <input id={`filter-${field}`} name={field} type="text" value={error.value} placeholder="yyyy-mm-dd" aria-invalid="true" aria-describedby={described(field)} />
+    ) : (
+      <input id={`filter-${field}`} name={field} type="date" value={filters[field] ?? ''} />
+    );
+  };
   return (
     <form class="filters" method="get" action="/items" role="search" aria-label={t(locale, 'items.filters')}>
       <div class="field">
         <label for="filter-status">{t(locale, 'items.filter.status')}</label>
-        <select id="filter-status" name="status">
+        <select id="filter-status" name="status" aria-invalid={invalid('status')} aria-describedby={described('status')}>
           {STATUS_FILTERS.map((status) => (
             <option value={status} selected={(filters.status ?? 'open') === status}>
               {t(locale, `status.${status}`)}
             </option>
           ))}
         </select>
+        <ErrorFor field="status" />
       </div>
       <div class="field">
         <label for="filter-label">{t(locale, 'items.filter.label')}</label>
-        <select id="filter-label" name="label">
+        <select id="filter-label" name="label" aria-invalid={invalid('label')} aria-describedby={described('label')}>
           <option value="">{any}</option>
           {LABELS.map((label) => (
             <option value={label} selected={filters.label === label}>
@@ -226,10 +265,11 @@ function FilterForm({ locale, filters, sources, maxSearchLength, searchTooLong }
             </option>
           ))}
         </select>
+        <ErrorFor field="label" />
       </div>
       <div class="field">
         <label for="filter-source">{t(locale, 'items.filter.source')}</label>
-        <select id="filter-source" name="source">
+        <select id="filter-source" name="source" aria-invalid={invalid('source')} aria-describedby={described('source')}>
           <option value="">{any}</option>
           {sources.map((source) => (
             <option value={String(source.id)} selected={filters.sourceId === source.id}>
@@ -237,6 +277,7 @@ function FilterForm({ locale, filters, sources, maxSearchLength, searchTooLong }
             </option>
           ))}
         </select>
+        <ErrorFor field="source" />
       </div>
       <div class="field field-wide">
         <label for="filter-q">{t(locale, 'items.filter.q')}</label>
@@ -258,15 +299,17 @@ function FilterForm({ locale, filters, sources, maxSearchLength, searchTooLong }
       </div>
       <div class="field">
         <label for="filter-from">{t(locale, 'items.filter.from')}</label>
-        <input id="filter-from" name="from" type="date" value={filters.from ?? ''} />
+        <DateInput field="from" />
+        <ErrorFor field="from" />
       </div>
       <div class="field">
         <label for="filter-to">{t(locale, 'items.filter.to')}</label>
-        <input id="filter-to" name="to" type="date" value={filters.to ?? ''} />
+        <DateInput field="to" />
+        <ErrorFor field="to" />
       </div>
       <div class="field">
         <label for="filter-order">{t(locale, 'items.filter.order')}</label>
-        <select id="filter-order" name="order">
+        <select id="filter-order" name="order" aria-invalid={invalid('order')} aria-describedby={described('order')}>
           <option value="priority" selected={(filters.order ?? 'priority') === 'priority'}>
             {t(locale, 'items.order.priority')}
           </option>
@@ -274,7 +317,16 @@ function FilterForm({ locale, filters, sources, maxSearchLength, searchTooLong }
             {t(locale, 'items.order.newest')}
           </option>
         </select>
+        <ErrorFor field="order" />
       </div>
+      {/* Fields the form has no box for (typed in the address): their error is said here. */}
+      {filterErrors
+        .filter((error) => error.field === 'overdue' || error.field === 'limit' || error.field === 'q')
+        .map((error) => (
+          <p class="field-error" id={`filter-${error.field}-error`}>
+            {error.field}: {t(locale, 'items.filter.valueInvalid', { value: error.value })}
+          </p>
+        ))}
       <div class="field field-actions">
         <button type="submit" class="button button-primary">
           {t(locale, 'items.filter.apply')}
@@ -485,7 +537,7 @@ function SavedViews({
   );
 }
 
-function BulkForm({ locale, filters }: { locale: Locale; filters: ItemFilters }) {
+function BulkForm({ locale, filters, reasonMissing }: { locale: Locale; filters: ItemFilters; reasonMissing: boolean }) {
   return (
     <form id="bulk-form" class="bulk-form" method="post" action="/items/bulk" aria-label={t(locale, 'items.bulk.title')}>
       <input type="hidden" name="back" value={buildItemsQuery(filters)} />
@@ -499,7 +551,7 @@ function BulkForm({ locale, filters }: { locale: Locale; filters: ItemFilters })
       </label>
       <label>
         {t(locale, 'items.bulk.dismissReason')}
-        <select name="dismissReason">
+        <select name="dismissReason" aria-invalid={reasonMissing ? 'true' : undefined} aria-describedby={reasonMissing ? 'bulk-reason-error' : undefined}>
           <option value="">{t(locale, 'common.none')}</option>
           {DISMISS_REASONS.map((reason) => (
             <option value={reason}>{t(locale, `dismissReason.${reason}`)}</option>
@@ -531,6 +583,8 @@ export function ItemListPage({
   savedViews,
   viewFlash,
   viewName,
+  filterErrors = [],
+  pageInvalid = false,
 }: ItemListPageProps) {
   const texts = rowTextsOf(locale);
   return (
@@ -541,12 +595,27 @@ export function ItemListPage({
           {t(locale, 'items.bulk.noneSelected')}
         </p>
       )}
-      {bulkResult && bulkResult !== 'none' && (
+      {bulkResult === 'reason' && (
+        <p class="alert alert-error" role="alert" id="bulk-reason-error">
+          {t(locale, 'items.fieldError.dismiss_reason_required')}
+        </p>
+      )}
+      {filterErrors.length > 0 && (
+        <p class="alert alert-error" role="alert">
+          {t(locale, 'items.filter.invalid')}
+        </p>
+      )}
+      {pageInvalid && (
+        <p class="alert alert-error" role="alert">
+          {t(locale, 'items.filter.pageInvalid')}
+        </p>
+      )}
+      {bulkResult && typeof bulkResult === 'object' && (
         <p class={`alert ${bulkResult.ok === bulkResult.total ? 'alert-ok' : 'alert-error'}`} role="status">
           {t(locale, 'items.bulk.done', { ok: bulkResult.ok, total: bulkResult.total })}
         </p>
       )}
-      <FilterForm locale={locale} filters={filters} sources={sources} maxSearchLength={maxSearchLength} searchTooLong={searchTooLong} />
+      <FilterForm locale={locale} filters={filters} sources={sources} maxSearchLength={maxSearchLength} searchTooLong={searchTooLong} filterErrors={filterErrors} />
       {savedViews && <SavedViews locale={locale} views={savedViews} filters={filters} flash={viewFlash} name={viewName} />}
       {overdueCount !== undefined && (
         <p class="overdue-link">
@@ -567,7 +636,7 @@ export function ItemListPage({
             {t(locale, 'items.keyboardHint')}
             {canTriage && ` ${t(locale, 'items.keyboardHintBulk')}`}
           </p>
-          {canTriage && <BulkForm locale={locale} filters={filters} />}
+          {canTriage && <BulkForm locale={locale} filters={filters} reasonMissing={bulkResult === 'reason'} />}
           <table class="item-table" data-nav-table>
             <thead>
               <tr>

@@ -1,6 +1,6 @@
 // One item: highlighted title and body, why it was flagged, and the triage buttons.
 import type { ExplanationSpan, Label, TextField } from '../../src/domain/classification.ts';
-import { canChangeStatus, DISMISS_REASONS, explainPriority, VERDICTS, type ClusterMember, type Item, type ItemStatus, type TriageEvent, type Verdict } from '../../src/domain/item.ts';
+import { canChangeStatus, DISMISS_REASONS, explainPriority, VERDICTS, type ClusterMember, type DismissReason, type Item, type ItemStatus, type TriageEvent, type Verdict } from '../../src/domain/item.ts';
 import { escalationState, RESPONSE_CHANNELS, RESPONSE_KINDS, type ItemResponse, type ResponseChannel, type ResponseKind } from '../../src/domain/response.ts';
 import type { ResponseTemplate } from '../../src/domain/response-template.ts';
 import { diffSentences, type ArticleRevision } from '../../src/domain/revision.ts';
@@ -47,6 +47,11 @@ export interface ItemPageProps {
   denials?: readonly DenialRow[];
   /** What was typed in a refused form, shown again with why. */
   forms?: ItemPageForms;
+  /**
+   * After an edit conflict: the audit-trail entries made since the person's form was shown (what
+   * changed meanwhile), or null when the form did not say which entry it had seen.
+   */
+  meanwhile?: readonly TriageEvent[] | null;
 }
 
 /** The response form's fields as typed. */
@@ -65,7 +70,9 @@ export interface ItemPageForms {
   response?: { values: ResponseFormValues; errors: readonly FeedbackFieldError[] };
   answer?: { responseId: number; values: { answer: string; answeredAt: string }; errors: readonly FeedbackFieldError[] };
   /** The decision form as typed, before an edit conflict (no errors) or a refusal (why). */
-  decision?: { note: string; verdict?: Verdict | null; errors: readonly FeedbackFieldError[] };
+  decision?: { note: string; verdict?: Verdict | null; assigneeId?: number | null; errors: readonly FeedbackFieldError[] };
+  /** The status chosen (and why it is dismissed), before an edit conflict (no errors) or a refusal (why). */
+  status?: { status: ItemStatus; dismissReason?: DismissReason; errors: readonly FeedbackFieldError[] };
 }
 
 /** The response form's fields the general refusal banner (item.flash.invalid) speaks of. */
@@ -74,6 +81,7 @@ const RESPONSE_MAIN_FIELDS = ['kind', 'channel', 'text', 'link'];
 /** Returns the banner of a refused form, naming only that form's fields. */
 function refusalBanner(forms: ItemPageForms): MessageKey {
   if (forms.answer) return 'items.flash.answerInvalid';
+  if (forms.status && forms.status.errors.length > 0) return 'items.fieldError.dismiss_reason_required';
   if (forms.decision && forms.decision.errors.length > 0) return 'items.flash.decisionInvalid';
   const fields = forms.response?.errors.map((error) => error.field);
   // Only the time, agency or due date refused: the general banner would name none of them.
@@ -125,8 +133,8 @@ function RevisionList({ revisions, locale }: { revisions: readonly ArticleRevisi
   );
 }
 
-function EventList({ events, locale }: { events: readonly TriageEvent[]; locale: Locale }) {
-  if (events.length === 0) return <p class="muted">{t(locale, 'item.eventsEmpty')}</p>;
+/** Returns what an audit-trail entry says, e.g. "lan changed Status from New to In review". */
+function eventLine(event: TriageEvent, locale: Locale): string {
   const valueText = (field: string, value: string | null) => {
     if (!value) return t(locale, 'common.none');
     if (field === 'status') return t(locale, `status.${value}` as 'status.new');
@@ -149,11 +157,16 @@ function EventList({ events, locale }: { events: readonly TriageEvent[]; locale:
       to: valueText(event.field, event.toValue),
     });
   };
+  return lineOf(event);
+}
+
+function EventList({ events, locale }: { events: readonly TriageEvent[]; locale: Locale }) {
+  if (events.length === 0) return <p class="muted">{t(locale, 'item.eventsEmpty')}</p>;
   return (
     <ol class="event-list">
       {events.map((event) => (
         <li>
-          <time>{formatDate(event.at, locale)}</time> {lineOf(event)}
+          <time>{formatDate(event.at, locale)}</time> {eventLine(event, locale)}
           {event.note && <span class="muted preserve"> · {event.note}</span>}
         </li>
       ))}
@@ -164,21 +177,26 @@ function EventList({ events, locale }: { events: readonly TriageEvent[]; locale:
 function DecisionForm({
   item,
   locale,
-  assigneeId,
+  assigneeId: storedAssignee,
   assignees,
   typed,
+  seenEvent,
 }: {
   item: Item;
   locale: Locale;
   assigneeId: number | null;
   assignees: readonly SessionUser[];
   typed?: ItemPageForms['decision'];
+  seenEvent: number;
 }) {
   const { described, invalid, ErrorFor } = fieldErrors('decision', locale, typed?.errors ?? [], itemErrorText);
+  // What the person chose stays chosen after a conflict or a refusal: nothing is reset to the stored values.
   const verdict = typed?.verdict !== undefined ? typed.verdict : item.verdict;
+  const assigneeId = typed?.assigneeId !== undefined ? typed.assigneeId : storedAssignee;
   return (
     <form method="post" action={`/items/${item.id}/decision`} class="decision-form">
       <input type="hidden" name="version" value={String(item.version)} />
+      <input type="hidden" name="seen" value={String(seenEvent)} />
       <label>
         {t(locale, 'item.verdict')}
         <select name="verdict" aria-invalid={invalid('verdict')} aria-describedby={described('verdict')}>
@@ -505,41 +523,117 @@ function OriginalLink({ url, locale }: { url: string | null; locale: Locale }) {
   );
 }
 
-function StatusForms({ item, locale }: { item: Item; locale: Locale }) {
+/** Returns what the person chose on a status form that was not saved (conflict), said against where the item now is. */
+function chosenStatusText(item: Item, chosen: NonNullable<ItemPageForms['status']>, locale: Locale): string[] {
+  const status = t(locale, `status.${chosen.status}`);
+  const lines = [
+    chosen.status === 'dismissed' && chosen.dismissReason
+      ? t(locale, 'item.conflict.chosenStatusReason', { status, reason: t(locale, `dismissReason.${chosen.dismissReason}`) })
+      : t(locale, 'item.conflict.chosenStatus', { status }),
+  ];
+  if (chosen.status === item.status) lines.push(t(locale, 'item.conflict.statusAlready', { status: t(locale, `status.${item.status}`) }));
+  else if (!canChangeStatus(item.status, chosen.status)) {
+    lines.push(t(locale, 'item.conflict.statusNotAllowed', { status: t(locale, `status.${item.status}`), target: status }));
+  }
+  return lines;
+}
+
+function StatusForms({ item, locale, chosen, seenEvent }: { item: Item; locale: Locale; chosen?: ItemPageForms['status']; seenEvent: number }) {
   const targets = TRIAGE_TARGETS.filter(
     (target) => target !== item.status && canChangeStatus(item.status, target),
   );
+  const { described, invalid, ErrorFor } = fieldErrors('status', locale, chosen?.errors ?? [], itemErrorText);
   if (targets.length === 0) return <p class="muted">{t(locale, 'item.noActions')}</p>;
   return (
     <div class="status-actions">
-      {targets.map((target) => (
-        <form
-          method="post"
-          action={`/items/${item.id}/status`}
-          data-confirm={target === 'dismissed' ? t(locale, 'item.confirmDismiss') : undefined}
-        >
-          <input type="hidden" name="status" value={target} />
-          <input type="hidden" name="version" value={String(item.version)} />
-          {target === 'dismissed' && (
-            // Why it is dismissed decides whether the weekly report still counts it and whether
-            // retraining learns from it: the form asks every time.
-            <label class="dismiss-reason">
-              {t(locale, 'items.bulk.dismissReason')}{' '}
-              <select name="dismissReason" required>
-                <option value="">{t(locale, 'common.none')}</option>
-                {DISMISS_REASONS.map((reason) => (
-                  <option value={reason}>{t(locale, `dismissReason.${reason}`)}</option>
-                ))}
-              </select>
-            </label>
-          )}
-          <button type="submit" class={`button action-${target}`}>
-            {t(locale, `item.action.${target}`)}
-          </button>
-        </form>
-      ))}
+      {targets.map((target) => {
+        const mine = chosen?.status === target;
+        return (
+          <form
+            method="post"
+            action={`/items/${item.id}/status`}
+            data-confirm={target === 'dismissed' ? t(locale, 'item.confirmDismiss') : undefined}
+            class={mine ? 'status-chosen' : undefined}
+          >
+            <input type="hidden" name="status" value={target} />
+            <input type="hidden" name="version" value={String(item.version)} />
+            <input type="hidden" name="seen" value={String(seenEvent)} />
+            {target === 'dismissed' && (
+              // Why it is dismissed decides whether the weekly report still counts it and whether
+              // retraining learns from it: the form asks every time.
+              <>
+                <label class="dismiss-reason">
+                  {t(locale, 'items.bulk.dismissReason')}{' '}
+                  <select name="dismissReason" required aria-invalid={invalid('dismissReason')} aria-describedby={described('dismissReason')}>
+                    <option value="">{t(locale, 'common.none')}</option>
+                    {DISMISS_REASONS.map((reason) => (
+                      <option value={reason} selected={mine && chosen?.dismissReason === reason}>
+                        {t(locale, `dismissReason.${reason}`)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <ErrorFor field="dismissReason" />
+              </>
+            )}
+            <button type="submit" class={`button action-${target}`} aria-current={mine ? 'true' : undefined} title={mine ? t(locale, 'item.chosenTarget') : undefined}>
+              {t(locale, `item.action.${target}`)}
+            </button>
+          </form>
+        );
+      })}
     </div>
   );
+}
+
+/** How the item page says a form was not saved because the item changed: what the person chose (still in the forms) and what changed meanwhile. */
+function ConflictDetails({
+  item,
+  locale,
+  forms,
+  meanwhile,
+}: {
+  item: Item;
+  locale: Locale;
+  forms: ItemPageForms;
+  meanwhile: readonly TriageEvent[] | null | undefined;
+}) {
+  return (
+    <div class="alert alert-error conflict-details" role="alert">
+      <p>{t(locale, 'item.flash.conflict')}</p>
+      {forms.status && chosenStatusText(item, forms.status, locale).map((line) => <p class="conflict-chosen">{line}</p>)}
+      {(forms.status || forms.decision) && <p>{t(locale, 'item.conflict.kept')}</p>}
+      {meanwhile && meanwhile.length > 0 ? (
+        <>
+          <p>{t(locale, 'item.conflict.meanwhile')}</p>
+          <ul class="conflict-meanwhile">
+            {meanwhile.map((event) => (
+              <li>
+                <time>{formatDate(event.at, locale)}</time> {eventLine(event, locale)}
+                {event.note && <span class="preserve"> · {event.note}</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        meanwhile !== undefined && <p class="muted">{t(locale, 'item.conflict.meanwhileUnknown')}</p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Returns the reasons shown under "why it was flagged": each matched span once per category, as two
+ * seed rules matching the same words would list it twice; the heavier rule is the one shown.
+ */
+export function distinctReasons(spans: readonly ExplanationSpan[]): ExplanationSpan[] {
+  const kept = new Map<string, ExplanationSpan>();
+  for (const span of spans) {
+    const key = `${span.field}\u0000${span.start}\u0000${span.end}\u0000${span.category}`;
+    const seen = kept.get(key);
+    if (!seen || span.weight > seen.weight) kept.set(key, span);
+  }
+  return spans.filter((span) => kept.get(`${span.field}\u0000${span.start}\u0000${span.end}\u0000${span.category}`) === span);
 }
 
 /** Returns the item page: highlighted text, labels, scores, source, safe link, status and actions. */
@@ -561,13 +655,18 @@ export function ItemPage({
   feedbackId = null,
   denials = [],
   forms = {},
+  meanwhile,
 }: ItemPageProps) {
   const classification = item.classification;
   const title = item.title.trim() || t(locale, 'items.noTitle');
   const scoreEntries = Object.entries(classification?.scores ?? {}) as [Label, number][];
-  const spans = [...(classification?.spans ?? [])].sort(
+  const spans = distinctReasons(classification?.spans ?? []).sort(
     (a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1),
   );
+  // The newest audit-trail entry the forms were made after: a conflict lists the ones since.
+  const seenEvent = events.reduce((last, event) => Math.max(last, event.id), 0);
+  // The whole story, as the queue counts it; the list may hold only the first of them.
+  const storySize = Math.max(item.clusterSize, members.length);
   return (
     <Layout title={title} user={user} locale={locale} section="items" backPath={`/items/${item.id}`}>
       <p>
@@ -578,11 +677,7 @@ export function ItemPage({
           {t(locale, 'item.flash.saved')}
         </p>
       )}
-      {flash === 'conflict' && (
-        <p class="alert alert-error" role="alert">
-          {t(locale, 'item.flash.conflict')}
-        </p>
-      )}
+      {flash === 'conflict' && <ConflictDetails item={item} locale={locale} forms={forms} meanwhile={meanwhile} />}
       {flash === 'answer_exists' && (
         <p class="alert alert-error" role="alert">
           {t(locale, 'escalation.flash.exists')}
@@ -615,9 +710,9 @@ export function ItemPage({
         {canTriage && (
           <section class="card triage" aria-labelledby="triage-heading">
             <h2 id="triage-heading">{t(locale, 'item.actions')}</h2>
-            <StatusForms item={item} locale={locale} />
+            <StatusForms item={item} locale={locale} chosen={forms.status} seenEvent={seenEvent} />
             <h3>{t(locale, 'item.decision')}</h3>
-            <DecisionForm item={item} locale={locale} assigneeId={assigneeId} assignees={assignees} typed={forms.decision} />
+            <DecisionForm item={item} locale={locale} assigneeId={assigneeId} assignees={assignees} typed={forms.decision} seenEvent={seenEvent} />
           </section>
         )}
 
@@ -644,7 +739,12 @@ export function ItemPage({
 
         {members.length > 1 && (
           <section aria-labelledby="members-heading">
-            <h2 id="members-heading">{t(locale, 'item.members', { count: members.length })}</h2>
+            <h2 id="members-heading">{t(locale, 'item.members', { count: formatNumber(storySize, locale) })}</h2>
+            {members.length < storySize && (
+              <p class="muted members-capped">
+                {t(locale, 'item.membersCapped', { shown: formatNumber(members.length, locale), count: formatNumber(storySize, locale) })}
+              </p>
+            )}
             <ul class="member-list">
               {members.map((member) => (
                 <li>

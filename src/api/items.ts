@@ -2,7 +2,14 @@
 import { Hono } from 'hono';
 import { HtmlEscapedCallbackPhase, resolveCallback, type HtmlEscapedString } from 'hono/utils/html';
 import { z } from 'zod';
-import { ItemListPage, MAX_EARLIER_PAGES, pageOfCursors, PREV_SEPARATOR, type QueuePosition } from '../../dashboard/views/item-list-page.tsx';
+import {
+  ItemListPage,
+  MAX_EARLIER_PAGES,
+  pageOfCursors,
+  PREV_SEPARATOR,
+  type QueueFilterError,
+  type QueuePosition,
+} from '../../dashboard/views/item-list-page.tsx';
 import { ItemPage, type ItemPageForms, type ResponseFormValues } from '../../dashboard/views/item-page.tsx';
 import type { FeedbackFieldError } from '../../dashboard/views/opinion-fields.tsx';
 import {
@@ -23,12 +30,12 @@ import { getResponseTemplate, listResponseTemplates } from '../db/queries/respon
 import { answerEscalation, insertResponse, listResponses } from '../db/queries/responses.ts';
 import { listRevisions } from '../db/queries/revisions.ts';
 import { listUsersByRole } from '../db/queries/users.ts';
-import { ITEM_STATUSES, DISMISS_REASONS, VERDICTS, type Verdict } from '../domain/item.ts';
+import { ITEM_STATUSES, DISMISS_REASONS, VERDICTS, type TriageEvent, type Verdict } from '../domain/item.ts';
 import { responseTimeProblem, type ItemResponse } from '../domain/response.ts';
 import { READ_ITEM_ROLES, TRIAGE_ROLES } from '../domain/user.ts';
 import { type AppContext, type AppEnv, idParam, requireRole } from './context.ts';
 import { ApiError } from './errors.ts';
-import { formatEventsCsv } from './events-csv.ts';
+import { downloadLanguage, formatEventsCsv } from './events-csv.ts';
 import { recordDenial } from './record-denial.ts';
 import {
   BulkChangeBody,
@@ -223,6 +230,14 @@ async function applyFormChange(c: AppContext, id: number, change: Omit<ItemChang
   }
 }
 
+/** Returns the newest audit-trail entry a triage form was made after (its `seen` field), or null when it sent none that is one. */
+function seenOf(value: unknown): number | null {
+  return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : null;
+}
+
+/** A dismissal without its reason: the weekly report and retraining read why an item was dismissed. */
+const DISMISS_REASON_REQUIRED = { path: ['dismissReason'], code: 'dismiss_reason_required', message: 'a dismissal needs its reason' } as const;
+
 /** Returns the decision form's verdict: undefined when missing (unchanged), null when empty (cleared), false when unknown. */
 function formVerdict(value: unknown): Verdict | null | undefined | false {
   if (value === undefined) return undefined;
@@ -288,16 +303,64 @@ function csvResponse(c: AppContext, csv: string, filename: string) {
  * the server would measure its byte length and then encode it again to write it (the queue page is
  * some 65 kB of Vietnamese text, rendered on every view of the busiest page).
  */
-async function htmlBytes(c: AppContext, page: HtmlEscapedString | Promise<HtmlEscapedString>): Promise<Response> {
+async function htmlBytes(c: AppContext, page: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 400 = 200): Promise<Response> {
   const html = await resolveCallback(await page, HtmlEscapedCallbackPhase.Stringify, false, {});
-  return c.body(Buffer.from(html, 'utf8'), 200, { 'Content-Type': 'text/html; charset=UTF-8' });
+  return c.body(Buffer.from(html, 'utf8'), status, { 'Content-Type': 'text/html; charset=UTF-8' });
+}
+
+/** The queue's filters a person can type or pick (the pager's own fields are told apart). */
+const QUEUE_FILTER_FIELDS: readonly string[] = ['status', 'label', 'source', 'from', 'to', 'q', 'order', 'overdue', 'limit'];
+const QUEUE_PAGER_FIELDS = ['cursor', 'prev', 'page'] as const;
+
+/**
+ * Returns the queue page's request, keeping what can be kept: a filter that is not valid is left
+ * out (and named, with what was typed), a pager link that is not one the pager wrote gives page 1.
+ * Changes `params` accordingly.
+ */
+function queueRequestOf(
+  c: AppContext,
+  params: Record<string, string>,
+): { filterErrors: QueueFilterError[]; pageInvalid: boolean; query: ItemListQuery; position: QueuePosition } {
+  const filterErrors: QueueFilterError[] = [];
+  let pageInvalid = false;
+  const dropPager = () => {
+    for (const field of QUEUE_PAGER_FIELDS) delete params[field];
+  };
+  const parsed = ItemListQuery.safeParse(params);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? '');
+      if (QUEUE_FILTER_FIELDS.includes(field) && params[field] !== undefined && !filterErrors.some((error) => error.field === field)) {
+        filterErrors.push({ field, value: params[field] });
+        delete params[field];
+      } else if (field === 'cursor') pageInvalid = true;
+    }
+  }
+  // Another filter, another list: its pages start again from the first.
+  if (filterErrors.length > 0 || pageInvalid) dropPager();
+  try {
+    const query = listQueryFrom(c, params);
+    return { filterErrors, pageInvalid, query, position: queuePositionOf(params, query) };
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 400)) throw error;
+    dropPager();
+    const query = listQueryFrom(c, params);
+    return { filterErrors, pageInvalid: true, query, position: queuePositionOf(params, query) };
+  }
 }
 
 /**
  * Returns the item page: on a GET, or again after a refused form (`forms` holds what was typed and
  * why it was refused, `status` says so: 409, 422).
  */
-async function renderItemPage(c: AppContext, id: number, flash: string | undefined, forms: ItemPageForms = {}, status: 200 | 409 | 422 = 200) {
+async function renderItemPage(
+  c: AppContext,
+  id: number,
+  flash: string | undefined,
+  forms: ItemPageForms = {},
+  status: 200 | 409 | 422 = 200,
+  seenEvent?: number | null,
+) {
   const db = c.get('deps').db;
   const item = await getItem(db, id);
   if (!item) throw new ApiError(404, 'not_found');
@@ -307,6 +370,10 @@ async function renderItemPage(c: AppContext, id: number, flash: string | undefin
   const templates = canTriage ? await listResponseTemplates(db, { verdict: item.verdict ?? undefined, enabledOnly: true }) : [];
   const templateId = parseId(c.req.query('template') ?? '');
   const chosen = templateId !== null && canTriage ? await getResponseTemplate(db, templateId) : null;
+  const events = await listItemEvents(db, id);
+  // After a conflict: what was recorded since the form was shown (null when the form did not say).
+  const meanwhile: TriageEvent[] | null | undefined =
+    seenEvent === undefined ? undefined : seenEvent === null ? null : events.filter((event) => Number(event.id) > seenEvent);
   return c.html(
     ItemPage({
       user,
@@ -315,7 +382,8 @@ async function renderItemPage(c: AppContext, id: number, flash: string | undefin
       assigneeId: item.assigneeId,
       assignees: await listUsersByRole(db, TRIAGE_ROLES),
       responses: await listResponses(db, id),
-      events: await listItemEvents(db, id),
+      events,
+      meanwhile,
       revisions: await listRevisions(db, id),
       members: item.clusterId !== null && item.clusterSize > 1 ? await listClusterMembers(db, item.clusterId) : [],
       canTriage,
@@ -350,6 +418,8 @@ export function itemRoutes(): Hono<AppEnv> {
   routes.post('/api/items/bulk', requireRole(...TRIAGE_ROLES), async (c) => {
     const parsed = BulkChangeBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new ApiError(422, 'validation_failed', parsed.error.issues);
+    // As on the item page: a dismissal says why, or nothing is changed.
+    if (parsed.data.status === 'dismissed' && !parsed.data.dismissReason) throw new ApiError(422, 'validation_failed', [DISMISS_REASON_REQUIRED]);
     return c.json({ results: await applyBulkChange(c, parsed.data) });
   });
 
@@ -392,7 +462,7 @@ export function itemRoutes(): Hono<AppEnv> {
     const db = c.get('deps').db;
     if (!(await getItem(db, id))) throw new ApiError(404, 'not_found');
     const events = await listEventsBetween(db, { itemId: id, limit: MAX_EXPORT_ROWS });
-    return csvResponse(c, formatEventsCsv(events), `item-${id}-events.csv`);
+    return csvResponse(c, formatEventsCsv(events, downloadLanguage(c)), `item-${id}-events.csv`);
   });
 
   routes.get('/api/events.csv', requireRole(...READ_ITEM_ROLES), async (c) => {
@@ -404,7 +474,7 @@ export function itemRoutes(): Hono<AppEnv> {
       to: to ? endOfDay(to) : undefined,
       limit: MAX_EXPORT_ROWS,
     });
-    return csvResponse(c, formatEventsCsv(events), `events-${from ?? 'start'}-${to ?? 'now'}.csv`);
+    return csvResponse(c, formatEventsCsv(events, downloadLanguage(c)), `events-${from ?? 'start'}-${to ?? 'now'}.csv`);
   });
 
   routes.get('/api/items/:id/events', requireRole(...READ_ITEM_ROLES), async (c) => {
@@ -423,13 +493,16 @@ export function itemRoutes(): Hono<AppEnv> {
 
   routes.get('/items', requireRole(...READ_ITEM_ROLES), async (c) => {
     const db = c.get('deps').db;
-    const params = c.req.query();
+    const params: Record<string, string> = { ...c.req.query() };
     // A search too long to run shows the queue without it, the text kept in the box with the error.
     const typedSearch = params.q ?? '';
     const searchTooLong = typedSearch.length > MAX_SEARCH_LENGTH;
-    const query = listQueryFrom(c, searchTooLong ? { ...params, q: '' } : params);
+    if (searchTooLong) params.q = '';
+    // A malformed filter (a typed address, a cut link) shows the queue without it, as a 400: the form
+    // keeps what was typed with the error by its field. A pager link it did not write shows page 1.
+    const { filterErrors, pageInvalid, query, position } = queueRequestOf(c, params);
     const filters = filtersFrom(c, query);
-    const position = queuePositionOf(params, query);
+    const refused = filterErrors.length > 0 || pageInvalid;
     const user = c.get('user')!;
     // One query: the rows (only the columns a row shows), the overdue count, the sources and the saved views.
     const page = await getQueuePage(db, filters, user.id);
@@ -448,17 +521,26 @@ export function itemRoutes(): Hono<AppEnv> {
         overdueCount: page.overdueCount,
         now: filters.now ?? new Date(),
         canTriage: TRIAGE_ROLES.includes(user.role),
-        bulkResult: bulk ? { ok: Number(bulk[1]), total: Number(bulk[2]) } : params.bulk === 'none' ? 'none' : undefined,
+        bulkResult: bulk ? { ok: Number(bulk[1]), total: Number(bulk[2]) } : params.bulk === 'none' || params.bulk === 'reason' ? params.bulk : undefined,
         maxSearchLength: MAX_SEARCH_LENGTH,
         searchTooLong: searchTooLong ? typedSearch : undefined,
         savedViews: page.savedViews,
         viewFlash: VIEW_FLASHES.find((flash) => flash === params.viewFlash),
         viewName: params.viewName,
+        filterErrors,
+        pageInvalid,
       }),
+      refused ? 400 : 200,
     );
   });
 
   routes.get('/items/:id', requireRole(...READ_ITEM_ROLES), async (c) => renderItemPage(c, idParam(c), c.req.query('flash')));
+
+  // A refused form's page is shown at the address it was posted to: reloading or bookmarking it
+  // (a GET there) goes to the item itself rather than to a 404.
+  for (const path of ['/items/:id/status', '/items/:id/decision', '/items/:id/responses', '/items/:id/responses/:responseId/answer']) {
+    routes.get(path, requireRole(...READ_ITEM_ROLES), (c) => c.redirect(`/items/${idParam(c)}`, 303));
+  }
 
   routes.post('/items/bulk', requireRole(...TRIAGE_ROLES), async (c) => {
     const form = await c.req.parseBody({ all: true });
@@ -469,6 +551,8 @@ export function itemRoutes(): Hono<AppEnv> {
     const back = queueQueryOf(form.back);
     // Nothing ticked: back to the same queue, saying so.
     if (ids.length === 0) return c.redirect(`/items${back ? `${back}&` : '?'}bulk=none`, 303);
+    // Dismissed without a reason: back to the same queue with the item page's message, nothing changed.
+    if (status === 'dismissed' && !reason) return c.redirect(`/items${back ? `${back}&` : '?'}bulk=reason`, 303);
     const parsed = BulkChangeBody.safeParse({
       ids,
       status,
@@ -486,8 +570,15 @@ export function itemRoutes(): Hono<AppEnv> {
     const status = ITEM_STATUSES.find((value) => value === form.status);
     if (!status) throw new ApiError(400, 'validation_failed');
     const reason = DISMISS_REASONS.find((value) => value === form.dismissReason);
+    const chosen = { status, dismissReason: reason };
+    // The form asks why (required); a post without a reason is refused with the same words.
+    if (status === 'dismissed' && !reason) {
+      return renderItemPage(c, id, 'invalid', { status: { ...chosen, errors: [{ field: 'dismissReason', code: 'dismiss_reason_required' }] } }, 422);
+    }
     const outcome = await applyFormChange(c, id, { status, dismissReason: reason, expectedVersion: versionOf(form.version) });
-    return c.redirect(`/items/${id}?flash=${outcome}`, 303);
+    // On a conflict the latest version is shown, with what was chosen and what changed meanwhile.
+    if (outcome === 'conflict') return renderItemPage(c, id, 'conflict', { status: { ...chosen, errors: [] } }, 409, seenOf(form.seen));
+    return c.redirect(`/items/${id}?flash=saved`, 303);
   });
 
   routes.post('/items/:id/decision', requireRole(...TRIAGE_ROLES), async (c) => {
@@ -505,7 +596,7 @@ export function itemRoutes(): Hono<AppEnv> {
         c,
         id,
         'invalid',
-        { decision: { note: noteTooLong ? typedNote : note, verdict: verdict === false ? undefined : verdict, errors } },
+        { decision: { note: noteTooLong ? typedNote : note, verdict: verdict === false ? undefined : verdict, assigneeId: assigneeId === false ? undefined : assigneeId, errors } },
         422,
       );
     const errors: FeedbackFieldError[] = [
@@ -516,8 +607,9 @@ export function itemRoutes(): Hono<AppEnv> {
     if (verdict === false || assigneeId === false || noteTooLong) return refuse(errors);
     try {
       const outcome = await applyFormChange(c, id, { verdict, assigneeId, note: note || undefined, expectedVersion: versionOf(form.version) });
-      // On a conflict the latest version is shown, with the note still there to send again.
-      if (outcome === 'conflict') return renderItemPage(c, id, 'conflict', { decision: { note, errors: [] } }, 409);
+      // On a conflict the latest version is shown, with everything chosen still there to send again
+      // (a missing field stays the stored value) and what changed meanwhile.
+      if (outcome === 'conflict') return renderItemPage(c, id, 'conflict', { decision: { note, verdict, assigneeId, errors: [] } }, 409, seenOf(form.seen));
       return c.redirect(`/items/${id}?flash=saved`, 303);
     } catch (error) {
       if (isUnknownAssignee(error)) return refuse([{ field: 'assigneeId', code: 'assignee' }]);

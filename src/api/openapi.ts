@@ -534,7 +534,8 @@ export const OPENAPI_DOCUMENT = {
       post: {
         summary:
           'Apply one change (status, verdict, assignee, note) to up to 200 items, without a version check; ' +
-          'each item changes in its own transaction and is logged like a single change',
+          'each item changes in its own transaction and is logged like a single change. ' +
+          'Dismissing (`status: dismissed`) needs a `dismissReason`: without one nothing changes (422, code `dismiss_reason_required`)',
         requestBody: json({
           type: 'object',
           required: ['ids'],
@@ -631,7 +632,10 @@ export const OPENAPI_DOCUMENT = {
         },
       },
       post: {
-        summary: 'Record a response; also logged in the audit trail as a `response` event',
+        summary:
+          'Record a response; also logged in the audit trail as a `response` event. On an open item (new, in review) a reply, ' +
+          'correction or clarification sets the status to `responded`, an escalation to `escalated` (a `status` event, a new version); ' +
+          'a report up leaves it open',
         parameters: [idParam],
         requestBody: json({
           type: 'object',

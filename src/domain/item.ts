@@ -1,5 +1,6 @@
 // Items collected from sources, and their triage states.
 import type { Classification, Label } from './classification.ts';
+import type { ResponseKind } from './response.ts';
 
 export const ITEM_STATUSES = ['new', 'in_review', 'responded', 'escalated', 'dismissed'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
@@ -115,4 +116,19 @@ export function computePriority(labels: readonly Label[]): number {
 /** Returns true when an item carries a label staff must look at. */
 export function isFlagged(labels: readonly Label[]): boolean {
   return labels.includes('misinformation') || labels.includes('negative') || labels.includes('offensive');
+}
+
+/** Response kinds that answer the public (a reply, a correction, a clarification): the item has been responded to. */
+const PUBLIC_ANSWER_KINDS: readonly ResponseKind[] = ['reply', 'correction', 'clarification'];
+
+/**
+ * Returns the status an item moves to when a response of `kind` is recorded on it, or null when it
+ * stays: an open item (new, in review) answered in public is `responded`, one handed to the competent
+ * body (an escalation) is `escalated`. A report up informs superiors and answers no one, so the item
+ * stays open; an item already decided (responded, escalated, dismissed) keeps its status.
+ */
+export function statusAfterResponse(kind: ResponseKind, status: ItemStatus): ItemStatus | null {
+  if (status !== 'new' && status !== 'in_review') return null;
+  const target: ItemStatus | null = PUBLIC_ANSWER_KINDS.includes(kind) ? 'responded' : kind === 'escalation' ? 'escalated' : null;
+  return target !== null && canChangeStatus(status, target) ? target : null;
 }

@@ -261,7 +261,7 @@ describe('the ward and the officer', () => {
       monthly: Array<{ month: string; count: number }>;
     };
     const entry = mine.feedback.find((row) => row.id === id);
-    expect(entry).toMatchObject({ receipt, itemId, school: 'Mầm non Hoa Sen', channel: 'phone', status: 'new' });
+    expect(entry).toMatchObject({ receipt, itemId, school: 'Mầm non Hoa Sen', channel: 'phone', status: 'responded' });
     expect(entry!.responses).toEqual([
       expect.objectContaining({ kind: 'reply', channel: 'residential_meeting', text: 'Phường đã làm việc với nhà trường; khoản thu được công khai.' }),
     ]);

@@ -48,6 +48,11 @@ const POLICY: Record<string, Policy> = {
   'POST /items/:id/status': TRIAGE,
   'POST /items/:id/decision': TRIAGE,
   'POST /items/:id/responses': TRIAGE,
+  // A refused form's page reloaded: redirected to the item, for whoever may read it.
+  'GET /items/:id/status': READERS,
+  'GET /items/:id/decision': READERS,
+  'GET /items/:id/responses': READERS,
+  'GET /items/:id/responses/:responseId/answer': READERS,
 
   'GET /api/sources': READERS,
   'POST /api/sources': ADMIN,

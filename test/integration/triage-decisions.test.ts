@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeCsvCell } from '../../src/api/events-csv.ts';
+import { formatEventsCsv } from '../../src/api/events-csv.ts';
+import { formatLocalDateTime } from '../../src/domain/local-time.ts';
 import { insertNewItems } from '../../src/db/queries/items.ts';
 import { insertSource } from '../../src/db/queries/sources.ts';
 import { listUsersByRole } from '../../src/db/queries/users.ts';
@@ -177,7 +179,11 @@ describe('responses', () => {
     expect(new Date(response.respondedAt).toISOString()).toBe(respondedAt);
     const listed = (await (await t.request(`/api/items/${id}/responses`, { cookie: leader })).json()) as { responses: ItemResponse[] };
     expect(listed.responses.map((entry) => entry.id)).toEqual([response.id]);
-    expect((await getEvents(id)).at(-1)).toMatchObject({ field: 'response', toValue: 'correction / ward_portal' });
+    // A correction answers the public: the open item is responded to, in the trail right after the response.
+    expect((await getEvents(id)).slice(-2)).toMatchObject([
+      { field: 'response', toValue: 'correction / ward_portal' },
+      { field: 'status', fromValue: 'new', toValue: 'responded', userId: expect.any(Number) },
+    ]);
   });
 
   it('refuses a javascript: link, an unknown kind or channel with 422, and stores nothing', async () => {
@@ -252,16 +258,47 @@ describe('audit trail export', () => {
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-    expect(csv.startsWith('\uFEFFat,item_id,item_title,user,field,from,to,note\r\n')).toBe(true);
+    // For people: Vietnamese headers, the changed field and values from the catalogue, local times.
+    expect(csv.startsWith('\uFEFFThời điểm,Mã tin,Tiêu đề tin,Người thực hiện,Nội dung thay đổi,Giá trị cũ,Giá trị mới,Ghi chú\r\n')).toBe(true);
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""bấm vào"")"`);
     expect(csv).not.toMatch(/(^|,)=HYPERLINK/m);
     expect(csv).toContain(`"'@SUM(A1:A2)"`);
     expect(csv).toContain(`"'-1+2"`);
+    const events = ((await (await t.request(`/api/items/${id}/events`, { cookie: leader })).json()) as { events: Array<{ at: string; field: string; toValue: string | null }> }).events;
+    const response_ = events.find((event) => event.toValue === 'reply / press')!;
+    const responseRow = csv.split('\r\n').find((row) => row.includes(',Trả lời / Báo chí,'))!;
+    expect(responseRow.startsWith(`${formatLocalDateTime(new Date(response_.at))},${id},`)).toBe(true);
+    expect(responseRow).toContain(',Phản hồi,,Trả lời / Báo chí,');
+    expect(csv).not.toMatch(/reply \/ press|\d{4}-\d\d-\d\dT/);
+
+    // The machine-readable form stays available for programs.
+    const raw = await (await t.request(`/api/items/${id}/events.csv?format=raw`, { cookie: leader })).text();
+    expect(raw.startsWith('at,item_id,item_title,user,field,from,to,note\r\n')).toBe(true);
+    expect(raw).toContain(`${new Date(response_.at).toISOString()},${id},`);
+    expect(raw).toContain(',response,,reply / press,');
+    expect(raw).toContain(',response,,escalation / report_up,');
+    expect((await t.request(`/api/items/${id}/events.csv?format=pdf`, { cookie: leader })).status).toBe(400);
   });
 
   it('makes every cell a spreadsheet could run inert, and leaves the rest as they are', () => {
     expect(['=1+1', '+1', '-1', '@A1', '\tx', '\rx'].map(escapeCsvCell)).toEqual([`"'=1+1"`, `"'+1"`, `"'-1"`, `"'@A1"`, `"'\tx"`, `"'\rx"`]);
     expect(['Tin đồn', 'a,b', 'nói "không"', '1-2', ''].map(escapeCsvCell)).toEqual(['Tin đồn', '"a,b"', '"nói ""không"""', '1-2', '']);
+  });
+
+  it('translates statuses, verdicts, dismissal reasons and response kinds and channels for people', () => {
+    const at = new Date('2026-11-01T17:30:00Z');
+    const rows = [
+      { at, itemId: 7, itemTitle: 'Tin', username: 'cb', field: 'status', fromValue: 'new', toValue: 'dismissed', note: 'duplicate · đã có tin #3' },
+      { at, itemId: 7, itemTitle: 'Tin', username: 'cb', field: 'verdict', fromValue: null, toValue: 'false', note: null },
+      { at, itemId: 7, itemTitle: 'Tin', username: 'cb', field: 'response', fromValue: null, toValue: 'reply / residential_meeting', note: null },
+    ];
+    expect(formatEventsCsv(rows).split('\r\n').slice(1, 4)).toEqual([
+      '02/11/2026 00:30,7,Tin,cb,Trạng thái,Mới,Đã bỏ qua,Trùng lặp · đã có tin #3',
+      '02/11/2026 00:30,7,Tin,cb,Kết luận,,Tin sai sự thật,',
+      '02/11/2026 00:30,7,Tin,cb,Phản hồi,,Trả lời / Họp tổ dân phố,',
+    ]);
+    expect(formatEventsCsv(rows, 'en').split('\r\n')[1]).toBe('02/11/2026 00:30,7,Tin,cb,Status,New,Dismissed,Duplicate · đã có tin #3');
+    expect(formatEventsCsv(rows, 'raw').split('\r\n')[1]).toBe('2026-11-01T17:30:00.000Z,7,Tin,cb,status,new,dismissed,duplicate · đã có tin #3');
   });
 
   it('exports every item’s trail between two days, and refuses a bad day', async () => {

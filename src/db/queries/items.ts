@@ -744,7 +744,10 @@ export async function updateItemClassifications(
     where ${items.id} = u.id`);
 }
 
-/** Returns the items of a cluster, oldest first. */
+/** The most members of a story the item page lists; the heading still counts them all (Item.clusterSize). */
+export const MAX_CLUSTER_MEMBERS = 200;
+
+/** Returns the items of a cluster, oldest first, at most MAX_CLUSTER_MEMBERS. */
 export async function listClusterMembers(db: Db, clusterId: number): Promise<ClusterMember[]> {
   const rows = await db
     .select({
@@ -759,6 +762,6 @@ export async function listClusterMembers(db: Db, clusterId: number): Promise<Clu
     .innerJoin(sources, eq(sources.id, items.sourceId))
     .where(eq(items.clusterId, clusterId))
     .orderBy(items.sortAt, items.id)
-    .limit(200);
+    .limit(MAX_CLUSTER_MEMBERS);
   return rows.map((row) => ({ ...row, id: Number(row.id) }));
 }

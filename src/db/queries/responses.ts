@@ -1,5 +1,6 @@
 // Reads and writes of responses: what staff did about an item, logged in the audit trail too.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { statusAfterResponse } from '../../domain/item.ts';
 import type { ItemResponse, ResponseChannel, ResponseKind } from '../../domain/response.ts';
 import type { Db } from '../client.ts';
 import { items, responses, triageEvents, users } from '../schema.ts';
@@ -34,10 +35,15 @@ const responseColumns = {
   createdAt: responses.createdAt,
 };
 
-/** Returns the stored response, or null when the item does not exist; logs a `response` event in the same transaction. */
+/**
+ * Returns the stored response, or null when the item does not exist; logs a `response` event in the
+ * same transaction. An open item answered in public becomes `responded`, one escalated `escalated`
+ * (statusAfterResponse), in that transaction too, with its `status` event and a new version (a form
+ * made before it is then a conflict).
+ */
 export async function insertResponse(db: Db, response: NewResponse): Promise<ItemResponse | null> {
   const id = await db.transaction(async (tx) => {
-    const [item] = await tx.select({ id: items.id }).from(items).where(eq(items.id, response.itemId)).for('update');
+    const [item] = await tx.select({ id: items.id, status: items.status }).from(items).where(eq(items.id, response.itemId)).for('update');
     if (!item) return null;
     const [row] = await tx
       .insert(responses)
@@ -62,6 +68,14 @@ export async function insertResponse(db: Db, response: NewResponse): Promise<Ite
       toValue: `${response.kind} / ${response.channel}`,
       note: response.text,
     });
+    const status = statusAfterResponse(response.kind, item.status);
+    if (status !== null) {
+      await tx
+        .update(items)
+        .set({ status, dismissReason: null, version: sql`${items.version} + 1`, updatedAt: sql`now()` })
+        .where(eq(items.id, response.itemId));
+      await tx.insert(triageEvents).values({ itemId: response.itemId, userId: response.userId, field: 'status', fromValue: item.status, toValue: status, note: null });
+    }
     return Number(row.id);
   });
   if (id === null) return null;
