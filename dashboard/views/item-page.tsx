@@ -623,17 +623,19 @@ function ConflictDetails({
 }
 
 /**
- * Returns the reasons shown under "why it was flagged": each matched span once per category, as two
- * seed rules matching the same words would list it twice; the heavier rule is the one shown.
+ * Returns the reasons shown under "why it was flagged": each matched span once per category and kind
+ * of source (built-in keyword, staff rule, place, model), as two seed rules matching the same words
+ * would list it twice; the heavier rule is the one shown. A model and a rule agreeing on the same
+ * words are both shown: each is a reason of its own.
  */
 export function distinctReasons(spans: readonly ExplanationSpan[]): ExplanationSpan[] {
+  const keyOf = (span: ExplanationSpan) => [span.field, span.start, span.end, span.category, span.ruleId.split(':', 1)[0]].join('\u0000');
   const kept = new Map<string, ExplanationSpan>();
   for (const span of spans) {
-    const key = `${span.field}\u0000${span.start}\u0000${span.end}\u0000${span.category}`;
-    const seen = kept.get(key);
-    if (!seen || span.weight > seen.weight) kept.set(key, span);
+    const seen = kept.get(keyOf(span));
+    if (!seen || span.weight > seen.weight) kept.set(keyOf(span), span);
   }
-  return spans.filter((span) => kept.get(`${span.field}\u0000${span.start}\u0000${span.end}\u0000${span.category}`) === span);
+  return spans.filter((span) => kept.get(keyOf(span)) === span);
 }
 
 /** Returns the item page: highlighted text, labels, scores, source, safe link, status and actions. */
