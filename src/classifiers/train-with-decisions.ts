@@ -105,7 +105,9 @@ export function trainWithDecisions(options: TrainWithDecisionsOptions): TrainWit
 
   const limited = options.baseLimit !== undefined ? ` (at most ${options.baseLimit} lines)` : '';
   const models = trainModels({
-    sentimentTrain,
+    sentimentTrain: sentimentBase,
+    // The staff's decisions are what the ward wants learnt: never dropped as likely mislabelled.
+    sentimentKeep: decisionLines,
     offensiveTrain: offensiveBase,
     // Provenance: the base file and the decisions, with the hash of exactly what was trained on.
     sentimentSource: {

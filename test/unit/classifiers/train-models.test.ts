@@ -44,3 +44,31 @@ describe('trainModels: the sentiment model', () => {
     expect(second.sentiment.weights).toEqual(first.sentiment.weights);
   });
 });
+
+describe('trainModels: likely-mislabelled sentiment lines', () => {
+  // Twelve copies of each pattern, and three lines that say the opposite of their label.
+  const corpus: string[] = [];
+  for (let i = 0; i < 12; i++) corpus.push(`positive\tcô giảng rất hay và dễ hiểu ${i}`, `negative\tphòng học nóng và ồn quá ${i}`, `neutral\tlịch thi ghi ở bảng tin ${i}`);
+  const wrong = ['negative\tcô giảng rất hay và dễ hiểu 90', 'positive\tphòng học nóng và ồn quá 91', 'positive\tphòng học nóng và ồn quá 92'];
+
+  it('are dropped by out-of-fold probability, named in the model, and never taken from the kept lines', () => {
+    const models = trainModels({ sentimentTrain: [...corpus, ...wrong], offensiveTrain, thresholdFolds: 0 });
+    const cleaning = String(models.sentiment.hyperparameters['cleaning']);
+    expect(cleaning).toMatch(/^\d+ of 39 training texts dropped \(\d+ negative, \d+ neutral, \d+ positive\): their 3-fold out-of-fold probability/);
+    const dropped = cleaning.split(': ').at(-1)!.split(' ').map(Number);
+    // The three contradicting lines (36, 37, 38) are among the dropped, and few others are.
+    expect(dropped).toEqual(expect.arrayContaining([36, 37, 38]));
+    expect(dropped.length).toBeLessThanOrEqual(6);
+
+    // The same contradicting lines given as staff decisions are learnt from, not dropped.
+    const kept = trainModels({ sentimentTrain: corpus, sentimentKeep: wrong, offensiveTrain, thresholdFolds: 0 });
+    const keptCleaning = String(kept.sentiment.hyperparameters['cleaning']);
+    expect(keptCleaning).toMatch(/^\d+ of 36 training texts dropped/);
+    const keptDropped = keptCleaning.split(': ').at(-1)!.split(' ').filter(Boolean).map(Number);
+    expect(keptDropped.every((index) => index < 36)).toBe(true);
+    expect(kept.sentiment.version).not.toBe(models.sentiment.version);
+
+    const uncleaned = trainModels({ sentimentTrain: [...corpus, ...wrong], sentimentCleaning: false, offensiveTrain, thresholdFolds: 0 });
+    expect(uncleaned.sentiment.hyperparameters['cleaning']).toBeUndefined();
+  });
+});
