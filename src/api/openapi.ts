@@ -5,6 +5,7 @@ import { DISMISS_REASONS, ITEM_STATUSES, VERDICTS } from '../domain/item.ts';
 import { RESPONSE_CHANNELS, RESPONSE_KINDS } from '../domain/response.ts';
 import { CONSENT_VERSIONS, FEEDBACK_CHANNELS, MAX_FEEDBACK_CHARS } from '../domain/feedback.ts';
 import { PUBLIC_STATUSES } from '../domain/public-feedback.ts';
+import { ROLES } from '../domain/user.ts';
 import type { AppEnv } from './context.ts';
 import { FEEDBACK_ATTACHMENTS_SCHEMA, PRIVACY_OPENAPI_PATHS } from './openapi-privacy.ts';
 import { API_ERROR_CODES } from './errors.ts';
@@ -951,7 +952,7 @@ export const OPENAPI_DOCUMENT = {
                   properties: {
                     id: { type: 'integer' },
                     username: { type: 'string' },
-                    role: { type: 'string', enum: ['admin', 'staff', 'leader', 'mttq'] },
+                    role: { type: 'string', enum: [...ROLES] },
                     disabled: { type: 'boolean' },
                     createdAt: { type: 'string', format: 'date-time' },
                   },
@@ -971,7 +972,7 @@ export const OPENAPI_DOCUMENT = {
           required: ['username', 'role'],
           properties: {
             username: { type: 'string', maxLength: 64 },
-            role: { type: 'string', enum: ['admin', 'staff', 'leader', 'mttq'] },
+            role: { type: 'string', enum: [...ROLES] },
             password: { type: 'string', minLength: 8, maxLength: 1000 },
           },
         }),
@@ -991,7 +992,7 @@ export const OPENAPI_DOCUMENT = {
         requestBody: json({
           type: 'object',
           properties: {
-            role: { type: 'string', enum: ['admin', 'staff', 'leader', 'mttq'] },
+            role: { type: 'string', enum: [...ROLES] },
             password: { type: 'string', minLength: 8, maxLength: 1000 },
             generatePassword: { type: 'boolean' },
             disabled: { type: 'boolean' },
