@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { updateSource } from '../db/queries/sources.ts';
-import type { HtmlSelectors, Source, SourceChanges, SourceChecker, SourceFieldError } from '../domain/source.ts';
+import { isReceivedSource, type HtmlSelectors, type Source, type SourceChanges, type SourceChecker, type SourceFieldError } from '../domain/source.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import { SourceBody } from './query-schemas.ts';
 
@@ -54,12 +54,17 @@ export function checkSourceChanges(
       const blocked = sourceUrlError(checker, url.trim());
       if (blocked) errors.push(blocked);
     }
+    // A form or import source is never polled: an interval for it is refused whatever its value.
+    const interval = (body as { pollIntervalSeconds?: unknown } | null)?.pollIntervalSeconds;
+    if (interval !== undefined && isReceivedSource(source)) {
+      return { ok: false, errors: [...errors.filter((error) => error.field !== 'pollIntervalSeconds'), { field: 'pollIntervalSeconds', code: 'not_allowed' }] };
+    }
     return { ok: false, errors };
   }
   const input = parsed.data;
   const errors: SourceFieldError[] = [];
   if (Object.values(input).every((value) => value === undefined)) errors.push({ field: '', code: 'empty' });
-  const fetchable = source.kind === 'rss' || source.kind === 'html';
+  const fetchable = !isReceivedSource(source);
   if (input.url !== undefined) {
     if (!fetchable) errors.push({ field: 'url', code: 'not_allowed' });
     else {
@@ -67,6 +72,8 @@ export function checkSourceChanges(
       if (blocked) errors.push(blocked);
     }
   }
+  // A form or import source is never polled: an interval for it is refused, as an address is.
+  if (input.pollIntervalSeconds !== undefined && !fetchable) errors.push({ field: 'pollIntervalSeconds', code: 'not_allowed' });
   let selectors: HtmlSelectors | null | undefined;
   if (input.selectors !== undefined) {
     const given = input.selectors && Object.values(input.selectors).some((value) => value !== undefined && value.trim() !== '');

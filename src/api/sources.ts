@@ -82,18 +82,9 @@ async function applyChanges(c: AppContext, source: Source, checked: CheckedSourc
   return updated;
 }
 
-// A form or import source is never polled: an interval for it is refused, as an address is,
-// together with whatever else is wrong with the edit.
-function pollingRefused(source: Source, body: unknown, checked: ReturnType<typeof checkSourceChanges>): ReturnType<typeof checkSourceChanges> {
-  const given = typeof body === 'object' && body !== null && (body as { pollIntervalSeconds?: unknown }).pollIntervalSeconds !== undefined;
-  if (!isReceivedSource(source) || !given) return checked;
-  const others = checked.ok ? [] : checked.errors.filter((error) => error.field !== 'pollIntervalSeconds');
-  return { ok: false, errors: [...others, { field: 'pollIntervalSeconds', code: 'not_allowed' }] };
-}
-
 // Checks the changes, then that a new address is no other source's.
 async function checkedChanges(c: AppContext, source: Source, body: unknown): Promise<ReturnType<typeof checkSourceChanges>> {
-  const checked = pollingRefused(source, body, checkSourceChanges(c.get('deps').sourceChecker, source, body));
+  const checked = checkSourceChanges(c.get('deps').sourceChecker, source, body);
   if (!checked.ok) return checked;
   const url = checked.value.changes.url;
   const duplicate = typeof url === 'string' ? await duplicateUrlError(c, url, source.id) : null;

@@ -437,6 +437,10 @@ describe('duluan source edit', () => {
     const formUrl = await cli(['source', 'edit', String(formId), '--url', 'https://example.org/x']);
     expect(formUrl.code).toBe(1);
     expect(formUrl.stderr).toContain('not_allowed');
+    // A form source is never polled: the CLI refuses an interval as the API does.
+    const formInterval = await cli(['source', 'edit', String(formId), '--interval-minutes', '30']);
+    expect(formInterval.code).toBe(1);
+    expect(JSON.parse(formInterval.stderr)).toEqual({ error: 'validation_failed', details: [{ field: 'pollIntervalSeconds', code: 'not_allowed' }] });
     const unknown = await cli(['source', 'edit', '99999', '--name', 'x']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no source with id 99999');
