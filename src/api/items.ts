@@ -428,6 +428,8 @@ export function itemRoutes(): Hono<AppEnv> {
     const parsed = ItemPatchBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new ApiError(400, 'validation_failed', parsed.error.issues);
     const { version, ...change } = parsed.data;
+    // As on the pages and in bulk: a dismissal needs its reason (the weekly report and retraining read it).
+    if (change.status === 'dismissed' && !change.dismissReason) throw new ApiError(422, 'validation_failed', [DISMISS_REASON_REQUIRED]);
     return c.json(await applyChange(c, id, { ...change, expectedVersion: version }));
   });
 

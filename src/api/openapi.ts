@@ -577,7 +577,8 @@ export const OPENAPI_DOCUMENT = {
       patch: {
         summary:
           'Change an item’s status, verdict or assignee, or add a note (at least one); each changed field is logged. ' +
-          'With `version`, a stale edit gets 409 and nothing changes; without it, the change applies.',
+          'With `version`, a stale edit gets 409 and nothing changes; without it, the change applies. ' +
+          'Dismissing (`status: dismissed`) needs a `dismissReason` (422, code `dismiss_reason_required`).',
         parameters: [idParam],
         requestBody: json({
           type: 'object',

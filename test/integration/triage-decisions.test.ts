@@ -105,6 +105,17 @@ describe('decisions', () => {
     ]);
   });
 
+  it('refuses a dismissal without its reason with 422 and changes nothing', async () => {
+    const id = itemIds[1]!;
+    const before = await getItem(id);
+    const response = await t.request(`/api/items/${id}`, { method: 'PATCH', cookie: staff, json: { status: 'dismissed', version: before.version } });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: { code: string; details: Array<{ code: string }> } };
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.details).toContainEqual(expect.objectContaining({ code: 'dismiss_reason_required' }));
+    expect(await getItem(id)).toEqual(before);
+  });
+
   it('refuses a stale version with 409 and changes nothing', async () => {
     const id = itemIds[1]!;
     const before = await getItem(id);
@@ -112,7 +123,7 @@ describe('decisions', () => {
     const stale = await t.request(`/api/items/${id}`, {
       method: 'PATCH',
       cookie: staff,
-      json: { verdict: 'verified', assigneeId: null, status: 'dismissed', note: 'muộn', version: before.version - 1 },
+      json: { verdict: 'verified', assigneeId: null, status: 'dismissed', dismissReason: 'duplicate', note: 'muộn', version: before.version - 1 },
     });
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as { error: { code: string } }).error.code).toBe('conflict');
