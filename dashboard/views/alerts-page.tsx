@@ -45,15 +45,17 @@ export type DeliveryFailureKind = 'dns' | 'auth' | 'tls' | 'refused' | 'timeout'
  * the HTTP status the webhook answered.
  */
 export function deliveryFailureOf(raw: string): { kind: DeliveryFailureKind; host?: string; status?: number } {
+  // The project's own wordings first: they name the host, whose name may look like another cause
+  // ("ssl.example resolves to a non-public address").
+  if (/non-public address/.test(raw)) return { kind: 'blocked' };
+  const status = /\bHTTP (\d{3})\b/.exec(raw);
+  if (status) return { kind: 'http', status: Number(status[1]) };
   const notFound = /\b(?:ENOTFOUND|EAI_AGAIN)\s+(\S+)|could not resolve (\S+)/.exec(raw);
   if (notFound || /\b(?:EDNS|ENOTFOUND|EAI_AGAIN|EAI_NONAME)\b/.test(raw)) return { kind: 'dns', host: notFound?.[1] ?? notFound?.[2] };
   if (/\bEAUTH\b|\bEENVELOPE\b.*\b53[05]\b|Invalid login|authentication (?:failed|unsuccessful)|\b535\b/i.test(raw)) return { kind: 'auth' };
   if (/\bETLS\b|\bEPROTO\b|\bSSL\b|\bTLS\b|certificate|\bCERT_|SELF_SIGNED|wrong version number/i.test(raw)) return { kind: 'tls' };
   if (/\bECONNREFUSED\b|\bECONNRESET\b|\bEHOSTUNREACH\b|\bENETUNREACH\b/.test(raw)) return { kind: 'refused' };
   if (/\bETIMEDOUT\b|\bETIMEOUT\b|timed? ?out|no answer within|Greeting never received/i.test(raw)) return { kind: 'timeout' };
-  const status = /\bHTTP (\d{3})\b/.exec(raw);
-  if (status) return { kind: 'http', status: Number(status[1]) };
-  if (/non-public address/.test(raw)) return { kind: 'blocked' };
   return { kind: 'other' };
 }
 

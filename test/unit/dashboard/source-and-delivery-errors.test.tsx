@@ -117,6 +117,9 @@ describe('a failed alert delivery', () => {
     expect(deliveryFailureOf('EAUTH: Invalid login: 535 5.7.8 Authentication credentials invalid').kind).toBe('auth');
     expect(deliveryFailureOf('the webhook answered HTTP 502')).toEqual({ kind: 'http', status: 502 });
     expect(deliveryFailureOf('hooks.example resolves to a non-public address (10.0.0.5)').kind).toBe('blocked');
+    // A host named like another cause is still read by the project's own wording.
+    expect(deliveryFailureOf('ssl.internal.example resolves to a non-public address (10.0.0.5)').kind).toBe('blocked');
+    expect(deliveryFailureOf('timeout-tls.example answered HTTP 503')).toEqual({ kind: 'http', status: 503 });
     expect(deliveryFailureOf('something else entirely').kind).toBe('other');
   });
 
