@@ -153,7 +153,7 @@ export function searchPatterns(folded: string): string[] {
     patterns =
       join > MAX_SEARCH_JOINS
         ? patterns.map((pattern) => `${pattern}${pieces[index]}${text}`)
-        : patterns.flatMap((pattern) => [`${pattern}${text}`, `${pattern}_${text}`]);
+        : patterns.flatMap((pattern) => [`${pattern}${text}`, `${pattern} ${text}`]);
   }
   return patterns.map((pattern) => `%${pattern}%`);
 }
