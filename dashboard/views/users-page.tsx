@@ -12,7 +12,7 @@ export interface UserFormValues {
 
 /** A problem with one field; `message` is the catalogue's text, filled in by the route. */
 export interface UserFieldError {
-  field: 'username' | 'role' | 'password' | 'disabled' | 'body';
+  field: 'username' | 'role' | 'password' | 'generatePassword' | 'disabled' | 'body';
   code: string;
   /** The name already taken, for `taken`. */
   name?: string;

@@ -50,6 +50,8 @@ export function userErrorText(locale: Locale, error: Pick<UserFieldError, 'field
       return t(locale, 'users.error.password.both');
     case 'disabled.invalid':
       return t(locale, 'users.error.disabled.invalid');
+    case 'generatePassword.invalid':
+      return t(locale, 'users.error.generatePassword.invalid');
     case 'role.last_admin':
     case 'disabled.last_admin':
       return t(locale, 'users.error.last_admin');
@@ -184,7 +186,7 @@ export function userRoutes(): Hono<AppEnv> {
       const problem = typeof password === 'string' ? checkPassword(password) : 'too_short';
       if (problem) errors.push({ field: 'password', code: problem });
     }
-    if (generate !== undefined && typeof generate !== 'boolean') errors.push({ field: 'password', code: 'both' });
+    if (generate !== undefined && typeof generate !== 'boolean') errors.push({ field: 'generatePassword', code: 'invalid' });
     if (disabled !== undefined && typeof disabled !== 'boolean') errors.push({ field: 'disabled', code: 'invalid' });
     if (errors.length === 0 && role === undefined && password === undefined && generate !== true && disabled === undefined) {
       errors.push({ field: 'body', code: 'nothing' });

@@ -153,6 +153,12 @@ describe('bad input is refused with the catalogue’s messages', () => {
       const response = await t.request(`/api/users/${lan.id}`, { method: 'PATCH', cookie: admin, json });
       expect(response.status, JSON.stringify(json)).toBe(422);
     }
+    // A generatePassword that is not a boolean is named as such, not as "both".
+    const notBoolean = await t.request(`/api/users/${lan.id}`, { method: 'PATCH', cookie: admin, json: { generatePassword: 'yes' } });
+    expect(notBoolean.status).toBe(422);
+    expect(((await notBoolean.json()) as { error: { details: Array<{ field: string; code: string }> } }).error.details).toEqual([
+      expect.objectContaining({ field: 'generatePassword', code: 'invalid' }),
+    ]);
     expect((await t.request('/api/users/99999', { method: 'PATCH', cookie: admin, json: { role: 'staff' } })).status).toBe(404);
     expect((await login('canbo.lan', 'mật-khẩu-lan-2026')).status).toBe(200);
   });
