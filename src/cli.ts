@@ -60,7 +60,7 @@ Commands:
                                 what is pending, once; prints the counts as JSON
   public-form on|off|status     open or close the public feedback form (/public/feedback); prints {"enabled": …}
 
-  report weekly [--week 2026-W48] [--format docx|csv|xlsx|json] --out FILE
+  report weekly [--week 2026-W48] [--format docx|csv|xlsx|json] [--raw] --out FILE
                                 write the weekly report (default: the last complete week, as JSON); prints the file's path
 
 Settings come from environment variables; see README.md.`;
@@ -382,7 +382,7 @@ async function run(argv: string[]): Promise<number> {
     case 'report': {
       const [kind, ...args] = rest;
       if (kind !== 'weekly') throw new UsageError('report needs a kind: duluan report weekly --week 2026-W48 --format docx --out FILE');
-      const { values } = parseArgs({ args, options: { week: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } });
+      const { values } = parseArgs({ args, options: { week: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, raw: { type: 'boolean' } } });
       const format = option(values, 'format') ?? 'json';
       if (!isWeeklyReportFormat(format)) throw new UsageError(`--format must be one of ${WEEKLY_REPORT_FORMATS.join(', ')}`);
       const out = option(values, 'out');
@@ -398,7 +398,8 @@ async function run(argv: string[]): Promise<number> {
       }
       const database = await openMigratedDatabase(config);
       try {
-        const bytes = await renderWeeklyReport(database.db, week, format, now);
+        // CSV and XLSX are for people (Vietnamese headers, local times) unless --raw asks for the stored codes.
+        const bytes = await renderWeeklyReport(database.db, week, format, now, values.raw ? 'raw' : 'vi');
         writeFileSync(out, bytes);
       } finally {
         await database.close();

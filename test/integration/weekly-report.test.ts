@@ -697,6 +697,13 @@ describe('duluan report weekly', () => {
     const [sheet] = await readXlsxFile(readFileSync(join(dir, 'report.xlsx')));
     expect(sheet!.data).toHaveLength(3);
     expect(readFileSync(join(dir, 'report.docx')).subarray(0, 2).toString()).toBe('PK');
+    // The CSV is for people by default; --raw gives the stored codes and ISO times for programs.
+    expect(readFileSync(join(dir, 'report.csv'), 'utf8')).not.toMatch(/^\uFEFFid,/);
+    const raw = join(dir, 'report-raw.csv');
+    const rawResult = await cli(['report', 'weekly', '--week', WEEK, '--format', 'csv', '--raw', '--out', raw]);
+    expect(rawResult.code, rawResult.stderr).toBe(0);
+    expect(readFileSync(raw, 'utf8')).toMatch(/^\uFEFFid,/);
+    expect(readFileSync(raw, 'utf8')).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   }, 120_000);
 
   it('refuses a bad week or format clearly', async () => {
