@@ -1,5 +1,5 @@
 // What a classifier says about one text, and why.
-import type { SourceKind } from './source.ts';
+import { isReceivedSource, type SourceKind } from './source.ts';
 
 /** Categories of the seed rules and of staff rules. */
 export const RULE_CATEGORIES = ['negative', 'misinformation', 'relevant'] as const;
@@ -65,7 +65,7 @@ export interface ClassifierInput {
  * the public form and imported files are comments; news feeds and web pages are articles.
  */
 export function textKindOfSource(sourceKind: SourceKind): 'article' | 'comment' {
-  return sourceKind === 'form' || sourceKind === 'import' ? 'comment' : 'article';
+  return isReceivedSource({ kind: sourceKind }) ? 'comment' : 'article';
 }
 
 /** The seam every classifier plugs into. */
